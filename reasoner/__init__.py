@@ -1,0 +1,30 @@
+"""reasoner: a Datalog engine for reasoning about dated political events."""
+
+from reasoner.errors import (
+    CheckError,
+    Diagnostic,
+    EvaluationError,
+    LoadError,
+    ParseError,
+    QueryError,
+    ReasonerError,
+)
+
+__all__ = [
+    "CheckError",
+    "Diagnostic",
+    "Engine",
+    "EvaluationError",
+    "LoadError",
+    "ParseError",
+    "QueryError",
+    "ReasonerError",
+]
+
+
+def __getattr__(name: str):
+    if name == "Engine":
+        from reasoner.engine import Engine
+
+        return Engine
+    raise AttributeError(name)

@@ -1,0 +1,94 @@
+"""Checks that run before evaluation, each a named pass over the program.
+
+`analyse` runs them in order: relation schemas (declarations, types, arities, undeclared
+relations), clause typing, safety (every variable grounded), stratification. Each pass
+returns diagnostics; if any is an error, `CheckError` is raised with all of them.
+"""
+
+from __future__ import annotations
+
+import attrs
+
+from reasoner import ast
+from reasoner.analysis.safety import check_safety
+from reasoner.analysis.schema import resolve_schemas
+from reasoner.analysis.strata import Stratum, stratify
+from reasoner.analysis.typing import infer_clause_types
+from reasoner.errors import CheckError, Diagnostic
+from reasoner.program import Program, RelationSchema
+
+
+@attrs.frozen
+class Analysis:
+    schemas: dict[str, RelationSchema]
+    variable_types: dict[int, dict[str, str]]  # id(clause or query body) -> variable -> base type
+    strata: tuple[Stratum, ...]
+    warnings: tuple[Diagnostic, ...]
+
+
+def analyse(
+    program: Program,
+    external: dict[str, RelationSchema] | None = None,
+    strict: bool = False,
+) -> Analysis:
+    """Check `program`; raise `CheckError` listing every error, else return the analysis.
+
+    `external` holds schemas of relations fed from outside the program text (facts added
+    through the API, lowered event statements). `strict` (batch mode) makes a relation
+    that is used but never declared an error instead of a warning.
+    """
+    diagnostics: list[Diagnostic] = []
+    schemas, found = resolve_schemas(program, external or {}, strict)
+    diagnostics += found
+    variable_types: dict[int, dict[str, str]] = {}
+    for clause in program.clauses:
+        types, found = infer_clause_types(clause.head, clause.body, schemas)
+        variable_types[id(clause)] = types
+        diagnostics += found
+        diagnostics += check_safety(clause.head, clause.body)
+    for query in program.queries:
+        for body in query.bodies:
+            diagnostics += check_query(body, schemas, variable_types)
+    strata, found = stratify(program.rules, schemas)
+    diagnostics += found
+    errors = [d for d in diagnostics if d.severity == "error"]
+    if errors:
+        raise CheckError(diagnostics)
+    return Analysis(schemas, variable_types, tuple(strata), tuple(diagnostics))
+
+
+def check_query(
+    body: tuple[ast.Literal, ...],
+    schemas: dict[str, RelationSchema],
+    variable_types: dict[int, dict[str, str]],
+) -> list[Diagnostic]:
+    """Type and safety checks of one conjunctive goal; records its variable types."""
+    diagnostics: list[Diagnostic] = []
+    for literal in body:
+        for atom in _atoms(literal):
+            if atom.relation not in schemas:
+                diagnostics.append(_unknown_relation(atom, schemas))
+    if diagnostics:
+        return diagnostics
+    types, found = infer_clause_types(None, body, schemas)
+    variable_types[id(body)] = types
+    diagnostics += found
+    diagnostics += check_safety(None, body)
+    return diagnostics
+
+
+def _atoms(literal: ast.Literal):
+    if isinstance(literal, ast.Atom):
+        yield literal
+    elif isinstance(literal, ast.Negation):
+        yield literal.atom
+    for term in ast.literal_terms(literal):
+        for aggregate in ast.aggregates_in(term):
+            for inner in aggregate.body:
+                yield from _atoms(inner)
+
+
+def _unknown_relation(atom: ast.Atom, schemas: dict[str, RelationSchema]) -> Diagnostic:
+    from reasoner.analysis.schema import unknown_relation
+
+    return unknown_relation(atom, schemas, "error")

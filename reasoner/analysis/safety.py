@@ -1,0 +1,196 @@
+"""Safety: every variable must be grounded (range-restricted).
+
+A variable is grounded when it appears as an argument of a positive body atom, or is equated
+to an expression whose variables are grounded. Variables in the head, in negations, in
+comparisons and in functor arguments must be grounded. Variables inside an aggregate body are
+local to it, except those that also appear outside it, which the rest of the body must ground.
+"""
+
+from __future__ import annotations
+
+from reasoner import ast
+from reasoner.errors import Diagnostic, error, warning
+
+
+def grounded_variables(body: tuple[ast.Literal, ...], outer: set[str] = frozenset()) -> set[str]:
+    """The variables a conjunctive body grounds, given `outer` already grounded."""
+    bound = set(outer)
+    for literal in body:
+        if isinstance(literal, ast.Atom):
+            bound.update(a.name for a in literal.args if isinstance(a, ast.Var))
+    changed = True
+    while changed:
+        changed = False
+        for literal in body:
+            if isinstance(literal, ast.Comparison) and literal.op == "=":
+                for var, other in ((literal.left, literal.right), (literal.right, literal.left)):
+                    if (
+                        isinstance(var, ast.Var)
+                        and var.name not in bound
+                        and _computable(other, bound, body)
+                    ):
+                        bound.add(var.name)
+                        changed = True
+    return bound
+
+
+def _computable(term: ast.Term, bound: set[str], body) -> bool:
+    if isinstance(term, ast.Var):
+        return term.name in bound
+    if isinstance(term, ast.Wildcard):
+        return False
+    if isinstance(term, ast.Call):
+        return all(_computable(a, bound, body) for a in term.args)
+    if isinstance(term, ast.Aggregate):
+        return all(v in bound for v in injected_variables(term, body, None))
+    return True
+
+
+def injected_variables(aggregate: ast.Aggregate, body, head: ast.Atom | None) -> list[str]:
+    """Variables of an aggregate's body that also occur outside the aggregate."""
+    inside = _aggregate_variables(aggregate)
+    outside: set[str] = set()
+    for literal in body:
+        outside.update(_variables_outside(literal, aggregate))
+    if head is not None:
+        outside.update(v for a in head.args for v in ast.term_variables(a))
+    return [v for v in inside if v in outside]
+
+
+def _aggregate_variables(aggregate: ast.Aggregate) -> list[str]:
+    names: list[str] = []
+    for literal in aggregate.body:
+        names += ast.literal_variables(literal)
+    if aggregate.target is not None:
+        names += ast.term_variables(aggregate.target)
+    seen: list[str] = []
+    for n in names:
+        if n not in seen:
+            seen.append(n)
+    return seen
+
+
+def _variables_outside(literal: ast.Literal, skip: ast.Aggregate) -> list[str]:
+    names = ast.literal_variables(literal)
+    for term in ast.literal_terms(literal):
+        for aggregate in ast.aggregates_in(term):
+            if aggregate is not skip:
+                names += _aggregate_variables(aggregate)
+    return names
+
+
+def check_safety(head: ast.Atom | None, body: tuple[ast.Literal, ...]) -> list[Diagnostic]:
+    diagnostics: list[Diagnostic] = []
+    bound = grounded_variables(body)
+    reported: set[str] = set()
+
+    def need(term: ast.Term, where: str, hint: str | None = None) -> None:
+        if isinstance(term, ast.Var):
+            if term.name not in bound and term.name not in reported:
+                reported.add(term.name)
+                diagnostics.append(error(
+                    f"variable `{term.name}` is not grounded {where}",
+                    term.span,
+                    hint or f"`{term.name}` must appear in a positive atom of the body, "
+                    f"or be equated to a grounded value",
+                ))
+        elif isinstance(term, ast.Wildcard):
+            diagnostics.append(error(f"`_` cannot be used {where}", term.span,
+                                     "a wildcard only stands for an ignored column of a body atom"))
+        elif isinstance(term, ast.Call):
+            for arg in term.args:
+                need(arg, where, hint)
+        elif isinstance(term, ast.Aggregate):
+            for name in injected_variables(term, body, head):
+                if name not in bound and name not in reported:
+                    reported.add(name)
+                    diagnostics.append(error(
+                        f"variable `{name}` is not grounded outside the aggregate", term.span,
+                        f"`{name}` also appears outside the aggregate, so the rest of the body must ground it; "
+                        f"rename it if it is meant to be local"))
+            diagnostics.extend(_check_aggregate(term, body, head, bound))
+
+    if head is not None:
+        for arg in head.args:
+            need(arg, "in the head")
+    for literal in body:
+        if isinstance(literal, ast.Atom):
+            for arg in literal.args:
+                if not isinstance(arg, (ast.Var, ast.Wildcard)):
+                    need(arg, "in an argument expression")
+        elif isinstance(literal, ast.Negation):
+            for arg in literal.atom.args:
+                if not isinstance(arg, ast.Wildcard):
+                    need(arg, "in a negation", "use `_` for a column the negation should ignore")
+        elif isinstance(literal, ast.Comparison):
+            need(literal.left, "in a comparison")
+            need(literal.right, "in a comparison")
+        elif isinstance(literal, ast.Test):
+            for arg in literal.args:
+                need(arg, f"in `{literal.op}`")
+    if head is not None:
+        diagnostics += [w for w in _singletons(head, body) if w.message.split("`")[1] not in reported]
+    return diagnostics
+
+
+def _check_aggregate(aggregate: ast.Aggregate, body, head, outer_bound: set[str]) -> list[Diagnostic]:
+    injected = set(injected_variables(aggregate, body, head))
+    diagnostics = []
+    inner_bound = grounded_variables(aggregate.body, injected)
+    terms = [] if aggregate.target is None else [aggregate.target]
+    for literal in aggregate.body:
+        if isinstance(literal, ast.Atom):
+            terms += [a for a in literal.args if not isinstance(a, (ast.Var, ast.Wildcard))]
+        elif isinstance(literal, ast.Negation):
+            terms += [a for a in literal.atom.args if not isinstance(a, ast.Wildcard)]
+        else:
+            terms += list(ast.literal_terms(literal))
+    for term in terms:
+        for name in ast.term_variables(term):
+            if name not in inner_bound:
+                var = _find_var(term, name)
+                diagnostics.append(error(
+                    f"variable `{name}` is not grounded in the aggregate", var.span if var else aggregate.span,
+                    f"`{name}` must appear in a positive atom inside the aggregate"))
+    return diagnostics
+
+
+def _find_var(term: ast.Term, name: str) -> ast.Var | None:
+    if isinstance(term, ast.Var) and term.name == name:
+        return term
+    if isinstance(term, ast.Call):
+        for arg in term.args:
+            found = _find_var(arg, name)
+            if found:
+                return found
+    return None
+
+
+def _singletons(head: ast.Atom, body) -> list[Diagnostic]:
+    """Warn about a named variable used once in a rule: usually a typo for another name."""
+    counts: dict[str, list[ast.Var]] = {}
+
+    def visit(term: ast.Term) -> None:
+        if isinstance(term, ast.Var):
+            counts.setdefault(term.name, []).append(term)
+        elif isinstance(term, ast.Call):
+            for arg in term.args:
+                visit(arg)
+        elif isinstance(term, ast.Aggregate):
+            if term.target is not None:
+                visit(term.target)
+            for literal in term.body:
+                for t in ast.literal_terms(literal):
+                    visit(t)
+
+    for arg in head.args:
+        visit(arg)
+    for literal in body:
+        for term in ast.literal_terms(literal):
+            visit(term)
+    return [
+        warning(f"variable `{name}` occurs only once", uses[0].span,
+                f"write `_` if the value does not matter")
+        for name, uses in counts.items()
+        if len(uses) == 1 and not name.startswith("_")
+    ]

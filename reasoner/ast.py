@@ -1,0 +1,282 @@
+"""The rule language's syntax tree: small frozen attrs classes, each carrying its source `Span`.
+
+Terms: `Var`, `Wildcard`, `Const`, `Call` (arithmetic, string and date functors),
+`Aggregate`. Literals: `Atom`, `Negation`, `Comparison`, `Test` (`contains`, `match`),
+`Truth`. Statements: `Declaration`, `TypeDeclaration`, `IODirective`, `Include`, `Clause`
+(a rule or a fact; disjunctions are already expanded), `Query`.
+Every node prints back as rule-language text (`str(node)`).
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Union
+
+import attrs
+
+from reasoner.source import Span
+
+
+def _span_field():
+    return attrs.field(eq=False, repr=False, default=None)
+
+
+# ---- terms ---------------------------------------------------------------------------
+
+
+@attrs.frozen
+class Var:
+    name: str
+    span: Span | None = _span_field()
+
+    def __str__(self) -> str:
+        return self.name
+
+
+@attrs.frozen
+class Wildcard:
+    span: Span | None = _span_field()
+
+    def __str__(self) -> str:
+        return "_"
+
+
+@attrs.frozen
+class Const:
+    """A literal. `kind` is 'number' (an integer, usable where any numeric type is expected),
+    'float', 'symbol' or 'date'."""
+
+    value: object
+    kind: str
+    span: Span | None = _span_field()
+
+    def __str__(self) -> str:
+        if self.kind == "symbol":
+            escaped = str(self.value).replace("\\", "\\\\").replace('"', '\\"')
+            return f'"{escaped}"'
+        if isinstance(self.value, datetime.date):
+            return self.value.isoformat()
+        return str(self.value)
+
+
+INFIX = ("+", "-", "*", "/", "%", "^")
+
+
+@attrs.frozen
+class Call:
+    """A functor application: infix arithmetic (`+ - * / % ^`), `neg`, or a named functor."""
+
+    op: str
+    args: tuple[Term, ...]
+    span: Span | None = _span_field()
+
+    def __str__(self) -> str:
+        if self.op in INFIX and len(self.args) == 2:
+            return f"({self.args[0]} {self.op} {self.args[1]})"
+        if self.op == "neg":
+            return f"-{self.args[0]}"
+        return f"{self.op}({', '.join(map(str, self.args))})"
+
+
+@attrs.frozen
+class Aggregate:
+    """`count : {...}`, `sum X : {...}`, `min`, `max`, `mean`."""
+
+    op: str
+    target: Term | None
+    body: tuple[Literal, ...]
+    span: Span | None = _span_field()
+
+    def __str__(self) -> str:
+        target = f" {self.target}" if self.target is not None else ""
+        return f"{self.op}{target} : {{ {', '.join(map(str, self.body))} }}"
+
+
+Term = Union[Var, Wildcard, Const, Call, Aggregate]
+
+# ---- literals ------------------------------------------------------------------------
+
+
+@attrs.frozen
+class Atom:
+    relation: str
+    args: tuple[Term, ...]
+    span: Span | None = _span_field()
+
+    def __str__(self) -> str:
+        return f"{self.relation}({', '.join(map(str, self.args))})"
+
+
+@attrs.frozen
+class Negation:
+    atom: Atom
+    span: Span | None = _span_field()
+
+    def __str__(self) -> str:
+        return f"!{self.atom}"
+
+
+@attrs.frozen
+class Comparison:
+    op: str  # = != < <= > >=
+    left: Term
+    right: Term
+    span: Span | None = _span_field()
+
+    def __str__(self) -> str:
+        return f"{self.left} {self.op} {self.right}"
+
+
+@attrs.frozen
+class Test:
+    """A built-in constraint: `contains(Sub, S)`, `match(Pattern, S)`, possibly negated."""
+
+    op: str
+    args: tuple[Term, ...]
+    negated: bool = False
+    span: Span | None = _span_field()
+
+    def __str__(self) -> str:
+        return f"{'!' if self.negated else ''}{self.op}({', '.join(map(str, self.args))})"
+
+
+@attrs.frozen
+class Truth:
+    value: bool
+    span: Span | None = _span_field()
+
+    def __str__(self) -> str:
+        return "true" if self.value else "false"
+
+
+Literal = Union[Atom, Negation, Comparison, Test, Truth]
+
+# ---- statements ----------------------------------------------------------------------
+
+
+@attrs.frozen
+class Attribute:
+    name: str
+    type: str
+    span: Span | None = _span_field()
+
+
+@attrs.frozen
+class Declaration:
+    relation: str
+    attributes: tuple[Attribute, ...]
+    qualifiers: tuple[str, ...] = ()
+    span: Span | None = _span_field()
+
+    @property
+    def arity(self) -> int:
+        return len(self.attributes)
+
+    def __str__(self) -> str:
+        attrs_text = ", ".join(f"{a.name}: {a.type}" for a in self.attributes)
+        return f".decl {self.relation}({attrs_text})"
+
+
+@attrs.frozen
+class TypeDeclaration:
+    """`.type T <: base` (kind 'subtype') or `.type T = A | B` (kind 'alias')."""
+
+    name: str
+    kind: str
+    bases: tuple[str, ...]
+    span: Span | None = _span_field()
+
+
+@attrs.frozen
+class IODirective:
+    kind: str  # input, output, printsize
+    relation: str
+    options: tuple[tuple[str, object], ...] = ()
+    span: Span | None = _span_field()
+
+    def option(self, name: str, default: object = None) -> object:
+        for key, value in self.options:
+            if key == name:
+                return value
+        return default
+
+
+@attrs.frozen
+class Include:
+    path: str
+    span: Span | None = _span_field()
+
+
+@attrs.frozen
+class Clause:
+    """A rule `head :- body.` or, with an empty body, a fact. `number` is the clause's
+    position among the rules of its program, given when the program is assembled."""
+
+    head: Atom
+    body: tuple[Literal, ...]
+    span: Span | None = _span_field()
+
+    @property
+    def is_fact(self) -> bool:
+        return not self.body
+
+    def __str__(self) -> str:
+        if not self.body:
+            return f"{self.head}."
+        return f"{self.head} :- {', '.join(map(str, self.body))}."
+
+
+@attrs.frozen
+class Query:
+    """`?- goal.`; a disjunctive goal is kept as several conjunctive bodies."""
+
+    bodies: tuple[tuple[Literal, ...], ...]
+    span: Span | None = _span_field()
+
+    def __str__(self) -> str:
+        return "?- " + "; ".join(", ".join(map(str, b)) for b in self.bodies) + "."
+
+
+Statement = Union[Declaration, TypeDeclaration, IODirective, Include, Clause, Query]
+
+
+def term_variables(term: Term) -> list[str]:
+    """Names of the variables of a term, outside aggregates, in order of appearance."""
+    if isinstance(term, Var):
+        return [term.name]
+    if isinstance(term, Call):
+        return [name for arg in term.args for name in term_variables(arg)]
+    return []
+
+
+def literal_variables(literal: Literal) -> list[str]:
+    """Variables a literal mentions (outside aggregates), in order of appearance."""
+    if isinstance(literal, Atom):
+        return [n for arg in literal.args for n in term_variables(arg)]
+    if isinstance(literal, Negation):
+        return literal_variables(literal.atom)
+    if isinstance(literal, Comparison):
+        return term_variables(literal.left) + term_variables(literal.right)
+    if isinstance(literal, Test):
+        return [n for arg in literal.args for n in term_variables(arg)]
+    return []
+
+
+def aggregates_in(term: Term) -> list[Aggregate]:
+    if isinstance(term, Aggregate):
+        return [term]
+    if isinstance(term, Call):
+        return [a for arg in term.args for a in aggregates_in(arg)]
+    return []
+
+
+def literal_terms(literal: Literal) -> tuple[Term, ...]:
+    if isinstance(literal, Atom):
+        return literal.args
+    if isinstance(literal, Negation):
+        return literal.atom.args
+    if isinstance(literal, Comparison):
+        return (literal.left, literal.right)
+    if isinstance(literal, Test):
+        return literal.args
+    return ()

@@ -1,0 +1,77 @@
+"""The `reasoner` command: a thin argparse layer over the Engine API.
+
+    reasoner                          open the REPL on the shipped corpus and rules
+    reasoner repl [FILES...]          open the REPL on the given files
+    reasoner run PROGRAM.dl [-F DIR] [-D DIR|-]   batch mode, as Soufflé
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from reasoner.engine import Engine
+from reasoner.errors import ReasonerError
+from reasoner.facts_io import write_output
+
+
+def _run(args: argparse.Namespace) -> int:
+    engine = Engine(fact_dir=args.fact_dir, strict=True)
+    try:
+        warnings = engine.load(args.program)
+        for warning in warnings:
+            print(warning.render(), file=sys.stderr)
+        output_dir = None if args.output_dir == "-" else Path(args.output_dir)
+        if output_dir is not None:
+            output_dir.mkdir(parents=True, exist_ok=True)
+        for directive, schema, rows in engine.outputs():
+            write_output(directive, schema, rows, output_dir)
+        for query in engine.program.queries:
+            answers = engine.ask(query)
+            print(f"{query}")
+            from reasoner.render import table
+
+            print(table(answers, query))
+    except ReasonerError as exc:
+        print(exc.render(), file=sys.stderr)
+        return 1
+    return 0
+
+
+def _repl(args: argparse.Namespace) -> int:
+    from reasoner.repl import run_repl
+
+    return run_repl(args.files, defaults=not args.no_defaults)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="reasoner",
+        description="A Datalog engine for reasoning about dated political events.",
+    )
+    commands = parser.add_subparsers(dest="command")
+
+    run = commands.add_parser("run", help="evaluate a program and write its .output relations (like souffle)")
+    run.add_argument("program", help="the rule file (.dl)")
+    run.add_argument("-F", "--fact-dir", default=".", help="directory of .input fact files (default: .)")
+    run.add_argument("-D", "--output-dir", default=".", help="directory for .output files, or - for stdout (default: .)")
+    run.set_defaults(handler=_run)
+
+    repl = commands.add_parser("repl", help="open the interactive REPL")
+    repl.add_argument("files", nargs="*", help="rule (.dl) files to load")
+    repl.add_argument("--no-defaults", action="store_true", help="do not load the shipped rules and corpus")
+    repl.set_defaults(handler=_repl)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        args = parser.parse_args(["repl", *(argv or [])])
+    return args.handler(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

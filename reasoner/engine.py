@@ -1,0 +1,280 @@
+"""The public `Engine`: load rules and facts, evaluate, query.
+
+An `Engine` owns all of its state: two engines never share relations, plans or caches, and
+one engine may be used from several threads (calls are serialised by the engine's lock).
+Every change is atomic: a load, or an `add_facts`, that fails leaves the engine as it was.
+"""
+
+from __future__ import annotations
+
+import difflib
+import threading
+from collections.abc import Iterable
+from pathlib import Path
+
+import attrs
+
+from reasoner import ast
+from reasoner.analysis import Analysis, analyse, check_query
+from reasoner.errors import CheckError, Diagnostic, LoadError, QueryError, error
+from reasoner.evaluate import Relation, StratumPlan, evaluate, make_context, plan_strata
+from reasoner.facts_io import read_input, sort_key
+from reasoner.loader import parse_with_includes, read_source
+from reasoner.plan import compile_plan
+from reasoner.program import Program, RelationSchema
+from reasoner.source import SourceText
+from reasoner.syntax import parse_query
+from reasoner.types import accepts, coerce, python_type_name
+
+
+@attrs.frozen
+class _State:
+    """Everything an engine knows; replaced as a whole on every successful change."""
+
+    program: Program = Program()
+    base: dict[str, frozenset | set] = attrs.field(factory=dict)  # facts, by relation
+    external: dict[str, RelationSchema] = attrs.field(factory=dict)  # schemas from outside
+    analysis: Analysis | None = None
+    plans: tuple[StratumPlan, ...] = ()
+    relations: dict[str, Relation] = attrs.field(factory=dict)
+
+
+class Engine:
+    """A Datalog engine instance.
+
+    >>> engine = Engine()
+    >>> warnings = engine.load_text('''
+    ...     .decl edge(x: number, y: number)
+    ...     .decl path(x: number, y: number)
+    ...     edge(1, 2). edge(2, 3).
+    ...     path(X, Y) :- edge(X, Y).
+    ...     path(X, Z) :- path(X, Y), edge(Y, Z).
+    ... ''')
+    >>> engine.query("path(1, X)")
+    [{'X': 2}, {'X': 3}]
+    """
+
+    def __init__(self, *, fact_dir: str | Path | None = None, strict: bool = False):
+        """`fact_dir`: where `.input` directives look for fact files (default: the current
+        directory, as Soufflé). `strict`: a relation used but never declared is an error
+        (batch mode) rather than a warning."""
+        self._fact_dir = Path(fact_dir) if fact_dir is not None else None
+        self._strict = strict
+        self._lock = threading.RLock()
+        self._state = _State()
+        self._warnings: tuple[Diagnostic, ...] = ()
+        self._commit(_State())
+
+    # ---- loading ---------------------------------------------------------------------
+    def load(self, path: str | Path) -> list[Diagnostic]:
+        """Load a rule file (`.dl`). Returns the warnings; raises a `ReasonerError` (and
+        changes nothing) if the file has errors."""
+        path = Path(path)
+        source = read_source(path)
+        return self._load_source(source, path.parent)
+
+    def load_text(self, text: str, name: str = "<text>") -> list[Diagnostic]:
+        """Load rule-language text as if it were a file called `name`."""
+        return self._load_source(SourceText(name, text), None)
+
+    def _load_source(self, source: SourceText, directory: Path | None) -> list[Diagnostic]:
+        statements = parse_with_includes(source, directory)
+        with self._lock:
+            state = self._state
+            program = state.program.extend(statements)
+            inputs = [s for s in statements if isinstance(s, ast.IODirective) and s.kind == "input"]
+            new_state = attrs.evolve(state, program=program)
+            try:
+                analysis = self._analyse(new_state)
+            except CheckError as exc:
+                # Report this load's problems: every error, and the warnings about new text.
+                old = set(state.analysis.warnings) if state.analysis else set()
+                raise CheckError([d for d in exc.diagnostics
+                                  if d.severity == "error" or d not in old]) from None
+            base = dict(state.base)
+            for directive in inputs:
+                fact_dir = self._fact_dir or Path.cwd()
+                rows = read_input(directive, analysis.schemas[directive.relation], fact_dir)
+                base[directive.relation] = set(base.get(directive.relation, ())) | rows
+            new_state = attrs.evolve(new_state, base=base)
+            return self._commit(new_state, analysis)
+
+    def add_facts(self, relation: str, rows: Iterable[Iterable[object]]) -> None:
+        """Add rows (sequences of str, int, float or datetime.date) to a relation. A relation
+        that does not exist yet is created with the column types of the first row."""
+        rows = [tuple(row) for row in rows]
+        with self._lock:
+            state = self._state
+            schema = state.analysis.schemas.get(relation) if state.analysis else None
+            external = dict(state.external)
+            if schema is None:
+                if not rows:
+                    return
+                bases = tuple(python_type_name(v) for v in rows[0])
+                if None in bases:
+                    raise LoadError(error(f"cannot store {rows[0]!r} in `{relation}`: values must be "
+                                          "str, int, float or datetime.date"))
+                columns = tuple(f"c{i + 1}" for i in range(len(bases)))
+                schema = RelationSchema(relation, columns, bases, bases, None, declared=True)  # type: ignore[arg-type]
+                external[relation] = schema
+            converted = set()
+            for number, row in enumerate(rows, start=1):
+                if len(row) != schema.arity:
+                    raise LoadError(error(
+                        f"row {number} for `{relation}` has {len(row)} values, but the relation has "
+                        f"{schema.arity} columns ({schema.signature()})"))
+                for value, base, column in zip(row, schema.bases, schema.columns):
+                    if not accepts(base, value):
+                        raise LoadError(error(
+                            f"row {number} for `{relation}`: {value!r} does not fit column `{column}` of type {base}"))
+                converted.add(tuple(coerce(b, v) for b, v in zip(schema.bases, row)))
+            base = dict(state.base)
+            base[relation] = set(base.get(relation, ())) | converted
+            self._commit(attrs.evolve(state, base=base, external=external))
+
+    def add_schema(self, schema: RelationSchema) -> None:
+        """Declare a relation fed from outside the rule text (used by the event loader)."""
+        with self._lock:
+            external = dict(self._state.external)
+            external[schema.name] = schema
+            self._commit(attrs.evolve(self._state, external=external))
+
+    def _analyse(self, state: _State) -> Analysis:
+        return analyse(state.program, state.external, self._strict)
+
+    def _commit(self, state: _State, analysis: Analysis | None = None) -> list[Diagnostic]:
+        """Check, plan and evaluate `state`; install it only if all of that succeeds."""
+        if analysis is None:
+            analysis = self._analyse(state)
+        plans = plan_strata(analysis)
+        base = dict(state.base)
+        fact_rows = _fact_rows(state.program.facts, analysis)
+        for name, rows in fact_rows.items():
+            base[name] = set(base.get(name, ())) | rows
+        arities = {name: schema.arity for name, schema in analysis.schemas.items()}
+        relations = evaluate(plans, base, arities, make_context())
+        previous = self._state.analysis.warnings if self._state.analysis else ()
+        self._state = attrs.evolve(state, analysis=analysis, plans=plans, relations=relations)
+        new_warnings = [w for w in analysis.warnings if w not in set(previous)]
+        self._warnings = analysis.warnings
+        return new_warnings
+
+    # ---- reading -----------------------------------------------------------------------
+    @property
+    def warnings(self) -> tuple[Diagnostic, ...]:
+        """Warnings about the program as loaded so far."""
+        return self._warnings
+
+    def relations(self) -> dict[str, int]:
+        """Every relation's name and arity, sorted by name."""
+        with self._lock:
+            schemas = self._state.analysis.schemas
+            return {name: schemas[name].arity for name in sorted(schemas)}
+
+    def schema(self, name: str) -> RelationSchema:
+        with self._lock:
+            schemas = self._state.analysis.schemas
+            if name not in schemas:
+                raise QueryError(_no_relation(name, schemas))
+            return schemas[name]
+
+    def relation(self, name: str) -> set[tuple]:
+        """The tuples of a relation, as a new set of tuples of Python values."""
+        with self._lock:
+            relations = self._state.relations
+            if name not in relations:
+                raise QueryError(_no_relation(name, relations))
+            return set(relations[name].tuples)
+
+    def size(self, name: str) -> int:
+        with self._lock:
+            relations = self._state.relations
+            if name not in relations:
+                raise QueryError(_no_relation(name, relations))
+            return len(relations[name].tuples)
+
+    @property
+    def program(self) -> Program:
+        return self._state.program
+
+    def query(self, goal: str) -> list[dict[str, object]]:
+        """Answer a goal (`?- p(X), X > 2.`, `p(X), X > 2` ...): one dict per answer, from
+        variable name to value, sorted. A goal without variables gives `[{}]` or `[]`."""
+        source = SourceText("<query>", goal)
+        query = parse_query(source)
+        return self.ask(query)
+
+    def ask(self, query: ast.Query) -> list[dict[str, object]]:
+        with self._lock:
+            state = self._state
+            schemas = state.analysis.schemas
+            names = _query_variables(query)
+            results: set[tuple] = set()
+            diagnostics: list[Diagnostic] = []
+            types_by_body: dict[int, dict[str, str]] = {}
+            for body in query.bodies:
+                diagnostics += check_query(body, schemas, types_by_body)
+                bound = {n for lit in body for n in ast.literal_variables(lit)}
+                missing = [n for n in names if n not in bound]
+                if missing and len(query.bodies) > 1:
+                    diagnostics.append(error(
+                        f"every alternative of the goal must use the same variables; "
+                        f"`{missing[0]}` is missing from one", query.span))
+            errors = [d for d in diagnostics if d.severity == "error"]
+            if errors:
+                raise QueryError(errors)
+            for body in query.bodies:
+                types = types_by_body[id(body)]
+                head = tuple(ast.Var(n) for n in names)
+                plan = compile_plan(body, head, tuple(types.get(n, "symbol") for n in names),
+                                    schemas, types, title=str(query))
+                function = plan.bind(state.relations, make_context())
+                from reasoner.evaluate import _run
+
+                _run(plan, function, None, results.add)
+            return [dict(zip(names, row)) for row in sorted(results, key=sort_key)]
+
+    def outputs(self) -> list[tuple[ast.IODirective, RelationSchema, set[tuple]]]:
+        """The `.output` / `.printsize` directives with their relation's schema and tuples."""
+        with self._lock:
+            state = self._state
+            return [
+                (d, state.analysis.schemas[d.relation], set(state.relations[d.relation].tuples))
+                for d in state.program.directives
+                if d.kind in ("output", "printsize")
+            ]
+
+
+def _query_variables(query: ast.Query) -> list[str]:
+    names: list[str] = []
+    for body in query.bodies:
+        for literal in body:
+            if isinstance(literal, ast.Negation):
+                continue
+            for name in ast.literal_variables(literal):
+                if name not in names:
+                    names.append(name)
+    return names
+
+
+def _fact_rows(facts: Iterable[ast.Clause], analysis: Analysis) -> dict[str, set[tuple]]:
+    """The tuples stated as facts in rule text."""
+    rows: dict[str, set[tuple]] = {}
+    for fact in facts:
+        schema = analysis.schemas[fact.head.relation]
+        if all(isinstance(a, ast.Const) for a in fact.head.args):
+            row = tuple(coerce(base, a.value) for base, a in zip(schema.bases, fact.head.args))
+            rows.setdefault(fact.head.relation, set()).add(row)
+            continue
+        plan = compile_plan((), fact.head.args, schema.bases, analysis.schemas,
+                            analysis.variable_types[id(fact)], clause=fact, title=str(fact))
+        from reasoner.evaluate import _run
+
+        _run(plan, plan.bind({}, make_context()), None, rows.setdefault(fact.head.relation, set()).add)
+    return rows
+
+
+def _no_relation(name: str, known) -> Diagnostic:
+    matches = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
+    return error(f"no relation named `{name}`", None,
+                 f"did you mean `{matches[0]}`?" if matches else "`:relations` lists them")

@@ -1,0 +1,154 @@
+"""Relations, their indexes, and semi-naive evaluation stratum by stratum."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from operator import itemgetter
+
+import attrs
+
+from reasoner import ast
+from reasoner.analysis import Analysis
+from reasoner.analysis.strata import Stratum
+from reasoner.errors import EvaluationError, error
+from reasoner.functors import FunctorError
+from reasoner.plan import RulePlan, compile_rule
+
+
+class Relation:
+    """A set of tuples with hash indexes on the column sets that plans probe."""
+
+    __slots__ = ("name", "arity", "tuples", "_indexes")
+
+    def __init__(self, name: str, arity: int, tuples: Iterable[tuple] = ()):
+        self.name = name
+        self.arity = arity
+        self.tuples: set[tuple] = set(tuples)
+        self._indexes: dict[tuple[int, ...], tuple[dict, itemgetter]] = {}
+
+    def __len__(self) -> int:
+        return len(self.tuples)
+
+    def index(self, columns: tuple[int, ...]) -> dict:
+        """The index on `columns` (value, or tuple of values, -> list of tuples), built on
+        first use and kept up to date as tuples are inserted."""
+        entry = self._indexes.get(columns)
+        if entry is None:
+            key = itemgetter(*columns)
+            index: dict = {}
+            for row in self.tuples:
+                k = key(row)
+                bucket = index.get(k)
+                if bucket is None:
+                    index[k] = [row]
+                else:
+                    bucket.append(row)
+            entry = (index, key)
+            self._indexes[columns] = entry
+        return entry[0]
+
+    def insert_new(self, rows: set[tuple]) -> None:
+        """Insert tuples known not to be present yet."""
+        self.tuples |= rows
+        for index, key in self._indexes.values():
+            for row in rows:
+                k = key(row)
+                bucket = index.get(k)
+                if bucket is None:
+                    index[k] = [row]
+                else:
+                    bucket.append(row)
+
+
+@attrs.frozen
+class StratumPlan:
+    stratum: Stratum
+    exit_plans: tuple[RulePlan, ...]  # rules with no body atom in the stratum: run once
+    delta_plans: tuple[RulePlan, ...]  # one per (recursive rule, body atom in the stratum)
+
+
+def plan_strata(analysis: Analysis) -> tuple[StratumPlan, ...]:
+    plans = []
+    for stratum in analysis.strata:
+        exit_plans, delta_plans = [], []
+        for rule in stratum.rules:
+            types = analysis.variable_types[id(rule)]
+            recursive_positions = [
+                i for i, lit in enumerate(rule.body)
+                if isinstance(lit, ast.Atom) and lit.relation in stratum.relations
+            ] if stratum.recursive else []
+            if not recursive_positions:
+                exit_plans.append(compile_rule(rule, analysis.schemas, types, None))
+            else:
+                for position in recursive_positions:
+                    delta_plans.append(compile_rule(rule, analysis.schemas, types, position))
+        plans.append(StratumPlan(stratum, tuple(exit_plans), tuple(delta_plans)))
+    return tuple(plans)
+
+
+def make_context() -> dict:
+    """Per-evaluation state the generated code may use (never shared between engines)."""
+    ordinals: dict[str, int] = {}
+
+    def ord_of(value: object) -> int:
+        key = str(value)
+        number = ordinals.get(key)
+        if number is None:
+            number = ordinals[key] = len(ordinals)
+        return number
+
+    return {"ord_of": ord_of, "_patterns": {}}
+
+
+def _run(plan: RulePlan, function, delta, emit) -> None:
+    try:
+        function(delta, emit)
+    except FunctorError as exc:
+        span = plan.clause.span if plan.clause is not None else None
+        raise EvaluationError(error(f"evaluation failed: {exc}", span)) from None
+    except RecursionError:
+        raise
+    except (TypeError, ValueError, OverflowError) as exc:
+        span = plan.clause.span if plan.clause is not None else None
+        raise EvaluationError(error(f"evaluation failed: {exc}", span)) from None
+
+
+def evaluate(
+    strata: tuple[StratumPlan, ...],
+    base: dict[str, set[tuple]],
+    arities: dict[str, int],
+    context: dict,
+) -> dict[str, Relation]:
+    """Compute every relation from the base facts; returns a fresh set of relations."""
+    relations = {name: Relation(name, arity, base.get(name, ())) for name, arity in arities.items()}
+    for stratum_plan in strata:
+        evaluate_stratum(stratum_plan, relations, context)
+    return relations
+
+
+def evaluate_stratum(stratum_plan: StratumPlan, relations: dict[str, Relation], context: dict) -> None:
+    members = stratum_plan.stratum.relations
+    # Rules with no atom of the stratum in their body: once.
+    out: dict[str, set] = {name: set() for name in members}
+    for plan in stratum_plan.exit_plans:
+        function = plan.bind(relations, context)
+        _run(plan, function, None, out[plan.clause.head.relation].add)
+    for name, rows in out.items():
+        relation = relations[name]
+        relation.insert_new(rows - relation.tuples)
+    if not stratum_plan.delta_plans:
+        return
+    bound = [(plan, plan.bind(relations, context)) for plan in stratum_plan.delta_plans]
+    delta = {name: set(relations[name].tuples) for name in members}
+    while any(delta.values()):
+        out = {name: set() for name in members}
+        for plan, function in bound:
+            rows = delta[plan.delta_relation]
+            if rows:
+                _run(plan, function, rows, out[plan.clause.head.relation].add)
+        delta = {}
+        for name, rows in out.items():
+            relation = relations[name]
+            new = rows - relation.tuples
+            relation.insert_new(new)
+            delta[name] = new

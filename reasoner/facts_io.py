@@ -1,0 +1,151 @@
+"""Reading and writing fact files, as Soufflé does.
+
+`.input r` reads `<fact dir>/r.facts`, tab-separated; `.output r` writes `<output dir>/r.csv`,
+tab-separated. Options: `IO=file|stdout`, `filename="..."` (relative to the directory),
+`delimiter="..."`, `headers=true` (a first line of column names). Rows are written sorted.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TextIO
+
+from reasoner import ast
+from reasoner.errors import Diagnostic, LoadError, error
+from reasoner.program import RelationSchema
+from reasoner.source import SourceText, Span
+from reasoner.types import format_value, parse_value
+
+
+def _options(directive: ast.IODirective) -> dict[str, object]:
+    return {key.lower(): value for key, value in directive.options}
+
+
+def _truthy(value: object) -> bool:
+    return value is True or str(value).lower() == "true"
+
+
+def _delimiter(options: dict[str, object]) -> str:
+    return str(options.get("delimiter", "\t")).encode().decode("unicode_escape") if "delimiter" in options else "\t"
+
+
+def input_path(directive: ast.IODirective, fact_dir: Path) -> Path:
+    options = _options(directive)
+    name = str(options.get("filename", f"{directive.relation}.facts"))
+    path = Path(name)
+    return path if path.is_absolute() else fact_dir / path
+
+
+def read_input(directive: ast.IODirective, schema: RelationSchema, fact_dir: Path) -> set[tuple]:
+    """The tuples of the fact file a `.input` directive names. Raises `LoadError`."""
+    options = _options(directive)
+    io = str(options.get("io", "file"))
+    if io != "file":
+        raise LoadError(error(f"`IO={io}` is not supported for `.input`", directive.span,
+                              "use IO=file (the default)"))
+    path = input_path(directive, fact_dir)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise LoadError(error(f"cannot open fact file {path} for `{directive.relation}`", directive.span,
+                              "give the fact directory with -F, or a filename= option")) from None
+    except OSError as exc:
+        raise LoadError(error(f"cannot read fact file {path}: {exc.strerror}", directive.span)) from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        source = SourceText(str(path), raw.decode("utf-8", "replace"))
+        raise LoadError(error(f"fact file is not UTF-8 (byte 0x{raw[exc.start]:02x})",
+                              Span.at(source, line, column))) from None
+    source = SourceText(str(path), text)
+    return parse_facts(source, schema, _delimiter(options), _truthy(options.get("headers", False)))
+
+
+def parse_facts(source: SourceText, schema: RelationSchema, delimiter: str = "\t",
+                headers: bool = False) -> set[tuple]:
+    rows: set[tuple] = set()
+    diagnostics: list[Diagnostic] = []
+    bases = schema.bases
+    arity = schema.arity
+    for number, line in enumerate(source.text.split("\n"), start=1):
+        line = line.rstrip("\r")
+        if headers and number == 1:
+            continue
+        if not line and arity != 0:
+            continue
+        if arity == 0:
+            rows.add(())
+            continue
+        fields = line.split(delimiter)
+        if len(fields) != arity:
+            diagnostics.append(error(
+                f"expected {arity} column{'s' if arity != 1 else ''} for `{schema.name}`, found {len(fields)}",
+                Span.at(source, number, 1, max(1, len(line))),
+                f"columns are separated by {'a tab' if delimiter == chr(9) else repr(delimiter)}; "
+                f"the signature is {schema.signature()}"))
+        else:
+            values = []
+            column = 1
+            for field, base, name in zip(fields, bases, schema.columns):
+                try:
+                    values.append(parse_value(field, base))
+                except ValueError as exc:
+                    diagnostics.append(error(f"column `{name}` of `{schema.name}`: {exc}",
+                                             Span.at(source, number, column, max(1, len(field)))))
+                column += len(field) + len(delimiter)
+            rows.add(tuple(values))
+        if len(diagnostics) >= 20:
+            diagnostics.append(error("too many errors in this file; stopping here"))
+            break
+    if diagnostics:
+        raise LoadError(diagnostics)
+    return rows
+
+
+def sort_key(row: tuple) -> tuple:
+    return tuple((0, v) if not isinstance(v, str) else (1, v) for v in row)
+
+
+def write_csv(stream: TextIO, rows: Iterable[tuple], delimiter: str = "\t") -> None:
+    for row in sorted(rows, key=sort_key):
+        if not row:
+            stream.write("()\n")
+        else:
+            stream.write(delimiter.join(format_value(v) for v in row) + "\n")
+
+
+def write_output(directive: ast.IODirective, schema: RelationSchema, rows: set[tuple],
+                 output_dir: Path | None) -> None:
+    """Write a relation as its `.output` directive says; `output_dir=None` means stdout."""
+    options = _options(directive)
+    delimiter = _delimiter(options)
+    headers = _truthy(options.get("headers", False))
+    io = str(options.get("io", "file"))
+    if directive.kind == "printsize":
+        sys.stdout.write(f"{schema.name}\t{len(rows)}\n")
+        return
+    if io == "stdout" or output_dir is None:
+        out = sys.stdout
+        out.write(f"---------------\n{schema.name}")
+        if headers:
+            out.write("\n" + delimiter.join(schema.columns))
+        out.write("\n===============\n")
+        write_csv(out, rows, delimiter)
+        out.write("===============\n")
+        return
+    if io != "file":
+        raise LoadError(error(f"`IO={io}` is not supported for `.output`", directive.span,
+                              "use IO=file or IO=stdout"))
+    name = str(options.get("filename", f"{schema.name}.csv"))
+    path = Path(name) if Path(name).is_absolute() else output_dir / name
+    try:
+        with path.open("w", encoding="utf-8", newline="") as handle:
+            if headers:
+                handle.write(delimiter.join(schema.columns) + "\n")
+            write_csv(handle, rows, delimiter)
+    except OSError as exc:
+        raise LoadError(error(f"cannot write {path}: {exc.strerror}", directive.span)) from None

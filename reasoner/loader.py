@@ -1,0 +1,71 @@
+"""Reading rule files: the text of a file and of every file it `#include`s, parsed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from reasoner import ast
+from reasoner.errors import Diagnostic, LoadError, ParseError, error
+from reasoner.source import SourceText
+from reasoner.syntax import parse_program
+
+
+def read_source(path: Path) -> SourceText:
+    """The text of a file as a `SourceText`; a `LoadError` if it is missing or not UTF-8."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise LoadError(error(f"no such file: {path}")) from None
+    except IsADirectoryError:
+        raise LoadError(error(f"{path} is a directory")) from None
+    except OSError as exc:
+        raise LoadError(error(f"cannot read {path}: {exc.strerror}")) from None
+    try:
+        return SourceText(str(path), raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        from reasoner.source import Span
+
+        source = SourceText(str(path), raw.decode("utf-8", "replace"))
+        line = raw[: exc.start].count(b"\n") + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise LoadError(error(f"file is not UTF-8 (byte 0x{raw[exc.start]:02x})",
+                              Span.at(source, line, column),
+                              "save the file as UTF-8")) from None
+
+
+def parse_with_includes(source: SourceText, directory: Path | None) -> list[ast.Statement]:
+    """Parse `source`, replacing each `#include "file"` by the statements of that file
+    (resolved against the including file's directory). Collects errors of every file."""
+    diagnostics: list[Diagnostic] = []
+    statements = _parse(source, directory, (), diagnostics)
+    if diagnostics:
+        raise ParseError(diagnostics)
+    return statements
+
+
+def _parse(source: SourceText, directory: Path | None, stack: tuple[str, ...],
+           diagnostics: list[Diagnostic]) -> list[ast.Statement]:
+    try:
+        parsed = parse_program(source)
+    except ParseError as exc:
+        diagnostics.extend(exc.diagnostics)
+        return []
+    result: list[ast.Statement] = []
+    for statement in parsed:
+        if not isinstance(statement, ast.Include):
+            result.append(statement)
+            continue
+        base = directory if directory is not None else Path.cwd()
+        path = (base / statement.path).resolve()
+        if str(path) in stack or str(path) == source.name:
+            diagnostics.append(error(f"`{statement.path}` includes itself", statement.span))
+            continue
+        try:
+            included = read_source(path)
+        except LoadError as exc:
+            diagnostics.append(error(f"cannot include `{statement.path}`: {exc.diagnostics[0].message}",
+                                     statement.span))
+            continue
+        included = SourceText(str(path), included.text)
+        result.extend(_parse(included, path.parent, stack + (str(path),), diagnostics))
+    return result

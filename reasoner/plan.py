@@ -1,0 +1,496 @@
+"""Rule plans: join order, index choice and generated Python code for each rule variant.
+
+For every rule (and, in a recursive stratum, every delta variant: one per body atom of the
+stratum) we choose an order for the body: the delta atom first, then repeatedly the atom with
+the most bound columns, with comparisons, negations and assignments placed as soon as their
+variables are bound. Each atom with bound columns is probed through a hash index on exactly
+those columns. The plan is then written out as a Python function of nested loops, the code a
+person would write by hand for that rule, and compiled once; `RulePlan.bind` attaches it to
+the relations of one evaluation.
+"""
+
+from __future__ import annotations
+
+import datetime
+import itertools
+import math
+import re
+from collections.abc import Callable
+
+import attrs
+
+from reasoner import ast, functors
+from reasoner.program import RelationSchema
+from reasoner.types import NUMERIC
+
+
+@attrs.frozen
+class RulePlan:
+    clause: ast.Clause | None
+    delta_position: int | None  # body position read from the delta, None for a full variant
+    delta_relation: str | None
+    source: str = attrs.field(repr=False)
+    code: object = attrs.field(repr=False, eq=False)
+    constants: tuple = attrs.field(repr=False, eq=False)
+    relations: tuple[str, ...] = ()
+
+    def bind(self, relations: dict, context: dict) -> Callable:
+        """The runnable function `run(delta, emit)` over these relation objects."""
+        namespace = dict(_HELPERS)
+        namespace.update(context)
+        for i, value in enumerate(self.constants):
+            namespace[f"C{i}"] = value
+        exec(self.code, namespace)
+        return namespace["make"](relations)
+
+    def describe(self) -> str:
+        return self.source
+
+
+_NONE = object()
+
+_HELPERS = {
+    "_E": (),
+    "_NONE": _NONE,
+    "int_div": functors.int_div,
+    "int_mod": functors.int_mod,
+    "float_div": functors.float_div,
+    "int_pow": functors.int_pow,
+    "fmod": math.fmod,
+    "add_days": functors.add_days,
+    "days": functors.days,
+    "substr": functors.substr,
+    "to_number": functors.to_number,
+    "to_unsigned": functors.to_unsigned,
+    "to_float": functors.to_float,
+    "to_date": functors.to_date,
+    "to_string": functors.to_string,
+    "compile_pattern": functors.compile_pattern,
+    "_patterns": None,  # replaced per evaluation by the context
+}
+
+
+def expression_type(term: ast.Term, types: dict[str, str]) -> str | None:
+    """The base type of a checked term (integer literals count as number)."""
+    if isinstance(term, ast.Var):
+        return types.get(term.name)
+    if isinstance(term, ast.Const):
+        return term.kind
+    if isinstance(term, ast.Aggregate):
+        if term.op == "count":
+            return "number"
+        if term.op == "mean":
+            return "float"
+        return expression_type(term.target, types) if term.target is not None else None
+    if isinstance(term, ast.Call):
+        arg_types = [expression_type(a, types) for a in term.args]
+        op = term.op
+        if op in ("+", "-") and "date" in arg_types:
+            return "date"
+        if op in ("+", "-", "*", "/", "%", "^", "neg", "min", "max"):
+            if "float" in arg_types:
+                return "float"
+            if "unsigned" in arg_types:
+                return "unsigned"
+            return next((t for t in arg_types if t is not None), "number")
+        return {
+            "cat": "symbol", "strlen": "number", "substr": "symbol", "to_number": "number",
+            "to_unsigned": "unsigned", "to_float": "float", "to_string": "symbol", "ord": "number",
+            "date": "date", "days": "number",
+        }.get(op)
+    return None
+
+
+class _Generator:
+    """Writes the code of one plan."""
+
+    def __init__(self, schemas: dict[str, RelationSchema], types: dict[str, str]):
+        self.schemas = schemas
+        self.types = types
+        self.lines: list[str] = []
+        self.prelude: list[str] = []
+        self.indent = 2
+        self.constants: list[object] = []
+        self.relations: dict[str, str] = {}  # relation name -> local name
+        self.indexes: dict[tuple[str, tuple[int, ...]], str] = {}
+        self.counter = itertools.count()
+        self.var_names: dict[str, str] = {}
+
+    # ---- naming ----------------------------------------------------------------------
+    def fresh(self, prefix: str) -> str:
+        return f"{prefix}{next(self.counter)}"
+
+    def var(self, name: str) -> str:
+        local = self.var_names.get(name)
+        if local is None:
+            local = "v_" + re.sub(r"[^A-Za-z0-9_]", lambda m: f"_{ord(m.group()):x}_", name)
+            self.var_names[name] = local
+        return local
+
+    def relation(self, name: str) -> str:
+        local = self.relations.get(name)
+        if local is None:
+            local = f"R{len(self.relations)}"
+            self.relations[name] = local
+        return local
+
+    def index(self, name: str, columns: tuple[int, ...]) -> str:
+        key = (name, columns)
+        local = self.indexes.get(key)
+        if local is None:
+            local = f"I{len(self.indexes)}"
+            self.indexes[key] = local
+            self.prelude.append(f"{local} = {self.relation(name)}.index({columns!r})")
+        return local
+
+    def const(self, value: object) -> str:
+        if isinstance(value, bool) or isinstance(value, datetime.date):
+            self.constants.append(value)
+            return f"C{len(self.constants) - 1}"
+        if isinstance(value, float) and (math.isinf(value) or math.isnan(value)):
+            self.constants.append(value)
+            return f"C{len(self.constants) - 1}"
+        return repr(value)
+
+    def line(self, text: str) -> None:
+        self.lines.append("    " * self.indent + text)
+
+    def open(self, text: str) -> None:
+        self.line(text)
+        self.indent += 1
+
+    # ---- expressions -----------------------------------------------------------------
+    def expr(self, term: ast.Term, bound: set[str], want: str | None = None) -> str:
+        if isinstance(term, ast.Var):
+            return self.var(term.name)
+        if isinstance(term, ast.Const):
+            value = term.value
+            if want == "float" and term.kind == "number":
+                value = float(value)
+            return self.const(value)
+        if isinstance(term, ast.Aggregate):
+            return self.aggregate(term, bound)
+        if isinstance(term, ast.Call):
+            return self.call(term, bound, want)
+        raise AssertionError(f"unexpected term {term!r}")
+
+    def call(self, term: ast.Call, bound: set[str], want: str | None) -> str:
+        op = term.op
+        result = expression_type(term, self.types)
+        numeric_want = result if result in NUMERIC else None
+        args = [self.expr(a, bound, numeric_want if op not in ("days", "substr") else None) for a in term.args]
+        arg_types = [expression_type(a, self.types) for a in term.args]
+        if op == "+":
+            if result == "date":
+                if arg_types[0] == "date":
+                    return f"add_days({args[0]}, {args[1]})"
+                return f"add_days({args[1]}, {args[0]})"
+            return f"({args[0]} + {args[1]})"
+        if op == "-":
+            if result == "date":
+                return f"add_days({args[0]}, -({args[1]}))"
+            return f"({args[0]} - {args[1]})"
+        if op == "*":
+            return f"({args[0]} * {args[1]})"
+        if op == "/":
+            return f"{'float_div' if result == 'float' else 'int_div'}({args[0]}, {args[1]})"
+        if op == "%":
+            return f"{'fmod' if result == 'float' else 'int_mod'}({args[0]}, {args[1]})"
+        if op == "^":
+            return f"({args[0]} ** {args[1]})" if result == "float" else f"int_pow({args[0]}, {args[1]})"
+        if op == "neg":
+            return f"(-{args[0]})"
+        if op in ("min", "max"):
+            return f"{op}({', '.join(args)})"
+        if op == "cat":
+            return "(" + " + ".join(args) + ")"
+        if op == "strlen":
+            return f"len({args[0]})"
+        if op == "date":
+            return f"to_date({args[0]})"
+        if op == "ord":
+            return f"ord_of({args[0]})"
+        if op in ("substr", "days", "to_number", "to_unsigned", "to_float", "to_string"):
+            return f"{op}({', '.join(args)})"
+        raise AssertionError(f"no code for functor {op}")
+
+    def aggregate(self, term: ast.Aggregate, bound: set[str]) -> str:
+        """Emit the loops computing an aggregate; returns the name holding its value.
+
+        For min, max and mean, which have no value over no matches, the code after this
+        point is nested under a test that a value was found."""
+        result = self.fresh("a")
+        target_type = expression_type(term.target, self.types) if term.target is not None else None
+        if term.op == "count":
+            self.line(f"{result} = 0")
+        elif term.op == "sum":
+            self.line(f"{result} = {'0.0' if target_type == 'float' else '0'}")
+        elif term.op == "mean":
+            self.line(f"{result}_s = 0.0")
+            self.line(f"{result}_n = 0")
+        else:
+            self.line(f"{result} = _NONE")
+        outer_indent = self.indent
+        inner_bound = set(bound)
+        steps = schedule(term.body, inner_bound, None)
+        self.steps(steps, inner_bound)
+        if term.op == "count":
+            self.line(f"{result} += 1")
+        elif term.op == "sum":
+            self.line(f"{result} += {self.expr(term.target, inner_bound)}")
+        elif term.op == "mean":
+            self.line(f"{result}_s += {self.expr(term.target, inner_bound)}")
+            self.line(f"{result}_n += 1")
+        else:
+            value = self.fresh("t")
+            self.line(f"{value} = {self.expr(term.target, inner_bound)}")
+            better = "<" if term.op == "min" else ">"
+            self.open(f"if {result} is _NONE or {value} {better} {result}:")
+            self.line(f"{result} = {value}")
+        self.indent = outer_indent
+        if term.op == "mean":
+            self.open(f"if {result}_n:")
+            self.line(f"{result} = {result}_s / {result}_n")
+        elif term.op in ("min", "max"):
+            self.open(f"if {result} is not _NONE:")
+        return result
+
+    # ---- steps -----------------------------------------------------------------------
+    def steps(self, steps: list, bound: set[str]) -> None:
+        for step in steps:
+            kind = step[0]
+            if kind == "scan":
+                self.scan(step[1], bound, delta=False)
+            elif kind == "delta":
+                self.scan(step[1], bound, delta=True)
+            elif kind == "assign":
+                _, var, term = step
+                want = self.types.get(var.name)
+                self.line(f"{self.var(var.name)} = {self.expr(term, bound, want)}")
+                bound.add(var.name)
+            elif kind == "filter":
+                self.open(f"if {self.condition(step[1], bound)}:")
+            elif kind == "negation":
+                self.negation(step[1], bound)
+
+    def condition(self, literal: ast.Literal, bound: set[str]) -> str:
+        if isinstance(literal, ast.Truth):
+            return "True" if literal.value else "False"
+        if isinstance(literal, ast.Test):
+            a, b = (self.expr(arg, bound) for arg in literal.args)
+            if literal.op == "contains":
+                text = f"({a} in {b})"
+            else:
+                text = f"(compile_pattern({a}, _patterns).fullmatch({b}) is not None)"
+            return f"not {text}" if literal.negated else text
+        assert isinstance(literal, ast.Comparison)
+        lt = expression_type(literal.left, self.types)
+        rt = expression_type(literal.right, self.types)
+        left = self.expr(literal.left, bound, rt if rt in NUMERIC else None)
+        right = self.expr(literal.right, bound, lt if lt in NUMERIC else None)
+        op = "==" if literal.op == "=" else literal.op
+        return f"{left} {op} {right}"
+
+    def atom_key(self, atom: ast.Atom, bound: set[str]) -> tuple[list[int], list[str]]:
+        schema = self.schemas[atom.relation]
+        columns, parts = [], []
+        for i, arg in enumerate(atom.args):
+            if isinstance(arg, ast.Wildcard):
+                continue
+            if isinstance(arg, ast.Var) and arg.name not in bound:
+                continue
+            columns.append(i)
+            parts.append(self.expr(arg, bound, schema.bases[i]))
+        return columns, parts
+
+    def scan(self, atom: ast.Atom, bound: set[str], delta: bool) -> None:
+        columns, parts = self.atom_key(atom, bound)
+        arity = len(atom.args)
+        if not delta and len(columns) == arity:
+            key = f"({parts[0]},)" if arity == 1 else f"({', '.join(parts)})"
+            if arity == 0:
+                key = "()"
+            self.open(f"if {key} in {self.relation(atom.relation)}.tuples:")
+            return
+        targets, checks = [], []
+        for i, arg in enumerate(atom.args):
+            if isinstance(arg, ast.Var) and arg.name not in bound:
+                name = self.var(arg.name)
+                if name in targets:  # the same new variable twice in one atom
+                    other = self.fresh("d")
+                    targets.append(other)
+                    checks.append(f"{other} == {name}")
+                else:
+                    targets.append(name)
+            elif delta and i in columns:
+                other = self.fresh("d")
+                targets.append(other)
+                checks.append(f"{other} == {parts[columns.index(i)]}")
+            else:
+                targets.append("_")
+        pattern = targets[0] + "," if arity == 1 else ", ".join(targets)
+        if arity == 0:
+            pattern = "_"
+        if delta:
+            source = "delta"
+        elif columns:
+            index = self.index(atom.relation, tuple(columns))
+            key = parts[0] if len(parts) == 1 else f"({', '.join(parts)})"
+            source = f"{index}.get({key}, _E)"
+        else:
+            source = f"{self.relation(atom.relation)}.tuples"
+        self.open(f"for {pattern} in {source}:")
+        for arg in atom.args:
+            if isinstance(arg, ast.Var):
+                bound.add(arg.name)
+        if checks:
+            self.open(f"if {' and '.join(checks)}:")
+
+    def negation(self, literal: ast.Negation, bound: set[str]) -> None:
+        atom = literal.atom
+        columns, parts = self.atom_key(atom, bound)
+        arity = len(atom.args)
+        if len(columns) == arity:
+            key = "()" if arity == 0 else (f"({parts[0]},)" if arity == 1 else f"({', '.join(parts)})")
+            self.open(f"if {key} not in {self.relation(atom.relation)}.tuples:")
+        elif not columns:
+            self.open(f"if not {self.relation(atom.relation)}.tuples:")
+        else:
+            index = self.index(atom.relation, tuple(columns))
+            key = parts[0] if len(parts) == 1 else f"({', '.join(parts)})"
+            self.open(f"if {key} not in {index}:")
+
+
+def schedule(body: tuple[ast.Literal, ...], bound: set[str], delta_position: int | None) -> list:
+    """Order a conjunctive body. `bound` holds the variables bound on entry (not modified).
+
+    Returns steps: ('delta', atom), ('scan', atom), ('assign', var, term), ('filter', literal),
+    ('negation', literal)."""
+    from reasoner.analysis.safety import injected_variables
+
+    known = set(bound)
+    pending = list(range(len(body)))
+    steps: list = []
+
+    def computable(term: ast.Term) -> bool:
+        if isinstance(term, ast.Var):
+            return term.name in known
+        if isinstance(term, ast.Wildcard):
+            return False
+        if isinstance(term, ast.Call):
+            return all(computable(a) for a in term.args)
+        if isinstance(term, ast.Aggregate):
+            return all(v in known for v in injected_variables(term, body, None))
+        return True
+
+    def bind_atom(atom: ast.Atom) -> None:
+        known.update(a.name for a in atom.args if isinstance(a, ast.Var))
+
+    if delta_position is not None:
+        atom = body[delta_position]
+        steps.append(("delta", atom))
+        bind_atom(atom)
+        pending.remove(delta_position)
+
+    while pending:
+        placed = True
+        while placed:
+            placed = False
+            for position in list(pending):
+                literal = body[position]
+                if isinstance(literal, ast.Atom):
+                    continue
+                step = None
+                if isinstance(literal, ast.Comparison) and literal.op == "=":
+                    left, right = literal.left, literal.right
+                    if isinstance(left, ast.Var) and left.name not in known and computable(right):
+                        step = ("assign", left, right)
+                    elif isinstance(right, ast.Var) and right.name not in known and computable(left):
+                        step = ("assign", right, left)
+                if step is None:
+                    terms = ast.literal_terms(literal)
+                    ready = all(
+                        isinstance(t, ast.Wildcard) and isinstance(literal, ast.Negation) or computable(t)
+                        for t in terms
+                    )
+                    if ready:
+                        step = ("negation" if isinstance(literal, ast.Negation) else "filter", literal)
+                if step is not None:
+                    steps.append(step)
+                    if step[0] == "assign":
+                        known.add(step[1].name)
+                    pending.remove(position)
+                    placed = True
+        atoms = [p for p in pending if isinstance(body[p], ast.Atom)]
+        if not atoms:
+            if pending:
+                raise AssertionError(f"cannot schedule {[str(body[p]) for p in pending]}")
+            break
+
+        def score(position: int) -> tuple:
+            atom = body[position]
+            usable = all(
+                isinstance(a, (ast.Var, ast.Wildcard)) or computable(a) for a in atom.args
+            )
+            bound_columns = sum(
+                1 for a in atom.args
+                if not isinstance(a, ast.Wildcard) and (not isinstance(a, ast.Var) or a.name in known)
+            )
+            return (usable, bound_columns, -position)
+
+        best = max(atoms, key=score)
+        steps.append(("scan", body[best]))
+        bind_atom(body[best])
+        pending.remove(best)
+    return steps
+
+
+def compile_plan(
+    body: tuple[ast.Literal, ...],
+    head_terms: tuple[ast.Term, ...],
+    head_types: tuple[str, ...],
+    schemas: dict[str, RelationSchema],
+    types: dict[str, str],
+    delta_position: int | None = None,
+    clause: ast.Clause | None = None,
+    title: str = "",
+) -> RulePlan:
+    """Compile a body and the tuple it emits into a `RulePlan`."""
+    gen = _Generator(schemas, types)
+    bound: set[str] = set()
+    steps = schedule(body, bound, delta_position)
+    gen.steps(steps, bound)
+    values = [gen.expr(t, bound, want) for t, want in zip(head_terms, head_types)]
+    if len(values) == 1:
+        gen.line(f"emit(({values[0]},))")
+    else:
+        gen.line(f"emit(({', '.join(values)}))")
+    header = [f"# {title}"] if title else []
+    relation_lines = [f"    {local} = relations[{name!r}]" for name, local in gen.relations.items()]
+    source = "\n".join(
+        header
+        + ["def make(relations):"]
+        + relation_lines
+        + [f"    {line}" for line in gen.prelude]
+        + ["    def run(delta, emit):"]
+        + gen.lines
+        + ["    return run", ""]
+    )
+    code = compile(source, f"<plan {title or 'query'}>", "exec")
+    delta_relation = body[delta_position].relation if delta_position is not None else None
+    return RulePlan(clause, delta_position, delta_relation, source, code, tuple(gen.constants),
+                    tuple(gen.relations))
+
+
+def compile_rule(
+    clause: ast.Clause,
+    schemas: dict[str, RelationSchema],
+    types: dict[str, str],
+    delta_position: int | None,
+) -> RulePlan:
+    schema = schemas[clause.head.relation]
+    variant = "full" if delta_position is None else f"delta on body atom {delta_position + 1}"
+    where = f"{clause.span}" if clause.span else ""
+    title = f"{clause}  [{variant}] {where}".strip()
+    return compile_plan(clause.body, clause.head.args, schema.bases, schemas, types,
+                        delta_position, clause, title.replace("\n", " "))

@@ -1,0 +1,61 @@
+"""Source text and positions: every AST node and every diagnostic points into a `SourceText`."""
+
+from __future__ import annotations
+
+import attrs
+
+
+@attrs.frozen
+class SourceText:
+    """The text of one input (a file, a REPL entry, a string given to the API) and its name."""
+
+    name: str
+    text: str = attrs.field(repr=False)
+
+    def line(self, number: int) -> str:
+        """The 1-based line `number`, without its line ending ('' past the end)."""
+        lines = self.text.splitlines()
+        if 1 <= number <= len(lines):
+            return lines[number - 1]
+        return ""
+
+    def position(self, offset: int) -> tuple[int, int]:
+        """1-based (line, column) of a character offset."""
+        offset = max(0, min(offset, len(self.text)))
+        line = self.text.count("\n", 0, offset) + 1
+        start = self.text.rfind("\n", 0, offset) + 1
+        return line, offset - start + 1
+
+
+@attrs.frozen
+class Span:
+    """A region of a source: 1-based line and column of its first and last character."""
+
+    source: SourceText = attrs.field(repr=False)
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+    @property
+    def file(self) -> str:
+        return self.source.name
+
+    def __str__(self) -> str:
+        return f"{self.source.name}:{self.line}:{self.column}"
+
+    @classmethod
+    def at(cls, source: SourceText, line: int, column: int, width: int = 1) -> Span:
+        return cls(source, line, column, line, column + max(width, 1) - 1)
+
+    @classmethod
+    def of_offsets(cls, source: SourceText, start: int, end: int) -> Span:
+        line, column = source.position(start)
+        end_line, end_column = source.position(max(start, end - 1))
+        return cls(source, line, column, end_line, end_column)
+
+    def cover(self, other: Span) -> Span:
+        """The smallest span holding both (same source)."""
+        first = min((self.line, self.column), (other.line, other.column))
+        last = max((self.end_line, self.end_column), (other.end_line, other.end_column))
+        return Span(self.source, first[0], first[1], last[0], last[1])

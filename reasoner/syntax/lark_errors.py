@@ -1,0 +1,128 @@
+"""Turn lark's parse exceptions into `Diagnostic`s with a caret and, where we can, a hint."""
+
+from __future__ import annotations
+
+import lark
+from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+
+from reasoner.errors import Diagnostic, error
+from reasoner.source import SourceText, Span
+
+# Terminal names as people read them.
+_TERMINAL_NAMES = {
+    "DOT": "`.`",
+    "COMMA": "`,`",
+    "LPAR": "`(`",
+    "RPAR": "`)`",
+    "LBRACE": "`{`",
+    "RBRACE": "`}`",
+    "COLON": "`:`",
+    "SEMICOLON": "`;`",
+    "IF": "`:-`",
+    "IDENT": "a name",
+    "STRING": "a string",
+    "NUMBER": "a number",
+    "FLOAT": "a float",
+    "DATE": "a date",
+    "COMPARE": "a comparison",
+    "$END": "the end of the input",
+    "BANG": "`!`",
+    "EQUAL": "`=`",
+    "VBAR": "`|`",
+    "SUBTYPE": "`<:`",
+    "QUERY_START": "`?-`",
+    "IO_KEYWORD": "`.input` or `.output`",
+    "ADD_OP": "`+` or `-`",
+    "MUL_OP": "`*`, `/` or `%`",
+    "POW_OP": "`^`",
+    "MINUS": "`-`",
+    "UNDERSCORE": "`_`",
+    "DOLLAR": "`$`",
+    "MINMAX": "`min` or `max`",
+    "AGG_OP": "an aggregate",
+    "QUALIFIER": "a qualifier",
+}
+
+
+def _describe(terminals: set[str]) -> str:
+    names = sorted({_TERMINAL_NAMES.get(t, t.strip('"').lower()) for t in terminals})
+    if len(names) > 6:
+        names = names[:6] + ["..."]
+    return ", ".join(names)
+
+
+def _token_text(token: lark.Token) -> str:
+    if token.type == "$END":
+        return "the end of the input"
+    return f"`{token}`"
+
+
+def _statement_start(token: lark.Token) -> bool:
+    return token.type in {"$END", "IDENT", "IO_KEYWORD", "QUERY_START"} or str(token) in {
+        ".decl", ".type", "#include",
+    }
+
+
+def diagnostic_from_lark(exc: UnexpectedInput, source: SourceText, what: str) -> Diagnostic:
+    """One diagnostic for a lark parse failure in `source`."""
+    if isinstance(exc, UnexpectedCharacters):
+        char = source.text[exc.pos_in_stream] if exc.pos_in_stream < len(source.text) else ""
+        span = Span.at(source, exc.line, exc.column)
+        hint = None
+        if char == "'":
+            hint = 'symbols are written in double quotes: "like this"'
+        elif char == '"':
+            hint = "this string is not closed on its line"
+        elif char == "<" and source.text.startswith("<-", exc.pos_in_stream):
+            hint = "rules are written `head :- body.`"
+        elif char == ":" and source.text.startswith(":=", exc.pos_in_stream):
+            hint = "rules are written `head :- body.`"
+        elif char == "&":
+            hint = "conjunction is written with `,`"
+        elif char == "|":
+            hint = "disjunction is written with `;`"
+        return error(f"unexpected character `{char}` in {what}", span, hint)
+
+    if isinstance(exc, (UnexpectedToken, UnexpectedEOF)):
+        token = getattr(exc, "token", None)
+        expected = set(getattr(exc, "expected", ()) or getattr(exc, "accepts", ()) or ())
+        prev = None
+        if isinstance(exc, UnexpectedToken) and exc.state is not None:
+            history = getattr(exc, "token_history", None)
+            if history:
+                prev = history[-1]
+        if token is None or token.type == "$END":
+            line = source.text.count("\n") + 1
+            end = source.text.rstrip()
+            line = end.count("\n") + 1
+            column = len(end) - (end.rfind("\n") + 1) + 1
+            span = Span.at(source, line, max(column, 1))
+            if "DOT" in expected:
+                return error(
+                    f"unexpected end of {what}: expected `.`",
+                    span,
+                    "every rule, fact and query ends with `.`",
+                )
+            return error(f"unexpected end of {what}: expected {_describe(expected)}", span)
+        span = Span.at(source, token.line, token.column, len(str(token)))
+        if "DOT" in expected and _statement_start(token) and prev is not None:
+            # The previous statement was not closed: put the caret right after it.
+            after = Span.at(source, prev.end_line, prev.end_column)
+            return error(
+                f"expected `.` before {_token_text(token)}",
+                after,
+                "every rule, fact and query ends with `.`",
+            )
+        hint = None
+        if token.type == "IDENT" and "COLON" in expected:
+            hint = "each attribute needs a type, e.g. `name: symbol`"
+        elif str(token) == "=" and "IF" in expected:
+            hint = "rules are written `head :- body.`"
+        elif token.type == "COMPARE" and str(token) == "=" and "COLON" in expected:
+            hint = "declarations are written `.decl name(attr: type, ...)`"
+        return error(
+            f"unexpected {_token_text(token)} in {what}; expected {_describe(expected)}",
+            span,
+            hint,
+        )
+    return error(f"cannot parse {what}: {exc}", None)
