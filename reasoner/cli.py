@@ -22,6 +22,9 @@ def _run(args: argparse.Namespace) -> int:
         warnings = engine.load(args.program)
         for warning in warnings:
             print(warning.render(), file=sys.stderr)
+        if args.dump:
+            print(engine.dump(args.dump))
+            return 0
         output_dir = None if args.output_dir == "-" else Path(args.output_dir)
         if output_dir is not None:
             output_dir.mkdir(parents=True, exist_ok=True)
@@ -56,6 +59,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("program", help="the rule file (.dl)")
     run.add_argument("-F", "--fact-dir", default=".", help="directory of .input fact files (default: .)")
     run.add_argument("-D", "--output-dir", default=".", help="directory for .output files, or - for stdout (default: .)")
+    run.add_argument("--dump", choices=["ast", "strata", "plan"],
+                     help="print a pipeline stage (the parsed program, the strata or the generated plans) and stop")
     run.set_defaults(handler=_run)
 
     repl = commands.add_parser("repl", help="open the interactive REPL")

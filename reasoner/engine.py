@@ -234,6 +234,29 @@ class Engine:
                 _run(plan, function, None, results.add)
             return [dict(zip(names, row)) for row in sorted(results, key=sort_key)]
 
+    def dump(self, stage: str) -> str:
+        """A printable view of one pipeline stage: 'ast' (the program as parsed, disjunctions
+        expanded), 'strata' (evaluation order) or 'plan' (the generated code per rule)."""
+        with self._lock:
+            state = self._state
+            if stage == "ast":
+                program = state.program
+                parts = [str(d) for d in program.declarations] + [str(c) for c in program.clauses]
+                parts += [str(q) for q in program.queries]
+                return "\n".join(parts)
+            if stage == "strata":
+                lines = []
+                strata = [plan.stratum for plan in state.plans if plan.stratum.rules]
+                for number, stratum in enumerate(strata, start=1):
+                    kind = "recursive" if stratum.recursive else "non-recursive"
+                    lines.append(f"stratum {number} ({kind}): {', '.join(sorted(stratum.relations))}")
+                    lines += [f"    {rule}" for rule in stratum.rules]
+                return "\n".join(lines)
+            if stage == "plan":
+                return "\n".join(p.describe() for plan in state.plans
+                                 for p in plan.exit_plans + plan.delta_plans)
+            raise ValueError(f"unknown stage {stage!r}; choose ast, strata or plan")
+
     def outputs(self) -> list[tuple[ast.IODirective, RelationSchema, set[tuple]]]:
         """The `.output` / `.printsize` directives with their relation's schema and tuples."""
         with self._lock:

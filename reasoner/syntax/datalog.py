@@ -35,6 +35,7 @@ def _parser() -> lark.Lark:
         propagate_positions=True,
         maybe_placeholders=False,
         start=["start"],
+        cache=True,  # lark stores the built tables in the temp directory, keyed by grammar hash
     )
 
 
@@ -172,7 +173,7 @@ class _Builder:
                 yield self.query(child)
 
     def name(self, tree) -> str:
-        return ".".join(str(t) for t in tree.children)
+        return str(tree.children[0])
 
     def decl(self, tree: lark.Tree) -> Iterator[ast.Declaration]:
         names = [c for c in tree.children if isinstance(c, lark.Tree) and c.data == "qualified_name"]

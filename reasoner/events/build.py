@@ -1,0 +1,239 @@
+"""Parse tree to statement heads and clauses (the step between lark's tree and the AST).
+
+`TreeToClauses` turns each statement into (kind, span, heads, clauses): the fixed leading parts
+(`heads`: id, date, actor...) and the list of clauses as written. Dates are read here, so a
+malformed date is reported at its token. `reasoner.events.assemble` then checks which clauses
+fit which statement and builds the AST nodes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+from lark import Token, Transformer, v_args
+
+from reasoner.errors import Diagnostic, error
+from reasoner.events.ast import (
+    Affiliation, Arg, Citation, DateSpec, Name, Pattern, RelativeDate, Value,
+)
+from reasoner.events.dates import DateError, parse_date, parse_relative
+from reasoner.source import SourceText, Span
+
+_ESCAPE = {'"': '"', "\\": "\\", "n": "\n", "t": "\t"}
+
+
+@attrs.frozen
+class Clause:
+    """One clause as written: its keyword ('cite', 'status', '=' for arguments...) and payload."""
+
+    keyword: str
+    payload: Any
+    span: Span
+
+
+@attrs.frozen
+class RawStatement:
+    kind: str
+    span: Span
+    heads: tuple[Any, ...]
+    clauses: tuple[Clause, ...]
+
+
+def read_date(
+    source: SourceText, text: str, line: int, column: int, diagnostics: list[Diagnostic]
+) -> DateSpec | None:
+    """The `DateSpec` of a DATE token, or None with a diagnostic at the offending part."""
+    span = Span(source, line, column, line, column + len(text) - 1)
+    try:
+        interval = parse_date(text)
+    except DateError as problem:
+        at = Span.at(source, line, column + problem.offset, problem.width or len(text))
+        diagnostics.append(error(problem.message, at, problem.hint))
+        return None
+    return DateSpec(text, interval.first, interval.last, interval.precision, span)
+
+
+def read_due(
+    source: SourceText, kind: str, text: str, line: int, column: int, diagnostics: list[Diagnostic]
+) -> DateSpec | RelativeDate | None:
+    """The due date of a deadline: a DATE token or a RELATIVE one (`+50d`)."""
+    if kind != "RELATIVE":
+        return read_date(source, text, line, column, diagnostics)
+    span = Span(source, line, column, line, column + len(text) - 1)
+    try:
+        return RelativeDate(text, parse_relative(text), span)
+    except DateError as problem:
+        diagnostics.append(error(problem.message, span, problem.hint))
+        return None
+
+
+def unquote(text: str) -> str:
+    """The content of a double-quoted string token, escapes resolved."""
+    body = text[1:-1]
+    if "\\" not in body:
+        return body
+    out = []
+    chars = iter(body)
+    for char in chars:
+        if char == "\\":
+            nxt = next(chars, "")
+            out.append(_ESCAPE.get(nxt, "\\" + nxt))
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+@v_args(meta=True)
+class TreeToClauses(Transformer):
+    """Lark transformer for one source; collects date diagnostics into `diagnostics`."""
+
+    def __init__(self, source: SourceText, diagnostics: list[Diagnostic]):
+        super().__init__()
+        self.source = source
+        self.diagnostics = diagnostics
+
+    # ---- helpers -------------------------------------------------------------------------
+    def span(self, meta: Any) -> Span:
+        return Span(self.source, meta.line, meta.column, meta.end_line, meta.end_column - 1)
+
+    def token_span(self, token: Token) -> Span:
+        return Span(self.source, token.line, token.column, token.end_line, token.end_column - 1)
+
+    def name(self, token: Token) -> Name:
+        text = unquote(token.value) if token.type == "STRING" else token.value
+        return Name(text, self.token_span(token))
+
+    def date(self, token: Token) -> DateSpec | None:
+        return read_date(self.source, token.value, token.line, token.column, self.diagnostics)
+
+    # ---- statements ----------------------------------------------------------------------
+    def start(self, meta: Any, children: list[RawStatement]) -> list[RawStatement]:
+        return children
+
+    def _statement(self, kind: str, meta: Any, heads: list[Any], clauses: list[Clause]) -> RawStatement:
+        return RawStatement(kind, self.span(meta), tuple(heads), tuple(clauses))
+
+    def source_stmt(self, meta: Any, c: list[Any]) -> RawStatement:
+        return self._statement("source", meta, [self.name(c[0]), self.name(c[1])], c[2:])
+
+    def actor_stmt(self, meta: Any, c: list[Any]) -> RawStatement:
+        return self._statement("actor", meta, [self.name(c[0]), self.name(c[1])], c[2:])
+
+    def person_stmt(self, meta: Any, c: list[Any]) -> RawStatement:
+        return self._statement("person", meta, [self.name(c[0]), self.name(c[1])], c[2:])
+
+    def event_stmt(self, meta: Any, c: list[Any]) -> RawStatement:
+        heads = [self.name(c[0]), self.date(c[1]), c[2], c[3], c[4]]
+        return self._statement("event", meta, heads, c[5:])
+
+    def precondition_stmt(self, meta: Any, c: list[Any]) -> RawStatement:
+        return self._statement("precondition", meta, [self.name(c[0]), self.date(c[1]), c[2]], c[3:])
+
+    def deadline_stmt(self, meta: Any, c: list[Any]) -> RawStatement:
+        heads = [self.name(c[0]), self.date(c[1]), c[2], c[3]]
+        return self._statement("deadline", meta, heads, c[4:])
+
+    def evidence_stmt(self, meta: Any, c: list[Any]) -> RawStatement:
+        return self._statement("evidence", meta, [self.name(c[0])], c[1:])
+
+    # ---- small parts ---------------------------------------------------------------------
+    def actor(self, meta: Any, c: list[Token]) -> Name:
+        return self.name(c[0])
+
+    def verb(self, meta: Any, c: list[Token]) -> Name:
+        return self.name(c[0])
+
+    def pattern(self, meta: Any, c: list[Any]) -> Pattern:
+        return Pattern(c[0], c[1], c[2], self.span(meta))
+
+    # ---- clauses -------------------------------------------------------------------------
+    def _clause(self, keyword: str, meta: Any, payload: Any) -> Clause:
+        return Clause(keyword, payload, self.span(meta))
+
+    def outlet_clause(self, meta: Any, c: list[Token]) -> Clause:
+        return self._clause("outlet", meta, self.name(c[0]))
+
+    def published_clause(self, meta: Any, c: list[Token]) -> Clause:
+        return self._clause("published", meta, self.date(c[0]))
+
+    def file_clause(self, meta: Any, c: list[Token]) -> Clause:
+        return self._clause("file", meta, self.name(c[0]))
+
+    def author_clause(self, meta: Any, c: list[Token]) -> Clause:
+        return self._clause("author", meta, self.name(c[0]))
+
+    def url_clause(self, meta: Any, c: list[Token]) -> Clause:
+        return self._clause("url", meta, self.name(c[0]))
+
+    def aka_clause(self, meta: Any, c: list[Token]) -> Clause:
+        return self._clause("aka", meta, tuple(self.name(t) for t in c))
+
+    def kind_clause(self, meta: Any, c: list[Token]) -> Clause:
+        return self._clause("is", meta, self.name(c[0]))
+
+    def affiliation_clause(self, meta: Any, c: list[Any]) -> Clause:
+        actor, role, since, until = c
+        affiliation = Affiliation(
+            actor,
+            self.name(role) if role is not None else None,
+            self.date(since) if since is not None else None,
+            self.date(until) if until is not None else None,
+            self.span(meta),
+        )
+        return self._clause("of", meta, affiliation)
+
+    def status_clause(self, meta: Any, c: list[Token]) -> Clause:
+        return self._clause("status", meta, self.name(c[0]))
+
+    def by_clause(self, meta: Any, c: list[Token]) -> Clause:
+        return self._clause("by", meta, tuple(self.name(t) for t in c))
+
+    def cite_clause(self, meta: Any, c: list[Token | None]) -> Clause:
+        source, quote = c
+        citation = Citation(self.name(source), self.name(quote) if quote else None, self.span(meta))
+        return self._clause("cite", meta, citation)
+
+    def responds_clause(self, meta: Any, c: list[Token]) -> Clause:
+        return self._clause("responds_to", meta, tuple(self.name(t) for t in c))
+
+    def arg_clause(self, meta: Any, c: list[Token]) -> Clause:
+        key, *values = c
+        return self._clause("=", meta, Arg(self.name(key), tuple(self.value(v) for v in values), self.span(meta)))
+
+    def value(self, token: Token) -> Value:
+        span = self.token_span(token)
+        if token.type == "STRING":
+            return Value(unquote(token.value), span)
+        if token.type == "NUMBER":
+            return Value(float(token.value) if "." in token.value else int(token.value), span)
+        return Value(token.value, span)
+
+    def goal_clause(self, meta: Any, c: list[Pattern]) -> Clause:
+        return self._clause("goal", meta, c[0])
+
+    def _requirement(self, kind: str, meta: Any, c: list[Pattern]) -> Clause:
+        return self._clause(kind, meta, c[0])
+
+    def requires_clause(self, meta: Any, c: list[Pattern]) -> Clause:
+        return self._requirement("requires", meta, c)
+
+    def only_if_clause(self, meta: Any, c: list[Pattern]) -> Clause:
+        return self._requirement("only_if", meta, c)
+
+    def unless_clause(self, meta: Any, c: list[Pattern]) -> Clause:
+        return self._requirement("unless", meta, c)
+
+    def after_clause(self, meta: Any, c: list[Pattern]) -> Clause:
+        return self._requirement("after", meta, c)
+
+    def demand_clause(self, meta: Any, c: list[Pattern]) -> Clause:
+        return self._clause("demand", meta, c[0])
+
+    def threat_clause(self, meta: Any, c: list[Pattern]) -> Clause:
+        return self._clause("threat", meta, c[0])
+
+    def due_clause(self, meta: Any, c: list[Token]) -> Clause:
+        token = c[0]
+        due = read_due(self.source, token.type, token.value, token.line, token.column, self.diagnostics)
+        return self._clause("due", meta, due)
