@@ -3,6 +3,7 @@
     reasoner                          open the REPL on the shipped corpus and rules
     reasoner repl [FILES...]          open the REPL on the given files
     reasoner run PROGRAM.dl [-F DIR] [-D DIR|-]   batch mode, as Soufflé
+    reasoner check FILES... [--articles DIR]      validate without evaluating
 """
 
 from __future__ import annotations
@@ -42,6 +43,23 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _check(args: argparse.Namespace) -> int:
+    from reasoner.check import check_paths
+
+    articles = Path(args.articles) if args.articles else None
+    if articles is not None and not articles.is_dir():
+        print(f"error: --articles {articles} is not a directory", file=sys.stderr)
+        return 2
+    diagnostics = check_paths(args.files, articles, strict=args.strict)
+    for diagnostic in diagnostics:
+        print(diagnostic.render(), file=sys.stderr)
+    errors = sum(1 for d in diagnostics if d.severity == "error")
+    warnings = len(diagnostics) - errors
+    print(f"{len(args.files)} path{'s' if len(args.files) != 1 else ''} checked: "
+          f"{errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}")
+    return 1 if errors else 0
+
+
 def _repl(args: argparse.Namespace) -> int:
     from reasoner.repl import run_repl
 
@@ -62,6 +80,13 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--dump", choices=["ast", "strata", "plan"],
                      help="print a pipeline stage (the parsed program, the strata or the generated plans) and stop")
     run.set_defaults(handler=_run)
+
+    check = commands.add_parser("check", help="validate rule and event files without evaluating them")
+    check.add_argument("files", nargs="+", help=".dl / .events files, directories or glob patterns")
+    check.add_argument("--articles", metavar="DIR",
+                       help="also check that every quote occurs in its cited article in DIR")
+    check.add_argument("--strict", action="store_true", help="undeclared relations are errors (as in batch mode)")
+    check.set_defaults(handler=_check)
 
     repl = commands.add_parser("repl", help="open the interactive REPL")
     repl.add_argument("files", nargs="*", help="rule (.dl) files to load")

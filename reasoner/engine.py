@@ -33,6 +33,7 @@ class _State:
 
     program: Program = Program()
     base: dict[str, frozenset | set] = attrs.field(factory=dict)  # facts, by relation
+    events: object = None  # KnownIds of the event statements loaded so far (None: none yet)
     external: dict[str, RelationSchema] = attrs.field(factory=dict)  # schemas from outside
     analysis: Analysis | None = None
     plans: tuple[StratumPlan, ...] = ()
@@ -66,21 +67,32 @@ class Engine:
         self._commit(_State())
 
     # ---- loading ---------------------------------------------------------------------
-    def load(self, path: str | Path) -> list[Diagnostic]:
-        """Load a rule file (`.dl`). Returns the warnings; raises a `ReasonerError` (and
-        changes nothing) if the file has errors."""
-        path = Path(path)
-        source = read_source(path)
-        return self._load_source(source, path.parent)
+    def load(self, *paths: str | Path) -> list[Diagnostic]:
+        """Load rule files (`.dl`) and event files (`.events`); a directory stands for the
+        files in it, a pattern such as `corpus/*.events` for the files it matches. All of
+        them are loaded as one change: returns the warnings, or raises a `ReasonerError` and
+        changes nothing if any file has an error."""
+        files = expand_paths(paths)
+        rule_sources = [(read_source(p), p.parent) for p in files if p.suffix != ".events"]
+        event_sources = [read_source(p) for p in files if p.suffix == ".events"]
+        return self._load_sources(rule_sources, event_sources)
 
-    def load_text(self, text: str, name: str = "<text>") -> list[Diagnostic]:
-        """Load rule-language text as if it were a file called `name`."""
-        return self._load_source(SourceText(name, text), None)
+    def load_text(self, text: str, name: str = "<text>", kind: str = "dl") -> list[Diagnostic]:
+        """Load text as if it were a file called `name`: rules (`kind="dl"`) or event
+        statements (`kind="events"`)."""
+        if kind == "events":
+            return self._load_sources([], [SourceText(name, text)])
+        return self._load_sources([(SourceText(name, text), None)], [])
 
-    def _load_source(self, source: SourceText, directory: Path | None) -> list[Diagnostic]:
-        statements = parse_with_includes(source, directory)
+    def _load_sources(self, rule_sources, event_sources) -> list[Diagnostic]:
+        statements = []
+        for source, directory in rule_sources:
+            statements += parse_with_includes(source, directory)
         with self._lock:
             state = self._state
+            event_warnings: list[Diagnostic] = []
+            if event_sources:
+                state, event_warnings = _with_events(state, event_sources)
             program = state.program.extend(statements)
             inputs = [s for s in statements if isinstance(s, ast.IODirective) and s.kind == "input"]
             new_state = attrs.evolve(state, program=program)
@@ -97,7 +109,7 @@ class Engine:
                 rows = read_input(directive, analysis.schemas[directive.relation], fact_dir)
                 base[directive.relation] = set(base.get(directive.relation, ())) | rows
             new_state = attrs.evolve(new_state, base=base)
-            return self._commit(new_state, analysis)
+            return event_warnings + self._commit(new_state, analysis)
 
     def add_facts(self, relation: str, rows: Iterable[Iterable[object]]) -> None:
         """Add rows (sequences of str, int, float or datetime.date) to a relation. A relation
@@ -266,6 +278,66 @@ class Engine:
                 for d in state.program.directives
                 if d.kind in ("output", "printsize")
             ]
+
+
+def expand_paths(paths) -> list[Path]:
+    """Files named by paths, directories (their `.dl` and `.events` files, sorted) and glob
+    patterns, in order and without repeats."""
+    files: list[Path] = []
+    for given in paths:
+        path = Path(given)
+        if any(ch in str(given) for ch in "*?["):
+            anchor = Path(path.anchor) if path.is_absolute() else Path(".")
+            pattern = str(path.relative_to(path.anchor)) if path.is_absolute() else str(given)
+            matches = sorted(anchor.glob(pattern))
+            if not matches:
+                raise LoadError(error(f"no files match {given}"))
+            files += [m for m in matches if m.is_file()]
+        elif path.is_dir():
+            files += sorted(p for p in path.iterdir() if p.suffix in (".dl", ".events") and p.is_file())
+        else:
+            files.append(path)
+    seen: set[Path] = set()
+    unique = []
+    for f in files:
+        key = f.resolve()
+        if key not in seen:
+            seen.add(key)
+            unique.append(f)
+    return unique
+
+
+def event_schemas() -> dict[str, RelationSchema]:
+    """The documented fact schema of event statements, as relation schemas."""
+    from reasoner.events import schema
+
+    return {
+        r.name: RelationSchema(r.name, tuple(c.name for c in r.columns),
+                               tuple(c.type for c in r.columns), tuple(c.type for c in r.columns))
+        for r in schema.RELATIONS
+    }
+
+
+def _with_events(state: _State, sources: list[SourceText]) -> tuple[_State, list[Diagnostic]]:
+    """`state` with the facts of these event files added (all checked together)."""
+    from reasoner.errors import ParseError
+    from reasoner.events import lower, parse_events
+
+    files, diagnostics = [], []
+    for source in sources:
+        try:
+            files.append(parse_events(source))
+        except ParseError as exc:
+            diagnostics += exc.diagnostics
+    if diagnostics:
+        raise ParseError(diagnostics)
+    lowered = lower(files, state.events, include_vocabulary=state.events is None)
+    base = dict(state.base)
+    for name, rows in lowered.facts.items():
+        base[name] = set(base.get(name, ())) | set(rows)
+    external = dict(state.external)
+    external.update(event_schemas())
+    return attrs.evolve(state, base=base, external=external, events=lowered.known), list(lowered.warnings)
 
 
 def _query_variables(query: ast.Query) -> list[str]:

@@ -104,7 +104,7 @@ def _run(plan: RulePlan, function, delta, emit) -> None:
     try:
         function(delta, emit)
     except FunctorError as exc:
-        span = plan.clause.span if plan.clause is not None else None
+        span = exc.span or (plan.clause.span if plan.clause is not None else None)
         raise EvaluationError(error(f"evaluation failed: {exc}", span)) from None
     except RecursionError:
         raise

@@ -17,7 +17,12 @@ from reasoner.types import INTEGRAL, NUMERIC, display_value, parse_date, parse_n
 
 
 class FunctorError(Exception):
-    """A functor failed on a value (bad conversion, division by zero...)."""
+    """A functor failed on a value (bad conversion, division by zero...). `span` is where the
+    failing application is written, when the compiled rule passed it along."""
+
+    def __init__(self, message: str, span: object = None):
+        super().__init__(message)
+        self.span = span
 
 
 @attrs.frozen
@@ -120,17 +125,17 @@ TESTS: dict[str, int] = {"contains": 2, "match": 2}
 # ---- implementations (called from compiled rules) -----------------------------------
 
 
-def int_div(a: int, b: int) -> int:
+def int_div(a: int, b: int, where: object = None) -> int:
     if b == 0:
-        raise FunctorError("division by zero")
+        raise FunctorError("division by zero", where)
     q = abs(a) // abs(b)
     return q if (a >= 0) == (b >= 0) else -q
 
 
-def int_mod(a: int, b: int) -> int:
+def int_mod(a: int, b: int, where: object = None) -> int:
     if b == 0:
-        raise FunctorError("division by zero")
-    return a - b * int_div(a, b)
+        raise FunctorError("division by zero", where)
+    return a - b * int_div(a, b, where)
 
 
 def float_div(a: float, b: float) -> float:
@@ -141,32 +146,32 @@ def float_div(a: float, b: float) -> float:
     return a / b
 
 
-def int_pow(a: int, b: int) -> int:
+def int_pow(a: int, b: int, where: object = None) -> int:
     if b < 0:
         return 0 if abs(a) != 1 else (a if b % 2 else 1)
     if b > 4096:
-        raise FunctorError("exponent too large")
+        raise FunctorError("exponent too large", where)
     return a**b
 
 
-def add_days(d: datetime.date, n: int) -> datetime.date:
+def add_days(d: datetime.date, n: int, where: object = None) -> datetime.date:
     try:
         return d + datetime.timedelta(days=n)
     except OverflowError:
-        raise FunctorError(f"date out of range: {d.isoformat()} + {n} days") from None
+        raise FunctorError(f"date out of range: {d.isoformat()} + {n} days", where) from None
 
 
 def days(a: datetime.date, b: datetime.date) -> int:
     return (b - a).days
 
 
-def substr(s: str, start: int, length: int) -> str:
+def substr(s: str, start: int, length: int, where: object = None) -> str:
     if start < 0 or length < 0 or start > len(s):
-        raise FunctorError(f"substr({s!r}, {start}, {length}) is out of range")
+        raise FunctorError(f"substr({s!r}, {start}, {length}) is out of range", where)
     return s[start:start + length]
 
 
-def to_number(value: object) -> int:
+def to_number(value: object, where: object = None) -> int:
     if isinstance(value, float):
         return int(value)
     if isinstance(value, int):
@@ -174,30 +179,30 @@ def to_number(value: object) -> int:
     try:
         return parse_number(str(value))
     except ValueError:
-        raise FunctorError(f"cannot convert {value!r} to a number") from None
+        raise FunctorError(f"cannot convert {value!r} to a number", where) from None
 
 
-def to_unsigned(value: object) -> int:
-    number = to_number(value)
+def to_unsigned(value: object, where: object = None) -> int:
+    number = to_number(value, where)
     if number < 0:
-        raise FunctorError(f"cannot convert {value!r} to an unsigned")
+        raise FunctorError(f"cannot convert {value!r} to an unsigned", where)
     return number
 
 
-def to_float(value: object) -> float:
+def to_float(value: object, where: object = None) -> float:
     try:
         return float(value)  # type: ignore[arg-type]
     except ValueError:
-        raise FunctorError(f"cannot convert {value!r} to a float") from None
+        raise FunctorError(f"cannot convert {value!r} to a float", where) from None
 
 
-def to_date(value: object) -> datetime.date:
+def to_date(value: object, where: object = None) -> datetime.date:
     if isinstance(value, datetime.date):
         return value
     try:
         return parse_date(str(value))
     except ValueError as exc:
-        raise FunctorError(str(exc)) from None
+        raise FunctorError(str(exc), where) from None
 
 
 def to_string(value: object) -> str:
@@ -212,12 +217,12 @@ def contains(sub: str, s: str) -> bool:
     return sub in s
 
 
-def compile_pattern(pattern: str, cache: dict) -> re.Pattern:
+def compile_pattern(pattern: str, cache: dict, where: object = None) -> re.Pattern:
     compiled = cache.get(pattern)
     if compiled is None:
         try:
             compiled = re.compile(pattern)
         except re.error as exc:
-            raise FunctorError(f"invalid regular expression {pattern!r}: {exc}") from None
+            raise FunctorError(f"invalid regular expression {pattern!r}: {exc}", where) from None
         cache[pattern] = compiled
     return compiled

@@ -37,7 +37,8 @@ def parse_with_includes(source: SourceText, directory: Path | None) -> list[ast.
     """Parse `source`, replacing each `#include "file"` by the statements of that file
     (resolved against the including file's directory). Collects errors of every file."""
     diagnostics: list[Diagnostic] = []
-    statements = _parse(source, directory, (), diagnostics)
+    top = (str(Path(source.name).resolve()),) if directory is not None else ()
+    statements = _parse(source, directory, top, diagnostics)
     if diagnostics:
         raise ParseError(diagnostics)
     return statements
@@ -55,17 +56,20 @@ def _parse(source: SourceText, directory: Path | None, stack: tuple[str, ...],
         if not isinstance(statement, ast.Include):
             result.append(statement)
             continue
-        base = directory if directory is not None else Path.cwd()
-        path = (base / statement.path).resolve()
-        if str(path) in stack or str(path) == source.name:
+        # Resolved against the including file's directory, and named as the user would
+        # write it (relative paths stay relative, so messages do not depend on the machine).
+        shown = directory / statement.path if directory is not None else Path(statement.path)
+        path = shown.resolve()
+        if str(path) in stack:
             diagnostics.append(error(f"`{statement.path}` includes itself", statement.span))
             continue
         try:
-            included = read_source(path)
+            included = read_source(shown)
         except LoadError as exc:
             diagnostics.append(error(f"cannot include `{statement.path}`: {exc.diagnostics[0].message}",
-                                     statement.span))
+                                     statement.span,
+                                     "the path is relative to the including file's directory"
+                                     if not Path(statement.path).is_absolute() else None))
             continue
-        included = SourceText(str(path), included.text)
-        result.extend(_parse(included, path.parent, stack + (str(path),), diagnostics))
+        result.extend(_parse(included, shown.parent, stack + (str(path),), diagnostics))
     return result

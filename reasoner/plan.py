@@ -123,7 +123,9 @@ class _Generator:
     def var(self, name: str) -> str:
         local = self.var_names.get(name)
         if local is None:
-            local = "v_" + re.sub(r"[^A-Za-z0-9_]", lambda m: f"_{ord(m.group()):x}_", name)
+            # Every character but letters and digits is escaped (`_` too), so that distinct
+            # names, including the scheduler's temporaries, never share a local.
+            local = "v_" + re.sub(r"[^A-Za-z0-9]", lambda m: f"_{ord(m.group()):x}_", name)
             self.var_names[name] = local
         return local
 
@@ -151,6 +153,12 @@ class _Generator:
             self.constants.append(value)
             return f"C{len(self.constants) - 1}"
         return repr(value)
+
+    def where(self, node) -> str:
+        """A constant holding `node`'s span, passed to functors that can fail so that the
+        evaluation error points at the application that failed."""
+        self.constants.append(node.span)
+        return f"C{len(self.constants) - 1}"
 
     def line(self, text: str) -> None:
         self.lines.append("    " * self.indent + text)
@@ -183,21 +191,27 @@ class _Generator:
         if op == "+":
             if result == "date":
                 if arg_types[0] == "date":
-                    return f"add_days({args[0]}, {args[1]})"
-                return f"add_days({args[1]}, {args[0]})"
+                    return f"add_days({args[0]}, {args[1]}, {self.where(term)})"
+                return f"add_days({args[1]}, {args[0]}, {self.where(term)})"
             return f"({args[0]} + {args[1]})"
         if op == "-":
             if result == "date":
-                return f"add_days({args[0]}, -({args[1]}))"
+                return f"add_days({args[0]}, -({args[1]}), {self.where(term)})"
             return f"({args[0]} - {args[1]})"
         if op == "*":
             return f"({args[0]} * {args[1]})"
         if op == "/":
-            return f"{'float_div' if result == 'float' else 'int_div'}({args[0]}, {args[1]})"
+            if result == "float":
+                return f"float_div({args[0]}, {args[1]})"
+            return f"int_div({args[0]}, {args[1]}, {self.where(term)})"
         if op == "%":
-            return f"{'fmod' if result == 'float' else 'int_mod'}({args[0]}, {args[1]})"
+            if result == "float":
+                return f"fmod({args[0]}, {args[1]})"
+            return f"int_mod({args[0]}, {args[1]}, {self.where(term)})"
         if op == "^":
-            return f"({args[0]} ** {args[1]})" if result == "float" else f"int_pow({args[0]}, {args[1]})"
+            if result == "float":
+                return f"({args[0]} ** {args[1]})"
+            return f"int_pow({args[0]}, {args[1]}, {self.where(term)})"
         if op == "neg":
             return f"(-{args[0]})"
         if op in ("min", "max"):
@@ -207,10 +221,12 @@ class _Generator:
         if op == "strlen":
             return f"len({args[0]})"
         if op == "date":
-            return f"to_date({args[0]})"
+            return f"to_date({args[0]}, {self.where(term)})"
         if op == "ord":
             return f"ord_of({args[0]})"
-        if op in ("substr", "days", "to_number", "to_unsigned", "to_float", "to_string"):
+        if op in ("substr", "to_number", "to_unsigned", "to_float"):
+            return f"{op}({', '.join(args)}, {self.where(term)})"
+        if op in ("days", "to_string"):
             return f"{op}({', '.join(args)})"
         raise AssertionError(f"no code for functor {op}")
 
@@ -281,7 +297,7 @@ class _Generator:
             if literal.op == "contains":
                 text = f"({a} in {b})"
             else:
-                text = f"(compile_pattern({a}, _patterns).fullmatch({b}) is not None)"
+                text = f"(compile_pattern({a}, _patterns, {self.where(literal)}).fullmatch({b}) is not None)"
             return f"not {text}" if literal.negated else text
         assert isinstance(literal, ast.Comparison)
         lt = expression_type(literal.left, self.types)
@@ -365,12 +381,18 @@ def schedule(body: tuple[ast.Literal, ...], bound: set[str], delta_position: int
     """Order a conjunctive body. `bound` holds the variables bound on entry (not modified).
 
     Returns steps: ('delta', atom), ('scan', atom), ('assign', var, term), ('filter', literal),
-    ('negation', literal)."""
+    ('negation', literal).
+
+    An atom may be scanned before the variables of an expression argument are bound (the
+    delta atom always comes first, e.g. `fib(I - 1, A)`): that argument is then read into a
+    temporary variable, and `temporary = expression` is checked once it can be computed."""
     from reasoner.analysis.safety import injected_variables
 
+    literals = list(body)
     known = set(bound)
     pending = list(range(len(body)))
     steps: list = []
+    temporaries = itertools.count()
 
     def computable(term: ast.Term) -> bool:
         if isinstance(term, ast.Var):
@@ -383,21 +405,31 @@ def schedule(body: tuple[ast.Literal, ...], bound: set[str], delta_position: int
             return all(v in known for v in injected_variables(term, body, None))
         return True
 
-    def bind_atom(atom: ast.Atom) -> None:
+    def place(position: int, kind: str) -> None:
+        atom = literals[position]
+        args = []
+        for arg in atom.args:
+            if isinstance(arg, (ast.Var, ast.Wildcard)) or computable(arg):
+                args.append(arg)
+            else:
+                temporary = ast.Var(f"~{next(temporaries)}", arg.span)  # `~`: no user name
+                args.append(temporary)
+                literals.append(ast.Comparison("=", temporary, arg, arg.span))
+                pending.append(len(literals) - 1)
+        atom = ast.Atom(atom.relation, tuple(args), atom.span)
+        steps.append((kind, atom))
         known.update(a.name for a in atom.args if isinstance(a, ast.Var))
+        pending.remove(position)
 
     if delta_position is not None:
-        atom = body[delta_position]
-        steps.append(("delta", atom))
-        bind_atom(atom)
-        pending.remove(delta_position)
+        place(delta_position, "delta")
 
     while pending:
         placed = True
         while placed:
             placed = False
             for position in list(pending):
-                literal = body[position]
+                literal = literals[position]
                 if isinstance(literal, ast.Atom):
                     continue
                 step = None
@@ -421,14 +453,14 @@ def schedule(body: tuple[ast.Literal, ...], bound: set[str], delta_position: int
                         known.add(step[1].name)
                     pending.remove(position)
                     placed = True
-        atoms = [p for p in pending if isinstance(body[p], ast.Atom)]
+        atoms = [p for p in pending if isinstance(literals[p], ast.Atom)]
         if not atoms:
             if pending:
-                raise AssertionError(f"cannot schedule {[str(body[p]) for p in pending]}")
+                raise AssertionError(f"cannot schedule {[str(literals[p]) for p in pending]}")
             break
 
         def score(position: int) -> tuple:
-            atom = body[position]
+            atom = literals[position]
             usable = all(
                 isinstance(a, (ast.Var, ast.Wildcard)) or computable(a) for a in atom.args
             )
@@ -438,10 +470,7 @@ def schedule(body: tuple[ast.Literal, ...], bound: set[str], delta_position: int
             )
             return (usable, bound_columns, -position)
 
-        best = max(atoms, key=score)
-        steps.append(("scan", body[best]))
-        bind_atom(body[best])
-        pending.remove(best)
+        place(max(atoms, key=score), "scan")
     return steps
 
 

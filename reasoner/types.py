@@ -130,7 +130,7 @@ def accepts(base: str, value: object) -> bool:
     kind = python_type_name(value)
     if kind is None:
         return False
-    if base == kind:
+    if base == kind or base == "?":  # `?`: a column whose type nothing determines yet
         return True
     if base == "unsigned":
         return kind == "number" and 0 <= value <= UNSIGNED_MAX  # type: ignore[operator]

@@ -71,21 +71,42 @@ def _aggregate_variables(aggregate: ast.Aggregate) -> list[str]:
 
 
 def _variables_outside(literal: ast.Literal, skip: ast.Aggregate) -> list[str]:
-    names = ast.literal_variables(literal)
-    for term in ast.literal_terms(literal):
-        for aggregate in ast.aggregates_in(term):
-            if aggregate is not skip:
-                names += _aggregate_variables(aggregate)
-    return names
+    """Variables of `literal` outside every aggregate: a variable that occurs only inside
+    aggregates is local to each of them (as in Soufflé), even when two share its name."""
+    return ast.literal_variables(literal)
+
+
+def _defined_by_equation(name: str, body) -> bool:
+    return any(
+        isinstance(literal, ast.Comparison) and literal.op == "="
+        and any(isinstance(side, ast.Var) and side.name == name for side in (literal.left, literal.right))
+        for literal in body
+    )
+
+
+def _follow_ups(head: ast.Atom | None, body, bound: set[str]) -> set[str]:
+    """Ungrounded variables that an equation would ground if the other ungrounded variables
+    were grounded (`Y` in `Y = X + Z` with `Z` ungrounded): reporting `Z` is enough."""
+    names: set[str] = set()
+    for literal in body:
+        names.update(ast.literal_variables(literal))
+    if head is not None:
+        names.update(v for a in head.args for v in ast.term_variables(a))
+    ungrounded = names - bound
+    roots = {n for n in ungrounded if not _defined_by_equation(n, body)}
+    return grounded_variables(body, bound | roots) - bound - roots
 
 
 def check_safety(head: ast.Atom | None, body: tuple[ast.Literal, ...]) -> list[Diagnostic]:
     diagnostics: list[Diagnostic] = []
     bound = grounded_variables(body)
     reported: set[str] = set()
+    follow_ups = _follow_ups(head, body, bound)
 
     def need(term: ast.Term, where: str, hint: str | None = None) -> None:
         if isinstance(term, ast.Var):
+            if term.name in follow_ups:
+                return
             if term.name not in bound and term.name not in reported:
                 reported.add(term.name)
                 diagnostics.append(error(
@@ -102,13 +123,15 @@ def check_safety(head: ast.Atom | None, body: tuple[ast.Literal, ...]) -> list[D
                 need(arg, where, hint)
         elif isinstance(term, ast.Aggregate):
             for name in injected_variables(term, body, head):
-                if name not in bound and name not in reported:
+                if name not in bound and name not in reported and name not in follow_ups:
                     reported.add(name)
                     diagnostics.append(error(
                         f"variable `{name}` is not grounded outside the aggregate", term.span,
                         f"`{name}` also appears outside the aggregate, so the rest of the body must ground it; "
                         f"rename it if it is meant to be local"))
-            diagnostics.extend(_check_aggregate(term, body, head, bound))
+            found = _check_aggregate(term, body, head, bound)
+            reported.update(d.message.split("`")[1] for d in found)
+            diagnostics.extend(found)
 
     if head is not None:
         for arg in head.args:
@@ -145,9 +168,11 @@ def _check_aggregate(aggregate: ast.Aggregate, body, head, outer_bound: set[str]
             terms += [a for a in literal.atom.args if not isinstance(a, ast.Wildcard)]
         else:
             terms += list(ast.literal_terms(literal))
+    reported: set[str] = set()
     for term in terms:
         for name in ast.term_variables(term):
-            if name not in inner_bound:
+            if name not in inner_bound and name not in reported:
+                reported.add(name)
                 var = _find_var(term, name)
                 diagnostics.append(error(
                     f"variable `{name}` is not grounded in the aggregate", var.span if var else aggregate.span,

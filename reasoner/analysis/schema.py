@@ -4,11 +4,13 @@ undeclared relations given a schema from their first use (or reported, in strict
 from __future__ import annotations
 
 import difflib
+import re
 
 from reasoner import ast
 from reasoner.analysis.typing import infer_clause_types
 from reasoner.errors import Diagnostic, error, warning
 from reasoner.program import Program, RelationSchema
+from reasoner.source import Span
 from reasoner.types import BASE_TYPES
 
 
@@ -38,7 +40,8 @@ def resolve_types(program: Program) -> tuple[dict[str, str], list[Diagnostic]]:
         missing = [b for b in decl.bases if b not in bases and b not in pending]
         if missing:
             diagnostics.append(error(f"unknown type `{missing[0]}` in the definition of `{name}`",
-                                     decl.span, _did_you_mean(missing[0], bases)))
+                                     _name_span(decl.span, missing[0], name),
+                                     _did_you_mean(missing[0], bases)))
         else:
             diagnostics.append(error(f"type `{name}` is defined in terms of itself", decl.span))
         bases[name] = "symbol"
@@ -54,7 +57,8 @@ def resolve_schemas(
         types = tuple(a.type for a in decl.attributes)
         for attribute in decl.attributes:
             if attribute.type not in bases:
-                diagnostics.append(error(f"unknown type `{attribute.type}`", attribute.span,
+                diagnostics.append(error(f"unknown type `{attribute.type}`",
+                                         _name_span(attribute.span, attribute.type, ":"),
                                          _did_you_mean(attribute.type, bases)))
         if "eqrel" in decl.qualifiers:
             diagnostics.append(error("the `eqrel` qualifier is not supported", decl.span,
@@ -120,7 +124,9 @@ def resolve_schemas(
         )
         schemas[name] = RelationSchema(name, columns, ("?",) * arity, ("?",) * arity, first.span, declared=False)
 
-    _infer_implicit_types(program, schemas, [n for n in implicit])
+    # A relation used but never defined keeps unknown (`?`) column types: it is empty, and
+    # checking its uses against a guessed type would only add follow-up errors.
+    _infer_implicit_types(program, schemas, [n for n in implicit if n in defined])
     return schemas, diagnostics
 
 
@@ -193,3 +199,17 @@ def unknown_relation(atom: ast.Atom, schemas: dict, severity: str) -> Diagnostic
 def _did_you_mean(name: str, known) -> str | None:
     matches = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
     return f"did you mean `{matches[0]}`?" if matches else None
+
+
+def _name_span(span: Span | None, name: str, after: str) -> Span | None:
+    """The span of the type name `name` written inside `span`, after the text `after` (the
+    `:` of an attribute, the name of a `.type`); `span` itself if it cannot be found."""
+    if span is None or span.line != span.end_line:
+        return span
+    text = span.source.line(span.line)[span.column - 1:span.end_column]
+    start = text.find(after)
+    start = start + len(after) if start >= 0 else 0
+    match = re.compile(rf"(?<![A-Za-z0-9_?.]){re.escape(name)}(?![A-Za-z0-9_?.])").search(text, start)
+    if match is None:
+        return span
+    return Span.at(span.source, span.line, span.column + match.start(), len(name))

@@ -13,6 +13,20 @@ The fact schema that lowering produces is documented in `reasoner.events.schema`
 from __future__ import annotations
 
 from reasoner.events.ast import EventFile
+from reasoner.events.citations import check_citations
+from reasoner.events.lowering import EventFacts, KnownIds, lower
 from reasoner.events.parser import parse_events
+from reasoner.events.render import render_facts
+from reasoner.events.vocabulary import Vocabulary, load_vocabulary
 
-__all__ = ["EventFile", "parse_events"]
+__all__ = [
+    "EventFacts",
+    "EventFile",
+    "KnownIds",
+    "Vocabulary",
+    "check_citations",
+    "load_vocabulary",
+    "lower",
+    "parse_events",
+    "render_facts",
+]

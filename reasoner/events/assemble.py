@@ -28,11 +28,15 @@ CLAUSES: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "person": (frozenset(), frozenset({"of"})),
     "event": (frozenset({"status"}), frozenset({"by", "cite", "responds_to", "="})),
     "precondition": (frozenset({"goal", *REQUIREMENT_KINDS}), frozenset({"by", "cite"})),
-    "deadline": (frozenset({"demand", "due"}), frozenset({"threat", "by", "cite"})),
+    "deadline": (frozenset({"demands", "due"}), frozenset({"threat", "by", "cite"})),
     "evidence": (frozenset(), frozenset({"by", "cite"})),
 }
 
 _WRITTEN = {"=": "key=value arguments", "is": "`is`"}
+
+
+def _a(kind: str) -> str:
+    return ("an " if kind[0] in "aeiou" else "a ") + kind
 
 
 def _written(keyword: str) -> str:
@@ -53,15 +57,15 @@ class _Clauses:
             if keyword not in once and keyword not in repeated:
                 allowed = ", ".join(sorted(_written(k).strip("`") for k in once | repeated))
                 self.fail(
-                    f"{_written(keyword)} does not apply to a {raw.kind} statement",
+                    f"{_written(keyword)} does not apply to {_a(raw.kind)} statement",
                     clause.span,
-                    f"a {raw.kind} takes: {allowed}" if allowed else f"write it as: {SHAPES[raw.kind]}",
+                    f"{_a(raw.kind)} takes: {allowed}" if allowed else f"write it as: {SHAPES[raw.kind]}",
                 )
                 continue
             seen = self.by_keyword.setdefault(keyword, [])
             if keyword in once and seen:
                 self.fail(f"{_written(keyword)} given twice", clause.span,
-                          f"a {raw.kind} has at most one {_written(keyword)}")
+                          f"{_a(raw.kind)} has at most one {_written(keyword)}")
                 continue
             if clause.payload is None:  # a date that could not be read; already reported
                 self.ok = False
@@ -142,7 +146,7 @@ def _precondition(raw: RawStatement, c: _Clauses) -> Statement | None:
 
 def _deadline(raw: RawStatement, c: _Clauses) -> Statement:
     id_, date, issuer, addressee = raw.heads
-    demand = c.required("demand", "demand", id_)
+    demand = c.required("demands", "demand", id_)
     due = c.required("due", "due date", id_)
     return DeadlineDecl(id_, date, issuer, addressee, demand, due, c.all("threat"), c.flat("by"),
                         c.all("cite"), raw.span)

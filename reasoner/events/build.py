@@ -228,7 +228,7 @@ class TreeToClauses(Transformer):
         return self._requirement("after", meta, c)
 
     def demand_clause(self, meta: Any, c: list[Pattern]) -> Clause:
-        return self._clause("demand", meta, c[0])
+        return self._clause("demands", meta, c[0])
 
     def threat_clause(self, meta: Any, c: list[Pattern]) -> Clause:
         return self._clause("threat", meta, c[0])

@@ -31,7 +31,7 @@ SHAPES: dict[str, str] = {
         'cite SOURCE "QUOTE"'
     ),
     "deadline": (
-        'deadline ID DATE ISSUER to ADDRESSEE demand ACTOR VERB [TARGET] due DATE|+50d '
+        'deadline ID DATE ISSUER to ADDRESSEE demands ACTOR VERB [TARGET] due DATE|+50d '
         'threat ACTOR VERB [TARGET] cite SOURCE "QUOTE"'
     ),
     "evidence": 'evidence ID cite SOURCE "QUOTE"',

@@ -22,15 +22,14 @@ from reasoner.source import SourceText, Span
 
 _TOKEN = re.compile(
     r"""
-      (?P<blank>[ \t\f\r]+)
-    | (?P<newline>\n)
-    | (?P<comment>(?:\#|//)[^\n]*)
+      (?P<comment>(?:\#|//).*)
     | (?P<STRING>"(?:[^"\\\n]|\\.)*")
-    | (?P<NAME>[A-Za-z_][A-Za-z0-9_]*)
+    | (?P<NAME>[^\W\d]\w*)
     | (?P<DIGITS>~?[0-9][0-9.\-~]*)
     | (?P<RELATIVE>\+[0-9]+[dw])
     | (?P<NEGATIVE>-[0-9]+(?:\.[0-9]+)?)
     | (?P<PUNCT>[,=])
+    | (?P<bad>\S)
     """,
     re.VERBOSE,
 )
@@ -41,7 +40,7 @@ STATEMENTS = frozenset({"source", "actor", "person", "event", "precondition", "d
 KEYWORDS = STATEMENTS | frozenset({
     "to", "outlet", "published", "file", "author", "url", "aka", "is", "of", "as", "from", "until",
     "status", "by", "cite", "responds_to", "goal", "requires", "only_if", "unless", "after",
-    "demand", "due", "threat",
+    "demands", "due", "threat",
 })
 _TEXT_CLAUSES = {"outlet": "outlet", "author": "author"}
 _STRING_CLAUSES = {"file": "file", "url": "url"}
@@ -60,22 +59,17 @@ def tokenize(text: str) -> list[list[Token]]:
     """The tokens of `text`, grouped by statement (a token in column 1 starts a statement)."""
     statements: list[list[Token]] = []
     current: list[Token] | None = None
-    line, line_start, position, end = 1, 0, 0, len(text)
-    match = _TOKEN.match
-    while position < end:
-        found = match(text, position)
-        if found is None:
-            raise NotFast
-        kind = found.lastgroup
-        value = found.group()
-        if kind == "newline":
-            line += 1
-            line_start = found.end()
-        elif kind not in ("blank", "comment"):
-            column = position - line_start + 1
-            if kind == "PUNCT":
-                kind = value
-            token = (kind, value, line, column)
+    finditer = _TOKEN.finditer
+    for line, content in enumerate(text.split("\n"), start=1):
+        for found in finditer(content):
+            kind = found.lastgroup
+            if kind == "comment":
+                break
+            if kind == "bad":
+                raise NotFast
+            value = found.group()
+            column = found.start() + 1
+            token = (value if kind == "PUNCT" else kind, value, line, column)
             if column == 1:
                 current = [token]
                 statements.append(current)
@@ -83,7 +77,6 @@ def tokenize(text: str) -> list[list[Token]]:
                 raise NotFast
             else:
                 current.append(token)
-        position = found.end()
     return statements
 
 
@@ -247,7 +240,7 @@ class _Reader:
                 self.at += 1
                 quote = self.name(token)
             payload = Citation(source, quote, self.span(first, self.last()))
-        elif word in ("goal", "demand", "threat") or word in _REQUIREMENTS:
+        elif word in ("goal", "demands", "threat") or word in _REQUIREMENTS:
             payload = self.pattern()
         elif word == "due":
             token = self.peek()

@@ -25,8 +25,8 @@ HELP = """\
 
 
 def default_files() -> list[Path]:
-    rules = sorted(data_dir("rules").glob("*.dl"))
-    return rules
+    """The shipped rule library and event corpus."""
+    return [data_dir("rules"), data_dir("corpus")]
 
 
 class Session:
@@ -48,11 +48,8 @@ class Session:
         self.counter += 1
         name = f"<input {self.counter}>"
         try:
-            if stripped.startswith("?-"):
-                from reasoner.syntax import parse_query
-                from reasoner.source import SourceText
-
-                query = parse_query(SourceText(name, stripped))
+            query = self.as_query(name, stripped)
+            if query is not None:
                 self.say(table(self.engine.ask(query), query, limit=100))
             else:
                 for warning in self.engine.load_text(text, name=name):
@@ -61,6 +58,25 @@ class Session:
         except ReasonerError as exc:
             self.say(exc.render())
         return True
+
+    def as_query(self, name: str, text: str):
+        """The input as a query: `?- goal.`, or a goal that is not a valid rule or fact
+        (e.g. `p(X), X > 2.`). None if it should be loaded as rules and facts."""
+        from reasoner.errors import ParseError
+        from reasoner.source import SourceText
+        from reasoner.syntax import parse_program, parse_query
+
+        source = SourceText(name, text)
+        if text.startswith("?-"):
+            return parse_query(source)
+        try:
+            parse_program(source)
+            return None
+        except ParseError:
+            try:
+                return parse_query(source)
+            except ParseError:
+                raise
 
     def command(self, text: str) -> bool:
         name, _, argument = text.partition(" ")
@@ -93,12 +109,11 @@ def complete(buffer: str) -> bool:
 def run_repl(files: list[str], defaults: bool = True) -> int:
     engine = Engine()
     paths = ([*default_files()] if defaults else []) + [Path(f) for f in files]
-    for path in paths:
-        try:
-            engine.load(path)
-        except ReasonerError as exc:
-            print(exc.render(), file=sys.stderr)
-            return 1
+    try:
+        engine.load(*paths)
+    except ReasonerError as exc:
+        print(exc.render(), file=sys.stderr)
+        return 1
     session = Session(engine)
     interactive = sys.stdin.isatty()
     if interactive:

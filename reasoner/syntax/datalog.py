@@ -39,12 +39,22 @@ def _parser() -> lark.Lark:
     )
 
 
+@functools.lru_cache(maxsize=None)
+def _keyword_patterns() -> dict[str, str]:
+    """Literal text of the grammar's string terminals, for error messages."""
+    return {
+        t.name: t.pattern.value
+        for t in _parser().terminals
+        if t.pattern.type == "str"
+    }
+
+
 def parse_program(source: SourceText) -> list[ast.Statement]:
     """Parse a whole rule file. Raises `ParseError` with every problem found."""
     try:
         tree = _parser().parse(source.text)
     except UnexpectedInput as exc:
-        raise ParseError(diagnostic_from_lark(exc, source, "rule text")) from None
+        raise ParseError(diagnostic_from_lark(exc, source, "rule text", _keyword_patterns())) from None
     builder = _Builder(source)
     statements = list(builder.statements(tree))
     if builder.diagnostics:
@@ -69,8 +79,8 @@ def parse_query(source: SourceText) -> ast.Query:
         if offset:
             # Report positions against what the user typed, not our `?- ` prefix.
             shifted = _shift_error(exc, offset)
-            raise ParseError(diagnostic_from_lark(shifted, source, "query")) from None
-        raise ParseError(diagnostic_from_lark(exc, source, "query")) from None
+            raise ParseError(diagnostic_from_lark(shifted, source, "query", _keyword_patterns())) from None
+        raise ParseError(diagnostic_from_lark(exc, source, "query", _keyword_patterns())) from None
     builder = _Builder(source, column_shift=offset)
     statements = list(builder.statements(tree))
     if builder.diagnostics:
@@ -166,7 +176,8 @@ class _Builder:
             elif kind == "io_directive":
                 yield from self.io_directive(child)
             elif kind == "include":
-                yield ast.Include(unescape(str(child.children[0])[1:-1]), self.span(child))
+                path = next(c for c in child.children if isinstance(c, lark.Token) and c.type == "STRING")
+                yield ast.Include(unescape(str(path)[1:-1]), self.span(path))
             elif kind == "clause":
                 yield from self.clause(child)
             elif kind == "query":

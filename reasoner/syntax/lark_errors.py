@@ -19,6 +19,12 @@ _TERMINAL_NAMES = {
     "COLON": "`:`",
     "SEMICOLON": "`;`",
     "IF": "`:-`",
+    "DECL": "`.decl`",
+    "TYPE": "`.type`",
+    "INCLUDE": "`#include`",
+    "TRUE": "`true`",
+    "FALSE": "`false`",
+    "COUNT": "`count`",
     "IDENT": "a name",
     "STRING": "a string",
     "NUMBER": "a number",
@@ -44,8 +50,20 @@ _TERMINAL_NAMES = {
 }
 
 
-def _describe(terminals: set[str]) -> str:
-    names = sorted({_TERMINAL_NAMES.get(t, t.strip('"').lower()) for t in terminals})
+def _name(terminal: str, patterns: dict[str, str]) -> str:
+    if terminal in _TERMINAL_NAMES:
+        return _TERMINAL_NAMES[terminal]
+    if terminal in patterns:
+        return f"`{patterns[terminal]}`"
+    return terminal.strip('"').lower()
+
+
+def _describe(terminals: set[str], patterns: dict[str, str] | None = None) -> str:
+    names = sorted({_name(t, patterns or {}) for t in terminals})
+    if len(names) > 6 and "BANG" in terminals:  # where a body literal may start
+        return "an atom, `!atom`, a comparison or `(`"
+    if len(names) > 6 and "IDENT" in terminals and "NUMBER" in terminals:  # where a term may start
+        return "a value (a variable, a constant, a functor or an aggregate)"
     if len(names) > 6:
         names = names[:6] + ["..."]
     return ", ".join(names)
@@ -63,16 +81,21 @@ def _statement_start(token: lark.Token) -> bool:
     }
 
 
-def diagnostic_from_lark(exc: UnexpectedInput, source: SourceText, what: str) -> Diagnostic:
-    """One diagnostic for a lark parse failure in `source`."""
+def diagnostic_from_lark(exc: UnexpectedInput, source: SourceText, what: str,
+                         patterns: dict[str, str] | None = None) -> Diagnostic:
+    """One diagnostic for a lark parse failure in `source`. `patterns` gives the literal
+    text of the grammar's anonymous keyword terminals, for the "expected ..." list."""
     if isinstance(exc, UnexpectedCharacters):
         char = source.text[exc.pos_in_stream] if exc.pos_in_stream < len(source.text) else ""
         span = Span.at(source, exc.line, exc.column)
         hint = None
+        message = f"unexpected character `{char}` in {what}"
+        if char == '"':
+            # The STRING token did not match: no closing quote before the end of the line.
+            return error(f"unclosed string in {what}", span,
+                         'a string ends with `"` on the same line; write `\\"` for a quote inside it')
         if char == "'":
             hint = 'symbols are written in double quotes: "like this"'
-        elif char == '"':
-            hint = "this string is not closed on its line"
         elif char == "<" and source.text.startswith("<-", exc.pos_in_stream):
             hint = "rules are written `head :- body.`"
         elif char == ":" and source.text.startswith(":=", exc.pos_in_stream):
@@ -81,7 +104,7 @@ def diagnostic_from_lark(exc: UnexpectedInput, source: SourceText, what: str) ->
             hint = "conjunction is written with `,`"
         elif char == "|":
             hint = "disjunction is written with `;`"
-        return error(f"unexpected character `{char}` in {what}", span, hint)
+        return error(message, span, hint)
 
     if isinstance(exc, (UnexpectedToken, UnexpectedEOF)):
         token = getattr(exc, "token", None)
@@ -103,7 +126,7 @@ def diagnostic_from_lark(exc: UnexpectedInput, source: SourceText, what: str) ->
                     span,
                     "every rule, fact and query ends with `.`",
                 )
-            return error(f"unexpected end of {what}: expected {_describe(expected)}", span)
+            return error(f"unexpected end of {what}: expected {_describe(expected, patterns)}", span)
         span = Span.at(source, token.line, token.column, len(str(token)))
         if "DOT" in expected and _statement_start(token) and prev is not None:
             # The previous statement was not closed: put the caret right after it.
@@ -116,12 +139,12 @@ def diagnostic_from_lark(exc: UnexpectedInput, source: SourceText, what: str) ->
         hint = None
         if token.type == "IDENT" and "COLON" in expected:
             hint = "each attribute needs a type, e.g. `name: symbol`"
-        elif str(token) == "=" and "IF" in expected:
+        elif str(token) in ("=", ":", "<") and "IF" in expected:
             hint = "rules are written `head :- body.`"
-        elif token.type == "COMPARE" and str(token) == "=" and "COLON" in expected:
+        elif str(token) == "=" and "COLON" in expected:
             hint = "declarations are written `.decl name(attr: type, ...)`"
         return error(
-            f"unexpected {_token_text(token)} in {what}; expected {_describe(expected)}",
+            f"unexpected {_token_text(token)} in {what}; expected {_describe(expected, patterns)}",
             span,
             hint,
         )
