@@ -10,14 +10,16 @@ from __future__ import annotations
 import datetime as dt
 from typing import Union
 
+from typing import NamedTuple
+
 import attrs
 
 from reasoner.source import SourceText, Span
 
 
-@attrs.frozen
-class Name:
-    """An identifier or a quoted string standing for a name, an id or a piece of text."""
+class Name(NamedTuple):
+    """An identifier or a quoted string standing for a name, an id or a piece of text.
+    (A named tuple: the reader makes one per token, and tuples are cheap to build.)"""
 
     text: str
     span: Span
