@@ -46,6 +46,8 @@ def _plus(types: Sequence[str]) -> str:
     a, b = types
     if a == "date" and b in INTEGRAL or b == "date" and a in INTEGRAL:
         return "date"
+    if a == "symbol" and b == "symbol":
+        return "symbol"  # concatenation, as in Soufflé
     return _same_numeric("+")(types)
 
 
@@ -206,6 +208,9 @@ def to_date(value: object, where: object = None) -> datetime.date:
 
 
 def to_string(value: object) -> str:
+    """As Soufflé's `to_string`: floats with six decimals (C's `%f`), dates in ISO form."""
+    if isinstance(value, float):
+        return "%f" % value
     return display_value(value)
 
 

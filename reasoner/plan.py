@@ -87,6 +87,8 @@ def expression_type(term: ast.Term, types: dict[str, str]) -> str | None:
         op = term.op
         if op in ("+", "-") and "date" in arg_types:
             return "date"
+        if op == "+" and "symbol" in arg_types:
+            return "symbol"
         if op in ("+", "-", "*", "/", "%", "^", "neg", "min", "max"):
             if "float" in arg_types:
                 return "float"
@@ -494,6 +496,7 @@ def compile_plan(
         gen.line(f"emit(({values[0]},))")
     else:
         gen.line(f"emit(({', '.join(values)}))")
+    title = title.replace("\r", "\\r").replace("\n", "\\n")
     header = [f"# {title}"] if title else []
     relation_lines = [f"    {local} = relations[{name!r}]" for name, local in gen.relations.items()]
     source = "\n".join(
