@@ -215,6 +215,9 @@ class Clause:
     head: Atom
     body: tuple[Literal, ...]
     span: Span | None = _span_field()
+    # Variables used more than once in the clause as written, before its disjunctions were
+    # expanded (None when it had none): a variable of one alternative is not a singleton.
+    shared_variables: frozenset[str] | None = attrs.field(eq=False, repr=False, default=None)
 
     @property
     def is_fact(self) -> bool:

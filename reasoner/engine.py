@@ -34,6 +34,7 @@ class _State:
     program: Program = Program()
     base: dict[str, frozenset | set] = attrs.field(factory=dict)  # facts, by relation
     events: object = None  # KnownIds of the event statements loaded so far (None: none yet)
+    files: frozenset[str] = frozenset()  # resolved paths of the rule files read so far
     external: dict[str, RelationSchema] = attrs.field(factory=dict)  # schemas from outside
     analysis: Analysis | None = None
     plans: tuple[StratumPlan, ...] = ()
@@ -85,15 +86,20 @@ class Engine:
         return self._load_sources([(SourceText(name, text), None)], [])
 
     def _load_sources(self, rule_sources, event_sources) -> list[Diagnostic]:
-        statements = []
-        for source, directory in rule_sources:
-            statements += parse_with_includes(source, directory)
         with self._lock:
             state = self._state
+            files = set(state.files)
+            statements = []
+            for source, directory in rule_sources:
+                resolved = str(Path(source.name).resolve()) if directory is not None else None
+                if resolved is not None and resolved in files:
+                    continue  # already read, directly or through an #include
+                statements += parse_with_includes(source, directory, files)
             event_warnings: list[Diagnostic] = []
             if event_sources:
                 state, event_warnings = _with_events(state, event_sources)
             program = state.program.extend(statements)
+            state = attrs.evolve(state, files=frozenset(files))
             inputs = [s for s in statements if isinstance(s, ast.IODirective) and s.kind == "input"]
             new_state = attrs.evolve(state, program=program)
             try:

@@ -33,19 +33,27 @@ def read_source(path: Path) -> SourceText:
                               "save the file as UTF-8")) from None
 
 
-def parse_with_includes(source: SourceText, directory: Path | None) -> list[ast.Statement]:
+def parse_with_includes(source: SourceText, directory: Path | None,
+                        loaded: set[str] | None = None) -> list[ast.Statement]:
     """Parse `source`, replacing each `#include "file"` by the statements of that file
-    (resolved against the including file's directory). Collects errors of every file."""
+    (resolved against the including file's directory). Collects errors of every file.
+
+    `loaded` holds the resolved paths of files already read; a file is included once only
+    (so a file that is both loaded and included, or included twice, counts once). It is
+    updated with the files read here."""
     diagnostics: list[Diagnostic] = []
     top = (str(Path(source.name).resolve()),) if directory is not None else ()
-    statements = _parse(source, directory, top, diagnostics)
+    if loaded is None:
+        loaded = set()
+    loaded.update(top)
+    statements = _parse(source, directory, top, diagnostics, loaded)
     if diagnostics:
         raise ParseError(diagnostics)
     return statements
 
 
 def _parse(source: SourceText, directory: Path | None, stack: tuple[str, ...],
-           diagnostics: list[Diagnostic]) -> list[ast.Statement]:
+           diagnostics: list[Diagnostic], loaded: set[str]) -> list[ast.Statement]:
     try:
         parsed = parse_program(source)
     except ParseError as exc:
@@ -63,6 +71,9 @@ def _parse(source: SourceText, directory: Path | None, stack: tuple[str, ...],
         if str(path) in stack:
             diagnostics.append(error(f"`{statement.path}` includes itself", statement.span))
             continue
+        if str(path) in loaded:
+            continue  # included once only
+        loaded.add(str(path))
         try:
             included = read_source(shown)
         except LoadError as exc:
@@ -71,5 +82,5 @@ def _parse(source: SourceText, directory: Path | None, stack: tuple[str, ...],
                                      "the path is relative to the including file's directory"
                                      if not Path(statement.path).is_absolute() else None))
             continue
-        result.extend(_parse(included, shown.parent, stack + (str(path),), diagnostics))
+        result.extend(_parse(included, shown.parent, stack + (str(path),), diagnostics, loaded))
     return result

@@ -45,12 +45,14 @@ def analyse(
         types, found = infer_clause_types(clause.head, clause.body, schemas)
         variable_types[id(clause)] = types
         diagnostics += found
-        diagnostics += check_safety(clause.head, clause.body)
+        diagnostics += check_safety(clause.head, clause.body, clause.shared_variables)
     for query in program.queries:
         for body in query.bodies:
             diagnostics += check_query(body, schemas, variable_types)
     strata, found = stratify(program.rules, schemas)
     diagnostics += found
+    # A clause with a disjunction is checked once per alternative: report each problem once.
+    diagnostics = list(dict.fromkeys(diagnostics))
     errors = [d for d in diagnostics if d.severity == "error"]
     if errors:
         raise CheckError(diagnostics)

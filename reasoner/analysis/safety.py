@@ -97,7 +97,10 @@ def _follow_ups(head: ast.Atom | None, body, bound: set[str]) -> set[str]:
     return grounded_variables(body, bound | roots) - bound - roots
 
 
-def check_safety(head: ast.Atom | None, body: tuple[ast.Literal, ...]) -> list[Diagnostic]:
+def check_safety(head: ast.Atom | None, body: tuple[ast.Literal, ...],
+                 shared: frozenset[str] | None = None) -> list[Diagnostic]:
+    """Safety diagnostics of one clause or goal. `shared`: variables that occur more than
+    once in the clause as written (before disjunctions were expanded); never singletons."""
     diagnostics: list[Diagnostic] = []
     bound = grounded_variables(body)
     reported: set[str] = set()
@@ -152,7 +155,8 @@ def check_safety(head: ast.Atom | None, body: tuple[ast.Literal, ...]) -> list[D
             for arg in literal.args:
                 need(arg, f"in `{literal.op}`")
     if head is not None:
-        diagnostics += [w for w in _singletons(head, body) if w.message.split("`")[1] not in reported]
+        diagnostics += [w for w in _singletons(head, body)
+                        if w.message.split("`")[1] not in reported | (shared or set())]
     return diagnostics
 
 

@@ -242,9 +242,12 @@ class _Builder:
         else:
             bodies = self.body(tree.children[1])
         span = self.span(tree)
+        shared = None
+        if len(bodies) > 1:
+            shared = frozenset(_repeated_variables(tree))
         for head in heads:
             for body in bodies:
-                yield ast.Clause(head, body, span)
+                yield ast.Clause(head, body, span, shared)
 
     def query(self, tree: lark.Tree) -> ast.Query:
         return ast.Query(tuple(self.body(tree.children[1])), self.span(tree))
@@ -407,6 +410,17 @@ class _Builder:
                       "define a helper relation with one rule per alternative")
             return alternatives[0] if alternatives else ()
         return alternatives[0]
+
+
+def _repeated_variables(tree: lark.Tree) -> set[str]:
+    """Names of the variables that occur more than once in a parse tree."""
+    seen: set[str] = set()
+    repeated: set[str] = set()
+    for node in tree.iter_subtrees():
+        if node.data == "variable":
+            name = str(node.children[0])
+            (repeated if name in seen else seen).add(name)
+    return repeated
 
 
 class _TermLiteral:
