@@ -17,7 +17,7 @@ import attrs
 from reasoner import ast
 from reasoner.analysis import Analysis, analyse, check_query
 from reasoner.errors import CheckError, Diagnostic, LoadError, QueryError, error
-from reasoner.evaluate import Relation, StratumPlan, evaluate, make_context, plan_strata
+from reasoner.evaluate import Relation, StratumPlan, evaluate, make_context, plan_strata, run_plan
 from reasoner.facts_io import read_input, sort_key
 from reasoner.loader import parse_with_includes, read_source
 from reasoner.plan import compile_plan
@@ -247,9 +247,7 @@ class Engine:
                 plan = compile_plan(body, head, tuple(types.get(n, "symbol") for n in names),
                                     schemas, types, title=str(query))
                 function = plan.bind(state.relations, make_context())
-                from reasoner.evaluate import _run
-
-                _run(plan, function, None, results.add)
+                run_plan(plan, function, None, results.add)
             return [dict(zip(names, row)) for row in sorted(results, key=sort_key)]
 
     def dump(self, stage: str) -> str:
@@ -369,9 +367,7 @@ def _fact_rows(facts: Iterable[ast.Clause], analysis: Analysis) -> dict[str, set
             continue
         plan = compile_plan((), fact.head.args, schema.bases, analysis.schemas,
                             analysis.variable_types[id(fact)], clause=fact, title=str(fact))
-        from reasoner.evaluate import _run
-
-        _run(plan, plan.bind({}, make_context()), None, rows.setdefault(fact.head.relation, set()).add)
+        run_plan(plan, plan.bind({}, make_context()), None, rows.setdefault(fact.head.relation, set()).add)
     return rows
 
 

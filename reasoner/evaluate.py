@@ -100,7 +100,7 @@ def make_context() -> dict:
     return {"ord_of": ord_of, "_patterns": {}}
 
 
-def _run(plan: RulePlan, function, delta, emit) -> None:
+def run_plan(plan: RulePlan, function, delta, emit) -> None:
     try:
         function(delta, emit)
     except FunctorError as exc:
@@ -132,7 +132,7 @@ def evaluate_stratum(stratum_plan: StratumPlan, relations: dict[str, Relation], 
     out: dict[str, set] = {name: set() for name in members}
     for plan in stratum_plan.exit_plans:
         function = plan.bind(relations, context)
-        _run(plan, function, None, out[plan.clause.head.relation].add)
+        run_plan(plan, function, None, out[plan.clause.head.relation].add)
     for name, rows in out.items():
         relation = relations[name]
         relation.insert_new(rows - relation.tuples)
@@ -145,7 +145,7 @@ def evaluate_stratum(stratum_plan: StratumPlan, relations: dict[str, Relation], 
         for plan, function in bound:
             rows = delta[plan.delta_relation]
             if rows:
-                _run(plan, function, rows, out[plan.clause.head.relation].add)
+                run_plan(plan, function, rows, out[plan.clause.head.relation].add)
         delta = {}
         for name, rows in out.items():
             relation = relations[name]
