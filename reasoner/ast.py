@@ -283,3 +283,28 @@ def literal_terms(literal: Literal) -> tuple[Term, ...]:
     if isinstance(literal, Test):
         return literal.args
     return ()
+
+
+def literal_atoms(literal: Literal):
+    """The atoms a literal reads: itself, its negated atom, and the atoms of its aggregates."""
+    if isinstance(literal, Atom):
+        yield literal
+    elif isinstance(literal, Negation):
+        yield literal.atom
+    for term in literal_terms(literal):
+        for aggregate in aggregates_in(term):
+            for inner in aggregate.body:
+                yield from literal_atoms(inner)
+
+
+def query_variables(query: Query) -> list[str]:
+    """The variables a query answers with: those of its positive literals, in order."""
+    names: list[str] = []
+    for body in query.bodies:
+        for literal in body:
+            if isinstance(literal, Negation):
+                continue
+            for name in literal_variables(literal):
+                if name not in names:
+                    names.append(name)
+    return names

@@ -226,7 +226,7 @@ class Engine:
         with self._lock:
             state = self._state
             schemas = state.analysis.schemas
-            names = _query_variables(query)
+            names = ast.query_variables(query)
             results: set[tuple] = set()
             diagnostics: list[Diagnostic] = []
             types_by_body: dict[int, dict[str, str]] = {}
@@ -342,18 +342,6 @@ def _with_events(state: _State, sources: list[SourceText]) -> tuple[_State, list
     external = dict(state.external)
     external.update(event_schemas())
     return attrs.evolve(state, base=base, external=external, events=lowered.known), list(lowered.warnings)
-
-
-def _query_variables(query: ast.Query) -> list[str]:
-    names: list[str] = []
-    for body in query.bodies:
-        for literal in body:
-            if isinstance(literal, ast.Negation):
-                continue
-            for name in ast.literal_variables(literal):
-                if name not in names:
-                    names.append(name)
-    return names
 
 
 def _fact_rows(facts: Iterable[ast.Clause], analysis: Analysis) -> dict[str, set[tuple]]:

@@ -36,13 +36,7 @@ class Relation:
         if entry is None:
             key = itemgetter(*columns)
             index: dict = {}
-            for row in self.tuples:
-                k = key(row)
-                bucket = index.get(k)
-                if bucket is None:
-                    index[k] = [row]
-                else:
-                    bucket.append(row)
+            _fill(index, key, self.tuples)
             entry = (index, key)
             self._indexes[columns] = entry
         return entry[0]
@@ -51,13 +45,18 @@ class Relation:
         """Insert tuples known not to be present yet."""
         self.tuples |= rows
         for index, key in self._indexes.values():
-            for row in rows:
-                k = key(row)
-                bucket = index.get(k)
-                if bucket is None:
-                    index[k] = [row]
-                else:
-                    bucket.append(row)
+            _fill(index, key, rows)
+
+
+def _fill(index: dict, key, rows: Iterable[tuple]) -> None:
+    """Add rows to a hash index under their key columns."""
+    for row in rows:
+        k = key(row)
+        bucket = index.get(k)
+        if bucket is None:
+            index[k] = [row]
+        else:
+            bucket.append(row)
 
 
 @attrs.frozen

@@ -67,7 +67,7 @@ def check_query(
     """Type and safety checks of one conjunctive goal; records its variable types."""
     diagnostics: list[Diagnostic] = []
     for literal in body:
-        for atom in _atoms(literal):
+        for atom in ast.literal_atoms(literal):
             if atom.relation not in schemas:
                 diagnostics.append(_unknown_relation(atom, schemas))
     if diagnostics:
@@ -77,17 +77,6 @@ def check_query(
     diagnostics += found
     diagnostics += check_safety(None, body)
     return diagnostics
-
-
-def _atoms(literal: ast.Literal):
-    if isinstance(literal, ast.Atom):
-        yield literal
-    elif isinstance(literal, ast.Negation):
-        yield literal.atom
-    for term in ast.literal_terms(literal):
-        for aggregate in ast.aggregates_in(term):
-            for inner in aggregate.body:
-                yield from _atoms(inner)
 
 
 def _unknown_relation(atom: ast.Atom, schemas: dict[str, RelationSchema]) -> Diagnostic:

@@ -165,18 +165,7 @@ def _infer_implicit_types(program: Program, schemas: dict[str, RelationSchema], 
 def _clause_atoms(clause: ast.Clause):
     yield clause.head
     for literal in clause.body:
-        yield from _literal_atoms(literal)
-
-
-def _literal_atoms(literal: ast.Literal):
-    if isinstance(literal, ast.Atom):
-        yield literal
-    elif isinstance(literal, ast.Negation):
-        yield literal.atom
-    for term in ast.literal_terms(literal):
-        for aggregate in ast.aggregates_in(term):
-            for inner in aggregate.body:
-                yield from _literal_atoms(inner)
+        yield from ast.literal_atoms(literal)
 
 
 def _arity_error(atom: ast.Atom, schema: RelationSchema) -> Diagnostic:

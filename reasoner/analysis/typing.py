@@ -84,13 +84,7 @@ class _ClauseTyper:
 
     def _atoms(self, body):
         for literal in body:
-            if isinstance(literal, ast.Atom):
-                yield literal
-            elif isinstance(literal, ast.Negation):
-                yield literal.atom
-            for term in ast.literal_terms(literal):
-                for aggregate in ast.aggregates_in(term):
-                    yield from self._atoms(aggregate.body)
+            yield from ast.literal_atoms(literal)
 
     def _comparisons(self, body):
         for literal in body:
