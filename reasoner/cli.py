@@ -1,7 +1,8 @@
 """The `reasoner` command: a thin argparse layer over the Engine API.
 
     reasoner                          open the REPL on the shipped corpus and rules
-    reasoner repl [FILES...]          open the REPL on the given files
+    reasoner repl [FILES...]          open the REPL on the given files (a script on stdin runs)
+    reasoner query [FILES...] -q GOAL [--format table|csv|json]   answer one goal
     reasoner run PROGRAM.dl [-F DIR] [-D DIR|-]   batch mode, as Soufflé
     reasoner check FILES... [--articles DIR]      validate without evaluating
 """
@@ -15,6 +16,7 @@ from pathlib import Path
 from reasoner.engine import Engine
 from reasoner.errors import ReasonerError
 from reasoner.facts_io import write_output
+from reasoner.render import table
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -26,17 +28,16 @@ def _run(args: argparse.Namespace) -> int:
         if args.dump:
             print(engine.dump(args.dump))
             return 0
+        # Answer everything before writing anything, so that an error writes no output.
+        answers = [(query, engine.ask(query)) for query in engine.program.queries]
         output_dir = None if args.output_dir == "-" else Path(args.output_dir)
         if output_dir is not None:
             output_dir.mkdir(parents=True, exist_ok=True)
         for directive, schema, rows in engine.outputs():
             write_output(directive, schema, rows, output_dir)
-        for query in engine.program.queries:
-            answers = engine.ask(query)
+        for query, rows in answers:
             print(f"{query}")
-            from reasoner.render import table
-
-            print(table(answers, query))
+            print(table(rows, query))
     except ReasonerError as exc:
         print(exc.render(), file=sys.stderr)
         return 1
@@ -63,7 +64,29 @@ def _check(args: argparse.Namespace) -> int:
 def _repl(args: argparse.Namespace) -> int:
     from reasoner.repl import run_repl
 
-    return run_repl(args.files, defaults=not args.no_defaults)
+    return run_repl(args.files, defaults=not args.no_defaults, strict=args.strict, echo=not args.no_echo)
+
+
+def _query(args: argparse.Namespace) -> int:
+    """Exit status: 0 with answers, 1 without (like grep), 2 on an error."""
+    from reasoner.render import query_columns, render
+    from reasoner.repl import default_files
+    from reasoner.source import SourceText
+    from reasoner.syntax import parse_query
+
+    paths = ([*default_files()] if not args.no_defaults else []) + args.files
+    engine = Engine()
+    try:
+        if paths:
+            for warning in engine.load(*paths):
+                print(warning.render(), file=sys.stderr)
+        query = parse_query(SourceText("<query>", args.goal))
+        answers = engine.ask(query)
+    except ReasonerError as exc:
+        print(exc.render(), file=sys.stderr)
+        return 2
+    print(render(answers, query_columns(query), args.format))
+    return 0 if answers else 1
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -89,9 +112,24 @@ def build_parser() -> argparse.ArgumentParser:
     check.set_defaults(handler=_check)
 
     repl = commands.add_parser("repl", help="open the interactive REPL")
-    repl.add_argument("files", nargs="*", help="rule (.dl) files to load")
+    repl.add_argument("files", nargs="*", help="rule (.dl) and event (.events) files to load")
     repl.add_argument("--no-defaults", action="store_true", help="do not load the shipped rules and corpus")
+    repl.add_argument("--strict", action="store_true",
+                      help="with a script on stdin: stop with status 1 at the first input that fails")
+    repl.add_argument("--no-echo", action="store_true", help="with a script on stdin: do not echo the input")
     repl.set_defaults(handler=_repl)
+
+    query = commands.add_parser(
+        "query", help="answer one goal and exit (status 0: answers, 1: none, 2: error)",
+        description="Answer one goal on the shipped rules and corpus plus FILES. Exit status: 0 "
+                    "when there are answers (a goal without variables: when it is true), 1 when "
+                    "there are none, 2 on an error (diagnostics on stderr).")
+    query.add_argument("files", nargs="*", help="rule (.dl) and event (.events) files to load")
+    query.add_argument("-q", "--query", dest="goal", required=True, metavar="GOAL",
+                       help="the goal, e.g. 'event(E, D, _, \"RUS\", V, \"USA\")' (`?-` and the final `.` optional)")
+    query.add_argument("--format", choices=["table", "csv", "json"], default="table", help="output format (default: table)")
+    query.add_argument("--no-defaults", action="store_true", help="do not load the shipped rules and corpus")
+    query.set_defaults(handler=_query)
     return parser
 
 

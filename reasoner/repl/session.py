@@ -1,144 +1,187 @@
-"""A REPL session: statements are read until they end with `.`, then answered.
+"""A REPL session: one engine, the statements added to it, and the answer to each input.
 
-Input forms: a query `?- goal.` (or a bare goal ending in `.` whose relations all exist and
-that has variables), a rule or fact (added to the session), and commands `:help`,
-`:relations`, `:load FILE`, `:quit`. Bad input prints a diagnostic and changes nothing.
+`Session.handle(text)` answers one complete input (see `reasoner.repl.inputs` for the forms)
+and prints to the session's output; it never raises for bad input: diagnostics are printed
+and the engine is left unchanged (every Engine change is atomic). The interactive shell
+(`shell.py`) and the script runner (`script.py`) are two loops around it.
 """
 
 from __future__ import annotations
 
 import sys
-from pathlib import Path
+from collections.abc import Callable
+from typing import TextIO
 
+import attrs
+
+from reasoner import ast
 from reasoner.engine import Engine
-from reasoner.errors import ReasonerError
-from reasoner.render import table
-from reasoner.resources import data_dir
+from reasoner.errors import ParseError, ReasonerError
+from reasoner.render import query_columns, render
+from reasoner.repl.inputs import classify
+from reasoner.repl.lexer import significant, tokenize
+from reasoner.source import SourceText
 
-HELP = """\
-  ?- goal.          ask a question, e.g.  ?- path(1, X).
-  head :- body.     add a rule;  fact(...).  add a fact
-  :relations        list relations with arity and size
-  :load FILE        load a rule file
-  :help             this text
-  :quit             leave (also Ctrl-D)"""
+TABLE_LIMIT = 50  # rows of an answer table shown before the "first N shown" note
 
 
-def default_files() -> list[Path]:
-    """The shipped rule library and event corpus."""
-    return [data_dir("rules"), data_dir("corpus")]
+@attrs.frozen
+class Reply:
+    """How an input went: `ok` is False when it was an error, `stop` when the session ends."""
+
+    ok: bool = True
+    stop: bool = False
+
+
+@attrs.frozen
+class Added:
+    """A statement added in the session, kept for `:save`."""
+
+    kind: str  # "dl" or "events"
+    text: str
+
+
+class CommandError(Exception):
+    """A command was used wrongly (unknown, missing argument...): its message is shown."""
 
 
 class Session:
-    def __init__(self, engine: Engine, out=sys.stdout):
-        self.engine = engine
-        self.out = out
+    def __init__(self, make_engine: Callable[[], Engine], out: TextIO | None = None,
+                 limit: int = TABLE_LIMIT):
+        """`make_engine` builds the starting engine (again on `:reset`)."""
+        self.make_engine = make_engine
+        self.engine = make_engine()
+        self.out = out if out is not None else sys.stdout
+        self.limit = limit
+        self.format = "table"
+        self.added: list[Added] = []
+        self.loaded: list[str] = []  # files given to `:load`
         self.counter = 0
 
     def say(self, text: str) -> None:
         print(text, file=self.out)
 
-    def handle(self, text: str) -> bool:
-        """Answer one complete input; False when the session should end."""
-        stripped = text.strip()
-        if not stripped:
-            return True
-        if stripped.startswith(":"):
-            return self.command(stripped)
-        self.counter += 1
-        name = f"<input {self.counter}>"
+    def show(self, rows: list[dict[str, object]], columns: list[str], limit: int | None = None) -> None:
+        """Rows in the session's format (tables cut at `limit`, default the session's)."""
+        self.say(render(rows, columns, self.format, limit if limit is not None else self.limit))
+
+    # ---- one input ---------------------------------------------------------------------
+    def handle(self, text: str) -> Reply:
+        """Answer one complete input. KeyboardInterrupt is left to the caller's loop."""
+        kind = classify(text)
         try:
-            query = self.as_query(name, stripped)
-            if query is not None:
-                self.say(table(self.engine.ask(query), query, limit=100))
-            else:
-                for warning in self.engine.load_text(text, name=name):
-                    self.say(warning.render())
-                self.say("ok")
+            if kind == "command":
+                from reasoner.repl.commands import run_command
+
+                return run_command(self, text.strip())
+            if kind == "events":
+                self.add_events(text)
+            elif kind == "rules" and significant(tokenize(text)):
+                self.ask_or_add(text)
+            return Reply()
         except ReasonerError as exc:
             self.say(exc.render())
-        return True
+        except CommandError as exc:
+            self.say(f"error: {exc}")
+        except Exception as exc:  # a bug: report it, keep the session
+            self.say(f"internal error: {type(exc).__name__}: {exc}\n"
+                     "(this is a bug in reasoner; the session is unchanged)")
+        return Reply(ok=False)
 
-    def as_query(self, name: str, text: str):
-        """The input as a query: `?- goal.`, or a goal that is not a valid rule or fact
-        (e.g. `p(X), X > 2.`). None if it should be loaded as rules and facts."""
-        from reasoner.errors import ParseError
-        from reasoner.source import SourceText
-        from reasoner.syntax import parse_program, parse_query
+    def next_name(self) -> str:
+        self.counter += 1
+        return f"<input {self.counter}>"
 
-        source = SourceText(name, text)
-        if text.startswith("?-"):
-            return parse_query(source)
-        try:
-            parse_program(source)
-            return None
-        except ParseError:
-            try:
-                return parse_query(source)
-            except ParseError:
-                raise
+    def ask_or_add(self, text: str) -> None:
+        name = self.next_name()
+        query = as_query(name, text)
+        if query is not None:
+            self.show(self.engine.ask(query), query_columns(query))
+            return
+        warnings = self.engine.load_text(text, name=name)
+        self.added.append(Added("dl", text.strip()))
+        for warning in warnings:
+            self.say(warning.render())
+        self.say(f"added {describe_rules(text, name)}")
 
-    def command(self, text: str) -> bool:
-        name, _, argument = text.partition(" ")
-        argument = argument.strip()
-        if name in (":quit", ":q", ":exit"):
-            return False
-        if name == ":help":
-            self.say(HELP)
-        elif name == ":relations":
-            for relation, arity in self.engine.relations().items():
-                self.say(f"{relation}/{arity}\t{self.engine.size(relation)}")
-        elif name == ":load":
-            try:
-                for warning in self.engine.load(argument):
-                    self.say(warning.render())
-                self.say(f"loaded {argument}")
-            except ReasonerError as exc:
-                self.say(exc.render())
-        else:
-            self.say(f"unknown command {name}; :help lists the commands")
-        return True
+    def add_events(self, text: str) -> None:
+        name = self.next_name()
+        warnings = self.engine.load_text(text, name=name, kind="events")
+        self.added.append(Added("events", text.rstrip()))
+        for warning in warnings:
+            self.say(warning.render())
+        self.say(f"added {describe_events(text)}")
+
+    def reset(self) -> int:
+        """Back to the starting engine; returns how many added statements were dropped."""
+        engine = self.make_engine()
+        dropped = len(self.added)
+        self.engine = engine
+        self.added = []
+        self.loaded = []
+        return dropped
 
 
-def complete(buffer: str) -> bool:
-    """Whether the input so far forms complete statements (ends with `.`, or is a command)."""
-    stripped = buffer.strip()
-    return not stripped or stripped.startswith(":") or stripped.endswith(".")
+def as_query(name: str, text: str) -> ast.Query | None:
+    """The input as a query, or None if it is rules and facts to add.
 
+    A query is `?- goal.`, or text that is not a program but is a goal (`p(X), X > 2.`), or a
+    single atom with variables or `_` (`event(E, _, _, "USA", V, T).`), which as a fact could
+    never be grounded. A ground atom (`p(1).`) is a fact: ask `?- p(1).` to test it. Text
+    that does not end its last statement gets the parser's "expected `.`" diagnostic."""
+    from reasoner.syntax import parse_program, parse_query
 
-def run_repl(files: list[str], defaults: bool = True) -> int:
-    engine = Engine()
-    paths = ([*default_files()] if defaults else []) + [Path(f) for f in files]
+    from reasoner.repl.inputs import rules_complete
+
+    source = SourceText(name, text)
+    if not rules_complete(text):  # unfinished (end of a script, or Esc Enter): say what is missing
+        parse_program(source)
+    if text.lstrip().startswith("?-"):
+        return parse_query(source)
     try:
-        engine.load(*paths)
-    except ReasonerError as exc:
-        print(exc.render(), file=sys.stderr)
-        return 1
-    session = Session(engine)
-    interactive = sys.stdin.isatty()
-    if interactive:
-        print("reasoner — :help for help, :quit to leave")
-    buffer = ""
-    while True:
-        try:
-            line = input("?- " if not buffer else "...   ") if interactive else sys.stdin.readline()
-            if not interactive and line == "":
-                raise EOFError
-        except EOFError:
-            if buffer.strip():
-                session.handle(buffer)
-            return 0
-        except KeyboardInterrupt:
-            print()
-            buffer = ""
-            continue
-        buffer += line if line.endswith("\n") else line + "\n"
-        if complete(buffer):
-            try:
-                keep_going = session.handle(buffer)
-            except KeyboardInterrupt:
-                print("interrupted")
-                keep_going = True
-            buffer = ""
-            if not keep_going:
-                return 0
+        statements = parse_program(source)
+    except ParseError as program_error:
+        if ":-" in text or "<-" in text or text.lstrip()[:1] in ".#":
+            raise program_error from None  # meant as a rule or a directive
+        return parse_query(source)
+    if (len(statements) == 1 and isinstance(statements[0], ast.Clause) and statements[0].is_fact
+            and any(isinstance(a, (ast.Var, ast.Wildcard)) for a in statements[0].head.args)):
+        return parse_query(source)
+    return None
+
+
+def _count(number: int, noun: str) -> str:
+    if noun == "evidence":
+        noun = "evidence statement"
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+def describe_rules(text: str, name: str) -> str:
+    """`1 rule, 2 facts` ...: what a rule-language input added."""
+    from reasoner.syntax import parse_program
+
+    statements = parse_program(SourceText(name, text))
+    counts = {"declaration": 0, "type": 0, "directive": 0, "rule": 0, "fact": 0, "include": 0}
+    for statement in statements:
+        if isinstance(statement, ast.Clause):
+            counts["fact" if statement.is_fact else "rule"] += 1
+        elif isinstance(statement, ast.Declaration):
+            counts["declaration"] += 1
+        elif isinstance(statement, ast.TypeDeclaration):
+            counts["type"] += 1
+        elif isinstance(statement, ast.IODirective):
+            counts["directive"] += 1
+        elif isinstance(statement, ast.Include):
+            counts["include"] += 1
+    parts = [_count(n, noun) for noun, n in counts.items() if n]
+    return ", ".join(parts) or "nothing"
+
+
+def describe_events(text: str) -> str:
+    """`1 actor, 2 events` ...: what an event-statement input added."""
+    counts: dict[str, int] = {}
+    for line in text.splitlines():
+        if line[:1].strip() and not line.startswith(("#", "//")):
+            keyword = line.split()[0]
+            counts[keyword] = counts.get(keyword, 0) + 1
+    return ", ".join(_count(n, k) for k, n in counts.items()) or "nothing"

@@ -1,0 +1,294 @@
+"""The REPL's `:commands`: a table of `Command`s, each a small function of the session.
+
+A command reports misuse by raising `CommandError`; engine errors (`ReasonerError`) are
+printed by the session. `COMMANDS` is data, so `:help` and the completer read it too.
+"""
+
+from __future__ import annotations
+
+import difflib
+import shlex
+from collections.abc import Callable
+from pathlib import Path
+
+import attrs
+
+from reasoner.facts_io import sort_key
+from reasoner.render import FORMATS
+from reasoner.repl.session import CommandError, Reply, Session
+
+
+@attrs.frozen
+class Command:
+    name: str  # without the colon
+    usage: str  # arguments, e.g. "REL [LIMIT]"
+    summary: str  # one line for `:help`
+    details: str  # more for `:help name`
+    run: Callable[[Session, list[str]], Reply | None]
+    arguments: tuple[str, ...] = ()  # what each argument completes to: relation, actor, ...
+    aliases: tuple[str, ...] = ()
+
+
+COMMANDS: dict[str, Command] = {}
+
+
+def command(name: str, usage: str, summary: str, details: str = "",
+            arguments: tuple[str, ...] = (), aliases: tuple[str, ...] = ()):
+    def register(function):
+        COMMANDS[name] = Command(name, usage, summary, details, function, arguments, aliases)
+        return function
+
+    return register
+
+
+def lookup(name: str) -> Command | None:
+    name = name.lstrip(":")
+    for cmd in COMMANDS.values():
+        if name == cmd.name or name in cmd.aliases:
+            return cmd
+    return None
+
+
+def run_command(session: Session, text: str) -> Reply:
+    """Run `:name args...`."""
+    name, _, rest = text.partition(" ")
+    cmd = lookup(name)
+    if cmd is None or name == ":":
+        names = [f":{c}" for c in COMMANDS] + [f":{a}" for c in COMMANDS.values() for a in c.aliases]
+        matches = difflib.get_close_matches(name, names, n=1, cutoff=0.5)
+        hint = f"; did you mean `{matches[0]}`?" if matches else ""
+        raise CommandError(f"unknown command `{name}`{hint} (`:help` lists the commands)")
+    try:
+        args = shlex.split(rest)
+    except ValueError as exc:
+        raise CommandError(f"cannot read the arguments of `:{cmd.name}`: {exc}") from None
+    return cmd.run(session, args) or Reply()
+
+
+def _expect(cmd: str, args: list[str], least: int, most: int) -> None:
+    if least <= len(args) <= most:
+        return
+    usage = COMMANDS[cmd].usage
+    if len(args) < least:
+        raise CommandError(f"`:{cmd}` needs {usage} (see `:help {cmd}`)")
+    written = f":{cmd} {usage}".rstrip()
+    raise CommandError(f"too many arguments; usage: `{written}`")
+
+
+def _relation(session: Session, name: str) -> str:
+    """`name` if the session has that relation (else the engine's error, with its hint)."""
+    session.engine.schema(name)
+    return name
+
+
+# ---- help and leaving ----------------------------------------------------------------------
+INPUT_FORMS = """\
+Input (a statement may go on over several lines; it ends with `.`):
+  ?- goal.                 ask: ?- event(E, D, _, "RUS", V, "USA").
+  goal.                    a bare goal with variables asks too: actor(A, N, "state").
+  head :- body.  fact.     add a rule or a fact to the session (also .decl and other directives)
+  event ID DATE A VERB B   add an event statement (also actor, person, source, precondition,
+                           deadline, evidence); indented lines continue it, an empty line ends it
+Keys: Tab completes, Up/Down walk the history, Ctrl-C cancels the input or a running evaluation,
+Ctrl-D leaves, Esc Enter submits the input as it is (an unfinished statement is reported)."""
+
+
+@command("help", "[COMMAND]", "this text, or more about one command",
+         "`:help` lists the input forms and the commands; `:help facts` explains one.",
+         arguments=("command",))
+def _help(session: Session, args: list[str]) -> None:
+    _expect("help", args, 0, 1)
+    if args:
+        cmd = lookup(args[0])
+        if cmd is None:
+            raise CommandError(f"no command `{args[0]}`; `:help` lists them")
+        lines = [f":{cmd.name} {cmd.usage}".rstrip(), f"  {cmd.summary}"]
+        if cmd.details:
+            lines += [f"  {line}" for line in cmd.details.splitlines()]
+        if cmd.aliases:
+            lines.append("  also: " + ", ".join(f":{a}" for a in cmd.aliases))
+        session.say("\n".join(lines))
+        return
+    width = max(len(f":{c.name} {c.usage}") for c in COMMANDS.values())
+    lines = [INPUT_FORMS, "Commands:"]
+    lines += [f"  {f':{c.name} {c.usage}'.ljust(width)}  {c.summary}" for c in COMMANDS.values()]
+    session.say("\n".join(lines))
+
+
+@command("quit", "", "leave the REPL (also Ctrl-D)", aliases=("q", "exit"))
+def _quit(session: Session, args: list[str]) -> Reply:
+    _expect("quit", args, 0, 0)
+    return Reply(stop=True)
+
+
+# ---- loading and saving --------------------------------------------------------------------
+@command("load", "FILE...", "load rule (.dl) and event (.events) files",
+         "Paths are relative to the current directory; a directory stands for its .dl and\n"
+         ".events files, a pattern such as `corpus/*.events` for the files it matches.\n"
+         "All files are loaded as one change: if any has an error, nothing is loaded.",
+         arguments=("file",))
+def _load(session: Session, args: list[str]) -> None:
+    _expect("load", args, 1, 1000)
+    for warning in session.engine.load(*args):
+        session.say(warning.render())
+    session.loaded += args
+    session.say(f"loaded {', '.join(args)}")
+
+
+@command("save", "FILE", "write the statements added in this session to FILE",
+         "Rules, facts and directives go to FILE; event statements to FILE with the suffix\n"
+         "`.events` (or to FILE itself when it ends in `.events` and there are no rules).\n"
+         "Reload them with `:load` or `reasoner repl FILES`. Files given to `:load` are listed\n"
+         "in a comment, not copied.",
+         arguments=("file",))
+def _save(session: Session, args: list[str]) -> None:
+    _expect("save", args, 1, 1)
+    rules = [a.text for a in session.added if a.kind == "dl"]
+    events = [a.text for a in session.added if a.kind == "events"]
+    if not rules and not events:
+        session.say("nothing to save: no statements were added in this session")
+        return
+    target = Path(args[0])
+    if target.suffix == ".events" and not rules:
+        rule_path, event_path = None, target
+    else:
+        rule_path = target if target.suffix != ".events" else target.with_suffix(".dl")
+        event_path = target.with_suffix(".events") if events else None
+        if event_path == rule_path:
+            event_path = Path(str(target) + ".events")
+    written = []
+    if session.loaded:
+        note = "// also loaded in the session: " + " ".join(session.loaded) + "\n"
+    else:
+        note = ""
+    try:
+        if rule_path is not None and rules:
+            rule_path.write_text(note + "\n".join(rules) + "\n", encoding="utf-8")
+            written.append(f"{len(rules)} input{'s' if len(rules) != 1 else ''} to {rule_path}")
+        if event_path is not None:
+            event_path.write_text(note.replace("//", "#", 1) + "\n".join(events) + "\n", encoding="utf-8")
+            written.append(f"{len(events)} input{'s' if len(events) != 1 else ''} to {event_path}")
+    except OSError as exc:
+        raise CommandError(f"cannot write {exc.filename}: {exc.strerror}") from None
+    session.say("saved " + " and ".join(written))
+
+
+@command("reset", "", "drop everything added or loaded since start-up")
+def _reset(session: Session, args: list[str]) -> None:
+    _expect("reset", args, 0, 0)
+    dropped = session.reset()
+    session.say(f"session reset ({dropped} added input{'s' if dropped != 1 else ''} dropped)")
+
+
+# ---- looking around --------------------------------------------------------------------------
+@command("relations", "", "every relation with its arity and number of tuples")
+def _relations(session: Session, args: list[str]) -> None:
+    _expect("relations", args, 0, 0)
+    engine = session.engine
+    rows = [{"relation": name, "arity": arity, "tuples": engine.size(name)}
+            for name, arity in engine.relations().items()]
+    session.show(rows, ["relation", "arity", "tuples"], limit=len(rows))
+
+
+@command("schema", "REL", "the columns and types of a relation, and where it comes from",
+         arguments=("relation",))
+def _schema(session: Session, args: list[str]) -> None:
+    _expect("schema", args, 1, 1)
+    from reasoner.engine import event_schemas
+
+    schema = session.engine.schema(args[0])
+    lines = [f".decl {schema.signature()}"]
+    if not schema.declared:
+        where = f" (first at {schema.span.file}:{schema.span.line})" if schema.span is not None else ""
+        lines.append(f"  not declared: column types inferred from its use{where}")
+    elif schema.span is not None:
+        lines.append(f"  declared at {schema.span.file}:{schema.span.line}")
+    elif schema.name in event_schemas():
+        lines.append("  from event statements (see docs/events.md)")
+    size = session.engine.size(schema.name)
+    rules = sum(1 for c in session.engine.program.rules if c.head.relation == schema.name)
+    lines.append(f"  {size} tuple{'s' if size != 1 else ''}, {rules} rule{'s' if rules != 1 else ''}")
+    session.say("\n".join(lines))
+
+
+@command("rules", "REL", "the rules that derive a relation", arguments=("relation",))
+def _rules(session: Session, args: list[str]) -> None:
+    _expect("rules", args, 1, 1)
+    name = _relation(session, args[0])
+    rules = [c for c in session.engine.program.rules if c.head.relation == name]
+    if not rules:
+        session.say(f"no rules derive `{name}` (its tuples are facts; `:facts {name}` shows them)")
+        return
+    lines = []
+    for rule in rules:
+        where = f"  // {rule.span.file}:{rule.span.line}" if rule.span is not None else ""
+        lines.append(f"{rule}{where}")
+    session.say("\n".join(lines))
+
+
+@command("facts", "REL [LIMIT]", "the tuples of a relation (the first LIMIT, default 20)",
+         arguments=("relation",))
+def _facts(session: Session, args: list[str]) -> None:
+    _expect("facts", args, 1, 2)
+    limit = 20
+    if len(args) == 2:
+        if not args[1].isdigit():
+            raise CommandError(f"LIMIT must be a number of rows, not `{args[1]}`")
+        limit = int(args[1])
+    name = _relation(session, args[0])
+    columns = list(session.engine.schema(name).columns)
+    tuples = sorted(session.engine.relation(name), key=sort_key)
+    session.show([dict(zip(columns, row)) for row in tuples], columns, limit=limit)
+
+
+@command("timeline", "[ACTOR [ACTOR]]", "events in date order, with verb, Goldstein score and source",
+         "With one actor, the events it did or suffered; with two, the events between them.\n"
+         "Actors are ids or aliases (`:timeline Moscow Washington`).",
+         arguments=("actor", "actor"))
+def _timeline(session: Session, args: list[str]) -> None:
+    _expect("timeline", args, 0, 2)
+    from reasoner.repl.timeline import COLUMNS, TimelineError, timeline
+
+    try:
+        rows = timeline(session.engine, args)
+    except TimelineError as exc:
+        raise CommandError(str(exc)) from None
+    if not rows:
+        who = "" if not args else f" of {args[0]}" if len(args) == 1 else f" between {args[0]} and {args[1]}"
+        session.say(f"no events{who}")
+        return
+    session.show(rows, COLUMNS, limit=len(rows))
+
+
+# ---- explanations (issue 6) ------------------------------------------------------------------
+def _not_yet(cmd: str) -> None:
+    raise CommandError(f"`:{cmd}` is not available yet: explanations (why and why-not, down to "
+                       "the article sentence) are a later issue; nothing was explained")
+
+
+@command("why", "FACT", "how a fact was derived (not available yet)", arguments=("relation",))
+def _why(session: Session, args: list[str]) -> None:
+    _not_yet("why")
+
+
+@command("whynot", "FACT", "why a fact was not derived (not available yet)", arguments=("relation",))
+def _whynot(session: Session, args: list[str]) -> None:
+    _not_yet("whynot")
+
+
+# ---- output ----------------------------------------------------------------------------------
+@command("format", "table|csv|json", "how answers print (no argument: the current format)",
+         "table: aligned columns with a row count, long answers cut with a note;\n"
+         "csv: a header line and every row; json: an array of objects, dates as ISO strings.",
+         arguments=("format",))
+def _format(session: Session, args: list[str]) -> None:
+    _expect("format", args, 0, 1)
+    if not args:
+        session.say(f"format: {session.format}")
+        return
+    if args[0] not in FORMATS:
+        raise CommandError(f"unknown format `{args[0]}`; choose table, csv or json")
+    session.format = args[0]
+    session.say(f"format: {session.format}")
+
+

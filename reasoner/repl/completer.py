@@ -1,0 +1,169 @@
+"""Tab completion: "what could go here?" as a pure function of the text and a `Vocabulary`.
+
+`suggest(text_before_cursor, vocabulary)` returns the word being completed and the candidates;
+`Completer` adapts it to prompt_toolkit, reading the vocabulary through a function it is
+handed (no globals: the session decides what is known).
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import re
+from collections.abc import Callable
+
+import attrs
+
+from reasoner.repl.inputs import EVENT_KEYWORDS, classify
+from reasoner.repl.lexer import EVENT_CLAUSES, FUNCTORS, tokenize
+
+
+@attrs.frozen
+class Vocabulary:
+    """Names the session knows, each with a short description shown beside it."""
+
+    commands: dict[str, str] = attrs.field(factory=dict)  # name (no colon) -> summary
+    command_arguments: dict[str, tuple[str, ...]] = attrs.field(factory=dict)
+    relations: dict[str, str] = attrs.field(factory=dict)  # name -> "name/arity"
+    actors: dict[str, str] = attrs.field(factory=dict)  # id -> display name
+    events: dict[str, str] = attrs.field(factory=dict)  # id -> "date actor verb target"
+    verbs: dict[str, str] = attrs.field(factory=dict)  # verb -> "goldstein ..."
+
+
+@attrs.frozen
+class Suggestion:
+    word: str  # the text before the cursor that the candidates replace
+    candidates: tuple[tuple[str, str], ...]  # (text, description), sorted
+
+
+_WORD = re.compile(r"[A-Za-z0-9_?.\-]*$")
+
+
+def suggest(text: str, vocabulary: Vocabulary) -> Suggestion:
+    """What could complete `text` (everything before the cursor)."""
+    kind = classify(text) if text.strip() else "rules"
+    if kind == "command":
+        return _command(text.lstrip(), vocabulary)
+    if kind == "events":
+        return _event(text, vocabulary)
+    return _rules(text, vocabulary)
+
+
+def _matching(word: str, names: dict[str, str], prefix: str = "", suffix: str = "") -> list[tuple[str, str]]:
+    return [(prefix + name + suffix, about) for name, about in names.items() if name.startswith(word)]
+
+
+def _result(word: str, candidates: list[tuple[str, str]]) -> Suggestion:
+    unique: dict[str, str] = {}
+    for text, about in candidates:
+        unique.setdefault(text, about)
+    return Suggestion(word, tuple(sorted(unique.items())))
+
+
+def _command(text: str, vocabulary: Vocabulary) -> Suggestion:
+    parts = text.split(" ")
+    if len(parts) == 1:
+        return _result(parts[0], _matching(parts[0][1:], vocabulary.commands, prefix=":"))
+    name = parts[0][1:]
+    word = parts[-1]
+    position = len([p for p in parts[1:-1] if p])
+    kinds = vocabulary.command_arguments.get(name, ())
+    what = kinds[min(position, len(kinds) - 1)] if kinds else ""
+    if what == "command":
+        return _result(word, _matching(word.lstrip(":"), vocabulary.commands))
+    if what == "relation":
+        return _result(word, _matching(word, vocabulary.relations))
+    if what == "actor":
+        return _result(word, _matching(word, vocabulary.actors))
+    if what == "format":
+        return _result(word, _matching(word, {"table": "", "csv": "", "json": ""}))
+    if what == "file":
+        return _result(word, _files(word))
+    return _result(word, [])
+
+
+def _files(word: str) -> list[tuple[str, str]]:
+    found = []
+    for path in glob.glob(glob.escape(os.path.expanduser(word)) + "*"):
+        if os.path.isdir(path):
+            found.append((path + os.sep, "directory"))
+        elif path.endswith((".dl", ".events", ".facts")):
+            found.append((path, ""))
+    return found
+
+
+def _event(text: str, vocabulary: Vocabulary) -> Suggestion:
+    word = _WORD.search(text).group()  # type: ignore[union-attr]
+    line = text.rsplit("\n", 1)[-1]
+    if line == word:  # first word of a line: a statement keyword
+        return _result(word, [(k, "statement") for k in EVENT_KEYWORDS if k.startswith(word)])
+    candidates = (_matching(word, vocabulary.actors) + _matching(word, vocabulary.events)
+                  + _matching(word, vocabulary.verbs)
+                  + [(k, "clause") for k in EVENT_CLAUSES if k.startswith(word)])
+    return _result(word, candidates)
+
+
+def _rules(text: str, vocabulary: Vocabulary) -> Suggestion:
+    tokens = tokenize(text)
+    last = tokens[-1] if tokens else None
+    if last is not None and last.kind == "string" and not (len(last.text) > 1 and last.text.endswith('"')):
+        word = last.text[1:]
+        return _result(word, _matching(word, vocabulary.actors, suffix='"')
+                       + _matching(word, vocabulary.events, suffix='"')
+                       + _matching(word, vocabulary.verbs, suffix='"'))
+    if last is None or last.kind not in ("name", "variable", "keyword"):
+        return _result("", [])
+    word = last.text
+    if last.kind == "variable":
+        used: dict[str, str] = {}
+        for token in reversed(tokens[:-1]):  # the variables of the statement being typed
+            if token.kind == "end":
+                break
+            if token.kind == "variable" and token.text != "_":
+                used[token.text] = "variable"
+        return _result(word, [(n, a) for n, a in used.items() if n.startswith(word) and n != word])
+    candidates = _matching(word, vocabulary.relations)
+    candidates += [(f, "functor") for f in FUNCTORS if f.startswith(word)]
+    if "\n" not in text and word == text.lstrip():
+        candidates += [(k, "statement") for k in EVENT_KEYWORDS if k.startswith(word)]
+    return _result(word, candidates)
+
+
+def vocabulary_of(engine, commands) -> Vocabulary:
+    """What `engine` knows: its relations, and the ids of the relations `actor`, `event` and
+    `verb` when it has them. `commands` is the table of `reasoner.repl.commands`."""
+    relations = engine.relations()
+    actors: dict[str, str] = {}
+    events: dict[str, str] = {}
+    verbs: dict[str, str] = {}
+    if relations.get("actor", 0) >= 2:
+        actors = {row[0]: str(row[1]) for row in engine.relation("actor")}
+    if relations.get("event") == 6:
+        events = {row[0]: f"{row[1]} {row[3]} {row[4]} {row[5]}".rstrip()
+                  for row in engine.relation("event")}
+    if relations.get("verb", 0) >= 3:
+        verbs = {row[0]: f"Goldstein {row[2]}" for row in engine.relation("verb")}
+    names: dict[str, str] = {}
+    arguments: dict[str, tuple[str, ...]] = {}
+    for cmd in commands.values():
+        for name in (cmd.name, *cmd.aliases):
+            names[name] = cmd.summary
+            arguments[name] = cmd.arguments
+    return Vocabulary(names, arguments, {n: f"{n}/{a}" for n, a in relations.items()},
+                      actors, events, verbs)
+
+
+def prompt_completer(get_vocabulary: Callable[[], Vocabulary]):
+    """A prompt_toolkit `Completer` over `suggest`."""
+    from prompt_toolkit.completion import Completer, Completion
+
+    class ReplCompleter(Completer):
+        def get_completions(self, document, complete_event):
+            try:
+                suggestion = suggest(document.text_before_cursor, get_vocabulary())
+            except Exception:  # completion must never break the prompt
+                return
+            for text, about in suggestion.candidates:
+                yield Completion(text, start_position=-len(suggestion.word), display_meta=about)
+
+    return ReplCompleter()

@@ -1,0 +1,156 @@
+"""Tokens of REPL input, for highlighting and for the completeness check.
+
+`tokenize(text)` is a pure function: it splits any text (rules, a query, a command, an
+event statement) into `Token`s whose texts add up to the input, so that a caller can colour
+each piece or look at the meaningful ones. It never fails: text it cannot read becomes an
+`error` token. `RuleLexer` adapts it to prompt_toolkit (imported only by the shell).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+from reasoner.repl.inputs import EVENT_KEYWORDS, is_event_statement
+
+
+class Token(NamedTuple):
+    kind: str  # see KINDS
+    text: str
+    start: int  # offset in the tokenized text
+
+
+KINDS = ("space", "comment", "string", "number", "date", "variable", "name", "keyword",
+         "directive", "command", "punct", "operator", "end", "error")
+
+FUNCTORS = {"cat", "strlen", "substr", "to_number", "to_string", "to_float", "to_unsigned",
+             "ord", "min", "max", "date", "days", "contains", "match", "count", "sum", "mean",
+             "true", "false"}
+
+_RULES = [
+    ("space", r"\s+"),
+    ("comment", r"//[^\n]*|/\*(?:.|\n)*?(?:\*/|\Z)"),
+    ("string", r'"(?:[^"\\\n]|\\.)*(?:"|$)'),
+    ("date", r"\d{4}-\d{2}-\d{2}(?![0-9])"),
+    ("number", r"0x[0-9a-fA-F]+|0b[01]+|\d+\.\d+(?:[eE][-+]?\d+)?|\d+"),
+    ("directive", r"\.(?:decl|type|input|output|printsize|symbol_type|number_type)\b|#include\b"),
+    ("operator", r"\?-|:-|<:|<=|>=|!=|[=<>+\-*/%^!]"),
+    ("name", r"[A-Za-z_?][A-Za-z0-9_?]*(?:\.[A-Za-z_?][A-Za-z0-9_?]*)*"),
+    ("end", r"\."),
+    ("punct", r"[(),;:{}|$]"),
+    ("error", r"."),
+]
+_PATTERN = re.compile("|".join(f"(?P<{kind}>{rx})" for kind, rx in _RULES), re.MULTILINE)
+_EVENT_COMMENT = re.compile(r"#[^\n]*")
+
+
+def tokenize(text: str) -> list[Token]:
+    """The tokens of `text`, in order; their texts concatenated give `text` back."""
+    stripped = text.lstrip()
+    if stripped.startswith(":"):
+        return _command_tokens(text)
+    if is_event_statement(stripped):
+        return _event_tokens(text)
+    return _rule_tokens(text)
+
+
+def _rule_tokens(text: str) -> list[Token]:
+    tokens = []
+    for match in _PATTERN.finditer(text):
+        kind = match.lastgroup or "error"
+        value = match.group()
+        if kind == "name":
+            if value[0].isupper() or value == "_":
+                kind = "variable"
+            elif value in FUNCTORS:
+                kind = "keyword"
+        tokens.append(Token(kind, value, match.start()))
+    return tokens
+
+
+def _command_tokens(text: str) -> list[Token]:
+    match = re.match(r"(\s*)(:\S*)", text)
+    assert match is not None
+    tokens = []
+    if match.group(1):
+        tokens.append(Token("space", match.group(1), 0))
+    tokens.append(Token("command", match.group(2), match.start(2)))
+    rest = text[match.end():]
+    if rest:
+        tokens.append(Token("space" if not rest.strip() else "name", rest, match.end()))
+    return tokens
+
+
+def _event_tokens(text: str) -> list[Token]:
+    """Event statements: keywords, names, dates, strings and `#` comments."""
+    tokens = []
+    position = 0
+    while position < len(text):
+        comment = _EVENT_COMMENT.match(text, position)
+        if comment:
+            tokens.append(Token("comment", comment.group(), position))
+            position = comment.end()
+            continue
+        match = _PATTERN.match(text, position)
+        assert match is not None
+        kind = match.lastgroup or "error"
+        value = match.group()
+        if kind in ("name", "variable"):
+            kind = "keyword" if value in EVENT_KEYWORDS or value in EVENT_CLAUSES else "name"
+        elif kind in ("operator", "end"):
+            kind = "punct"
+        tokens.append(Token(kind, value, position))
+        position = match.end()
+    return tokens
+
+
+EVENT_CLAUSES = set(
+    "to outlet published file author url aka is of as from until status by cite responds_to "
+    "goal requires only_if unless after demands due threat".split())
+
+
+def significant(tokens: list[Token]) -> list[Token]:
+    """The tokens that are neither white space nor comments."""
+    return [t for t in tokens if t.kind not in ("space", "comment")]
+
+
+STYLE = {
+    "comment": "italic #888888",
+    "string": "#5f8700",
+    "number": "#0087af",
+    "date": "#0087af bold",
+    "variable": "#af5f00",
+    "name": "",
+    "keyword": "#8700af",
+    "directive": "#8700af bold",
+    "command": "#005faf bold",
+    "operator": "#875f00",
+    "end": "bold",
+    "punct": "",
+    "error": "bg:#ffd7d7",
+    "space": "",
+}
+
+
+def rule_lexer():
+    """A prompt_toolkit `Lexer` colouring REPL input with `tokenize`."""
+    from prompt_toolkit.lexers import Lexer
+
+    class RuleLexer(Lexer):
+        def lex_document(self, document):
+            lines: list[list[tuple[str, str]]] = [[]]
+            for token in tokenize(document.text):
+                style = f"class:{token.kind}"
+                pieces = token.text.split("\n")
+                for number, piece in enumerate(pieces):
+                    if number:
+                        lines.append([])
+                    if piece:
+                        lines[-1].append((style, piece))
+
+            def get_line(number: int):
+                return lines[number] if number < len(lines) else []
+
+            return get_line
+
+    return RuleLexer()
