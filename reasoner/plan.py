@@ -248,10 +248,21 @@ class _Generator:
             self.line(f"{result}_n = 0")
         else:
             self.line(f"{result} = _NONE")
+        seen = None
+        if term.op in ("sum", "mean") and _materialised(term):
+            # Soufflé evaluates a body of several atoms (or with a repeated variable) through
+            # a relation over its named variables: each distinct binding counts once.
+            local = sorted({n for lit in term.body for n in ast.literal_variables(lit)} - bound)
+            seen = self.fresh("seen")
+            self.line(f"{seen} = set()")
         outer_indent = self.indent
         inner_bound = set(bound)
         steps = schedule(term.body, inner_bound, None)
         self.steps(steps, inner_bound)
+        if seen:
+            key = "(" + "".join(f"{self.var(n)}, " for n in local) + ")"
+            self.open(f"if {key} not in {seen}:")
+            self.line(f"{seen}.add({key})")
         if term.op == "count":
             self.line(f"{result} += 1")
         elif term.op == "sum":
@@ -377,6 +388,15 @@ class _Generator:
             index = self.index(atom.relation, tuple(columns))
             key = parts[0] if len(parts) == 1 else f"({', '.join(parts)})"
             self.open(f"if {key} not in {index}:")
+
+
+def _materialised(aggregate: ast.Aggregate) -> bool:
+    """Whether Soufflé would evaluate this aggregate's body through a helper relation."""
+    atoms = [lit for lit in aggregate.body if isinstance(lit, ast.Atom)]
+    if len(atoms) != 1:
+        return True
+    names = [a.name for a in atoms[0].args if isinstance(a, ast.Var)]
+    return len(names) != len(set(names))
 
 
 def schedule(body: tuple[ast.Literal, ...], bound: set[str], delta_position: int | None) -> list:
