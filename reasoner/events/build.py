@@ -8,9 +8,9 @@ fit which statement and builds the AST nodes.
 
 from __future__ import annotations
 
-from typing import Any
+import re
+from typing import Any, NamedTuple
 
-import attrs
 from lark import Token, Transformer, v_args
 
 from reasoner.errors import Diagnostic, error
@@ -23,34 +23,36 @@ from reasoner.source import SourceText, Span
 _ESCAPE = {'"': '"', "\\": "\\", "n": "\n", "t": "\t"}
 
 
-@attrs.frozen
-class Clause:
-    """One clause as written: its keyword ('cite', 'status', '=' for arguments...) and payload."""
+class Clause(NamedTuple):
+    """One clause as written: its keyword ('cite', 'status', '=' for arguments...) and payload.
+    (A named tuple, like `RawStatement`: the fast reader makes several per statement.)"""
 
     keyword: str
     payload: Any
     span: Span
 
 
-@attrs.frozen
-class RawStatement:
+class RawStatement(NamedTuple):
     kind: str
     span: Span
     heads: tuple[Any, ...]
     clauses: tuple[Clause, ...]
 
 
+_new = tuple.__new__
+
+
 def read_date(
     source: SourceText, text: str, line: int, column: int, diagnostics: list[Diagnostic]
 ) -> DateSpec | None:
     """The `DateSpec` of a DATE token, or None with a diagnostic at the offending part."""
-    span = Span(source, line, column, line, column + len(text) - 1)
     try:
         interval = parse_date(text)
     except DateError as problem:
         at = Span.at(source, line, column + problem.offset, problem.width or len(text))
         diagnostics.append(error(problem.message, at, problem.hint))
         return None
+    span = _new(Span, (source, line, column, line, column + len(text) - 1))
     return DateSpec(text, interval.first, interval.last, interval.precision, span)
 
 
@@ -69,19 +71,20 @@ def read_due(
 
 
 def unquote(text: str) -> str:
-    """The content of a double-quoted string token, escapes resolved."""
+    """The content of a double-quoted string token, escapes resolved (an unknown escape is kept
+    as written)."""
     body = text[1:-1]
     if "\\" not in body:
         return body
-    out = []
-    chars = iter(body)
-    for char in chars:
-        if char == "\\":
-            nxt = next(chars, "")
-            out.append(_ESCAPE.get(nxt, "\\" + nxt))
-        else:
-            out.append(char)
-    return "".join(out)
+    return _UNESCAPE(_unescape_one, body)
+
+
+def _unescape_one(found: re.Match) -> str:
+    char = found.group(1)
+    return _ESCAPE.get(char, "\\" + char)
+
+
+_UNESCAPE = re.compile(r"\\(.?)", re.DOTALL).sub
 
 
 @v_args(meta=True)

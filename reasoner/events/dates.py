@@ -23,6 +23,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+from functools import lru_cache
 
 import attrs
 
@@ -55,8 +56,12 @@ class Interval:
     precision: str
 
 
+@lru_cache(maxsize=4096)
 def parse_date(text: str) -> Interval:
-    """The interval a written date denotes; raises `DateError` saying what is wrong."""
+    """The interval a written date denotes; raises `DateError` saying what is wrong.
+
+    Cached: a corpus writes the same dates many times, and an `Interval` is immutable (a
+    `DateError` is raised afresh each time, never cached)."""
     approximate = text.startswith("~")
     body = text[1:] if approximate else text
     base = 1 if approximate else 0

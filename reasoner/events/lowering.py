@@ -15,6 +15,7 @@ from types import MappingProxyType
 import attrs
 
 from reasoner.errors import CheckError, Diagnostic, error, warning
+from reasoner.events.gcpause import paused_gc
 from reasoner.events.ast import (
     ActorDecl, Citation, DateSpec, DeadlineDecl, EventDecl, EventFile, EvidenceDecl, Name, Pattern,
     PersonDecl, PreconditionDecl, SourceDecl,
@@ -74,7 +75,9 @@ def lower(
     With `include_vocabulary` the `verb` relation holds the whole vocabulary, so that rules can
     join on it whatever the events use.
     """
-    return _Lowering(known or KnownIds(), vocabulary or load_vocabulary()).run(files, include_vocabulary)
+    lowering = _Lowering(known or KnownIds(), vocabulary or load_vocabulary())
+    with paused_gc():
+        return lowering.run(files, include_vocabulary)
 
 
 class _Lowering:

@@ -19,6 +19,7 @@ from reasoner.errors import Diagnostic, ParseError, error
 from reasoner.events.assemble import assemble
 from reasoner.events.ast import EventFile
 from reasoner.events.build import RawStatement, TreeToClauses
+from reasoner.events.gcpause import paused_gc
 from reasoner.events.hints import describe_unexpected
 from reasoner.events.reader import NotFast, read_statements
 from reasoner.resources import grammar_text
@@ -61,10 +62,11 @@ def parse_events(source: SourceText) -> EventFile:
     """Parse one `.events` text into an `EventFile`; raises `ParseError` with every problem."""
     diagnostics: list[Diagnostic] = []
     statements = []
-    for raw in read_raw_statements(source, diagnostics):
-        statement = assemble(raw, diagnostics)
-        if statement is not None:
-            statements.append(statement)
+    with paused_gc():
+        for raw in read_raw_statements(source, diagnostics):
+            statement = assemble(raw, diagnostics)
+            if statement is not None:
+                statements.append(statement)
     if diagnostics:
         raise ParseError(diagnostics)
     return EventFile(source, tuple(statements))

@@ -2,17 +2,25 @@
 
 lark's LALR parser costs some microseconds per token, too slow for corpora of tens of thousands
 of statements. This module reads the same language with one regular expression and a small
-recursive-descent reader, producing exactly the `RawStatement`s that the lark path produces
-(tests check that the two agree on every golden input and on the corpus).
+table-driven reader, producing exactly the `RawStatement`s that the lark path produces (tests
+check that the two agree on every golden input, on the corpus and on generated text).
 
 It handles only text that is plainly well formed: at the first thing it is unsure about it raises
 `NotFast`, and `parse_events` parses the text with lark instead, which then either succeeds or
-reports the syntax errors. The grammar file stays the definition of the language.
+reports the syntax errors (with their positions and carets). The grammar file stays the
+definition of the language.
+
+How it is fast: the text is tokenized once into compact tuples, grouped by statement; a name or
+string token carries its ready-made `Name` (and `Span`), built with `tuple.__new__` rather than
+through the named tuples' Python-level constructors; keywords are told apart from names while
+tokenizing; statement heads and clauses are read by plain functions dispatched through dicts, on
+local variables.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from reasoner.errors import Diagnostic
@@ -20,21 +28,29 @@ from reasoner.events.ast import Affiliation, Arg, Citation, Name, Pattern, Value
 from reasoner.events.build import Clause, RawStatement, read_date, read_due, unquote
 from reasoner.source import SourceText, Span
 
+# One alternative per token kind (they are told apart by their first character, so their order
+# only matters for speed: the frequent ones first). A match includes the blanks before its token,
+# so that `findall` gives everything needed to compute the columns. Only the blanks that lark ignores
+# (space, tab, form feed, carriage return) are skipped: any other character that fits no token
+# is `bad`, and lark reports it.
 _TOKEN = re.compile(
     r"""
-      (?P<comment>(?:\#|//).*)
-    | (?P<STRING>"(?:[^"\\\n]|\\.)*")
-    | (?P<NAME>[^\W\d]\w*)
-    | (?P<DIGITS>~?[0-9][0-9.\-~]*)
-    | (?P<RELATIVE>\+[0-9]+[dw])
-    | (?P<NEGATIVE>-[0-9]+(?:\.[0-9]+)?)
-    | (?P<PUNCT>[,=])
-    | (?P<bad>\S)
+    ([ \t\f\r]*)                   # the blanks before
+    (?:
+      ([^\W\d]\w*)                  # NAME (or keyword)
+    | (~?[0-9][0-9.\-~]*)           # DIGITS: a date or a number
+    | ("(?:[^"\\\n]|\\.)*")         # STRING
+    | ([,=])                        # punctuation
+    | ((?:\#|//).*)                 # comment
+    | (\+[0-9]+[dw])                # RELATIVE
+    | (-[0-9]+(?:\.[0-9]+)?)        # NEGATIVE number
+    | ([^ \t\f\r])                  # bad
+    )
     """,
     re.VERBOSE,
 )
-_DATE = re.compile(r"~?[0-9][0-9-]*(\.\.~?[0-9][0-9-]*)?")
-_NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?")
+_DATE = re.compile(r"~?[0-9][0-9-]*(\.\.~?[0-9][0-9-]*)?").fullmatch
+_NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?").fullmatch
 
 STATEMENTS = frozenset({"source", "actor", "person", "event", "precondition", "deadline", "evidence"})
 KEYWORDS = STATEMENTS | frozenset({
@@ -42,245 +58,367 @@ KEYWORDS = STATEMENTS | frozenset({
     "status", "by", "cite", "responds_to", "goal", "requires", "only_if", "unless", "after",
     "demands", "due", "threat",
 })
-_TEXT_CLAUSES = {"outlet": "outlet", "author": "author"}
-_STRING_CLAUSES = {"file": "file", "url": "url"}
-_REQUIREMENTS = ("requires", "only_if", "unless", "after")
 
 
 class NotFast(Exception):
     """The fast reader is not sure about the text; parse it with lark."""
 
 
-# A token: (kind, text, line, column); kind is STRING, NAME, DIGITS, RELATIVE, NEGATIVE or , =
-Token = tuple[str, str, int, int]
+# A token: (kind, text, line, first column, last column, name). kind is "KW" (a reserved word),
+# "NAME" (any other identifier), "STRING", "DIGITS", "RELATIVE", "NEGATIVE", "," or "="; name is
+# the token's `Name` (quotes removed, escapes resolved) for NAME and STRING, else None.
+Token = tuple[str, str, int, int, int, Any]
+
+_new = tuple.__new__
 
 
-def tokenize(text: str) -> list[list[Token]]:
-    """The tokens of `text`, grouped by statement (a token in column 1 starts a statement)."""
-    statements: list[list[Token]] = []
+def tokenize(source: SourceText) -> Iterator[list[Token]]:
+    """The tokens of `source`, statement by statement (a token in column 1 starts a statement).
+
+    A generator, so that the tokens of a statement are garbage as soon as it has been read."""
     current: list[Token] | None = None
-    finditer = _TOKEN.finditer
-    for line, content in enumerate(text.split("\n"), start=1):
-        for found in finditer(content):
-            kind = found.lastgroup
-            if kind == "comment":
+    append = None
+    findall = _TOKEN.findall
+    keywords = KEYWORDS
+    new = _new
+    span_type, name_type = Span, Name
+    line = 0
+    for content in source.text.split("\n"):
+        line += 1
+        if not content:
+            continue
+        end = 0
+        for blanks, name, digits, string, punct, comment, relative, negative, _bad in findall(content):
+            start = end + len(blanks)
+            column = start + 1
+            if name:
+                end = start + len(name)
+                if name in keywords:
+                    token = ("KW", name, line, column, end, None)
+                else:
+                    span = new(span_type, (source, line, column, line, end))
+                    token = ("NAME", name, line, column, end, new(name_type, (name, span)))
+            elif digits:
+                end = start + len(digits)
+                token = ("DIGITS", digits, line, column, end, None)
+            elif string:
+                end = start + len(string)
+                span = new(span_type, (source, line, column, line, end))
+                token = ("STRING", string, line, column, end, new(name_type, (unquote(string), span)))
+            elif punct:
+                end = column
+                token = (punct, punct, line, column, end, None)
+            elif comment:
                 break
-            if kind == "bad":
+            elif relative:
+                end = start + len(relative)
+                token = ("RELATIVE", relative, line, column, end, None)
+            elif negative:
+                end = start + len(negative)
+                token = ("NEGATIVE", negative, line, column, end, None)
+            else:
                 raise NotFast
-            value = found.group()
-            column = found.start() + 1
-            token = (value if kind == "PUNCT" else kind, value, line, column)
-            if column == 1:
+            if start == 0:
+                if current is not None:
+                    yield current
                 current = [token]
-                statements.append(current)
-            elif current is None:
+                append = current.append
+            elif append is None:
                 raise NotFast
             else:
-                current.append(token)
-    return statements
+                append(token)
+    if current is not None:
+        yield current
 
 
 def read_statements(source: SourceText, diagnostics: list[Diagnostic]) -> list[RawStatement]:
-    """The statements of `source`, as the lark path would build them; raises `NotFast`."""
-    return [_Reader(source, tokens, diagnostics).statement() for tokens in tokenize(source.text)]
+    """The statements of `source`, as the lark path would build them; raises `NotFast`.
+
+    Reading past the end of a statement (an IndexError) means the statement is incomplete: lark
+    reports that.
+    """
+    try:
+        return [_statement(source, diagnostics, tokens) for tokens in tokenize(source)]
+    except IndexError:
+        raise NotFast from None
 
 
-class _Reader:
-    def __init__(self, source: SourceText, tokens: list[Token], diagnostics: list[Diagnostic]):
-        self.source = source
-        self.tokens = tokens
-        self.at = 0
-        self.diagnostics = diagnostics
-
-    # ---- tokens --------------------------------------------------------------------------
-    def peek(self) -> Token | None:
-        return self.tokens[self.at] if self.at < len(self.tokens) else None
-
-    def take(self, kind: str) -> Token:
-        token = self.peek()
-        if token is None or token[0] != kind:
-            raise NotFast
-        self.at += 1
-        return token
-
-    def take_name(self) -> Token:
-        token = self.take("NAME")
-        if token[1] in KEYWORDS:
-            raise NotFast
-        return token
-
-    def take_keyword(self, keyword: str) -> Token:
-        token = self.take("NAME")
-        if token[1] != keyword:
-            raise NotFast
-        return token
-
-    def at_keyword(self, keyword: str) -> bool:
-        token = self.peek()
-        return token is not None and token[0] == "NAME" and token[1] == keyword
-
-    def at_comma(self) -> bool:
-        token = self.peek()
-        return token is not None and token[0] == ","
-
-    def span(self, first: Token, last: Token) -> Span:
-        return Span(self.source, first[2], first[3], last[2], last[3] + len(last[1]) - 1)
-
-    def last(self) -> Token:
-        return self.tokens[self.at - 1]
-
-    def name(self, token: Token) -> Name:
-        text = unquote(token[1]) if token[0] == "STRING" else token[1]
-        return Name(text, self.span(token, token))
-
-    def name_or_string(self) -> Name:
-        token = self.peek()
-        if token is not None and token[0] == "STRING":
-            self.at += 1
-            return self.name(token)
-        return self.name(self.take_name())
-
-    def date(self) -> Any:
-        token = self.take("DIGITS")
-        if not _DATE.fullmatch(token[1]):
-            raise NotFast
-        return read_date(self.source, token[1], token[2], token[3], self.diagnostics)
-
-    # ---- statements ----------------------------------------------------------------------
-    def statement(self) -> RawStatement:
-        keyword = self.take("NAME")
-        kind = keyword[1]
-        if kind not in STATEMENTS:
-            raise NotFast
-        heads: list[Any]
-        if kind in ("source", "actor", "person"):
-            heads = [self.name(self.take_name()), self.name(self.take("STRING"))]
-        elif kind == "event":
-            heads = [self.name(self.take_name()), self.date(), self.name_or_string(),
-                     self.name(self.take_name()), self.optional_actor()]
-        elif kind == "precondition":
-            heads = [self.name(self.take_name()), self.date(), self.name_or_string()]
-        elif kind == "deadline":
-            heads = [self.name(self.take_name()), self.date(), self.name_or_string()]
-            self.take_keyword("to")
-            heads.append(self.name_or_string())
-        else:
-            heads = [self.name(self.take_name())]
-        clauses = []
-        while self.at < len(self.tokens):
-            clauses.append(self.clause())
-        return RawStatement(kind, self.span(keyword, self.last()), tuple(heads), tuple(clauses))
-
-    def optional_actor(self) -> Name | None:
-        """A target: a name that is neither a keyword nor an argument's key, or a string."""
-        token = self.peek()
-        if token is None:
-            return None
-        if token[0] == "STRING":
-            self.at += 1
-            return self.name(token)
-        if token[0] != "NAME" or token[1] in KEYWORDS:
-            return None
-        following = self.tokens[self.at + 1] if self.at + 1 < len(self.tokens) else None
-        if following is not None and following[0] == "=":
-            return None
-        self.at += 1
-        return self.name(token)
-
-    def pattern(self) -> Pattern:
-        first = self.peek()
-        actor = self.name_or_string()
-        verb = self.name(self.take_name())
-        target = self.optional_actor()
-        return Pattern(actor, verb, target, self.span(first, self.last()))  # type: ignore[arg-type]
-
-    def names(self) -> tuple[Name, ...]:
-        names = [self.name(self.take_name())]
-        while self.at_comma():
-            self.at += 1
-            names.append(self.name(self.take_name()))
-        return tuple(names)
-
-    # ---- clauses -------------------------------------------------------------------------
-    def clause(self) -> Clause:
-        first = self.take("NAME")
-        word = first[1]
-        payload: Any
-        if word not in KEYWORDS:
-            self.take("=")
-            values = [self.value()]
-            while self.at_comma():
-                self.at += 1
-                values.append(self.value())
-            span = self.span(first, self.last())
-            return Clause("=", Arg(self.name(first), tuple(values), span), span)
-        if word in _TEXT_CLAUSES:
-            payload = self.name_or_string()
-        elif word in _STRING_CLAUSES:
-            payload = self.name(self.take("STRING"))
-        elif word == "published":
-            payload = self.date()
-        elif word == "aka":
-            items = [self.name_or_string()]
-            while self.at_comma():
-                self.at += 1
-                items.append(self.name_or_string())
-            payload = tuple(items)
-        elif word in ("is", "status"):
-            payload = self.name(self.take_name())
-        elif word == "of":
-            payload = self.affiliation(first)
-        elif word in ("by", "responds_to"):
-            payload = self.names()
-        elif word == "cite":
-            source = self.name(self.take_name())
-            token = self.peek()
-            quote = None
-            if token is not None and token[0] == "STRING":
-                self.at += 1
-                quote = self.name(token)
-            payload = Citation(source, quote, self.span(first, self.last()))
-        elif word in ("goal", "demands", "threat") or word in _REQUIREMENTS:
-            payload = self.pattern()
-        elif word == "due":
-            token = self.peek()
-            if token is None or token[0] not in ("DIGITS", "RELATIVE"):
-                raise NotFast
-            if token[0] == "DIGITS" and not _DATE.fullmatch(token[1]):
-                raise NotFast
-            self.at += 1
-            payload = read_due(self.source, token[0], token[1], token[2], token[3], self.diagnostics)
-        else:
-            raise NotFast
-        return Clause(word, payload, self.span(first, self.last()))
-
-    def affiliation(self, first: Token) -> Affiliation:
-        actor = self.name_or_string()
-        role = since = until = None
-        if self.at_keyword("as"):
-            self.at += 1
-            role = self.name_or_string()
-        if self.at_keyword("from"):
-            self.at += 1
-            since = self.date()
-        if self.at_keyword("until"):
-            self.at += 1
-            until = self.date()
-        return Affiliation(actor, role, since, until, self.span(first, self.last()))
-
-    def value(self) -> Value:
-        token = self.peek()
-        if token is None:
-            raise NotFast
-        kind, text = token[0], token[1]
-        self.at += 1
-        span = self.span(token, token)
-        if kind == "STRING":
-            return Value(unquote(text), span)
-        if kind == "NAME":
-            if text in KEYWORDS:
-                raise NotFast
-            return Value(text, span)
-        if kind in ("DIGITS", "NEGATIVE") and _NUMBER.fullmatch(text):
-            return Value(float(text) if "." in text else int(text), span)
+# ---- statements ------------------------------------------------------------------------------
+def _statement(src: SourceText, diagnostics: list[Diagnostic], toks: list[Token]) -> RawStatement:
+    keyword = toks[0]
+    if keyword[0] != "KW":
         raise NotFast
+    kind = keyword[1]
+    head = _HEADS.get(kind)
+    if head is None:
+        raise NotFast
+    heads, at = head(src, diagnostics, toks)
+    count = len(toks)
+    clauses = []
+    if at < count:
+        append = clauses.append
+        clause_readers = _CLAUSES
+        while at < count:
+            first = toks[at]
+            if first[0] == "KW":
+                reader = clause_readers.get(first[1])
+                if reader is None:
+                    raise NotFast
+                at = reader(src, diagnostics, toks, at + 1, first, append)
+            elif first[0] == "NAME":
+                at = _arg_clause(src, toks, at + 1, first, append)
+            else:
+                raise NotFast
+    last = toks[-1]
+    span = _new(Span, (src, keyword[2], keyword[3], last[2], last[4]))
+    return _new(RawStatement, (kind, span, heads, tuple(clauses)))
+
+
+def _date(src: SourceText, diagnostics: list[Diagnostic], token: Token) -> Any:
+    if token[0] != "DIGITS" or not _DATE(token[1]):
+        raise NotFast
+    return read_date(src, token[1], token[2], token[3], diagnostics)
+
+
+def _name(token: Token) -> Name:
+    """A NAME token's `Name` (not a keyword)."""
+    if token[0] != "NAME":
+        raise NotFast
+    return token[5]
+
+
+def _text(token: Token) -> Name:
+    """A NAME or STRING token's `Name`."""
+    name = token[5]
+    if name is None:
+        raise NotFast
+    return name
+
+
+def _target(toks: list[Token], at: int) -> tuple[Name | None, int]:
+    """An optional actor: a string, or a name that is not an argument's key (not before `=`)."""
+    if at >= len(toks):
+        return None, at
+    token = toks[at]
+    kind = token[0]
+    if kind == "STRING":
+        return token[5], at + 1
+    if kind != "NAME" or (at + 1 < len(toks) and toks[at + 1][0] == "="):
+        return None, at
+    return token[5], at + 1
+
+
+def _two_names(src: SourceText, diagnostics: list[Diagnostic], toks: list[Token]) -> tuple[tuple, int]:
+    second = toks[2]
+    if second[0] != "STRING":
+        raise NotFast
+    return (_name(toks[1]), second[5]), 3
+
+
+def _event_head(src: SourceText, diagnostics: list[Diagnostic], toks: list[Token]) -> tuple[tuple, int]:
+    id_ = _name(toks[1])
+    date = _date(src, diagnostics, toks[2])
+    actor = _text(toks[3])
+    verb = _name(toks[4])
+    target, at = _target(toks, 5)
+    return (id_, date, actor, verb, target), at
+
+
+def _precondition_head(src: SourceText, diagnostics: list[Diagnostic], toks: list[Token]) -> tuple[tuple, int]:
+    return (_name(toks[1]), _date(src, diagnostics, toks[2]), _text(toks[3])), 4
+
+
+def _deadline_head(src: SourceText, diagnostics: list[Diagnostic], toks: list[Token]) -> tuple[tuple, int]:
+    id_ = _name(toks[1])
+    date = _date(src, diagnostics, toks[2])
+    issuer = _text(toks[3])
+    to = toks[4]
+    if to[0] != "KW" or to[1] != "to":
+        raise NotFast
+    return (id_, date, issuer, _text(toks[5])), 6
+
+
+def _evidence_head(src: SourceText, diagnostics: list[Diagnostic], toks: list[Token]) -> tuple[tuple, int]:
+    return (_name(toks[1]),), 2
+
+
+_HEADS: dict[str, Callable[[SourceText, list[Diagnostic], list[Token]], tuple[tuple, int]]] = {
+    "source": _two_names,
+    "actor": _two_names,
+    "person": _two_names,
+    "event": _event_head,
+    "precondition": _precondition_head,
+    "deadline": _deadline_head,
+    "evidence": _evidence_head,
+}
+
+
+# ---- clauses ---------------------------------------------------------------------------------
+# A clause reader gets the tokens, the index after the clause's keyword and the keyword token; it
+# appends the `Clause` and returns the index after the clause.
+def _span(src: SourceText, first: Token, last: Token) -> Span:
+    return _new(Span, (src, first[2], first[3], last[2], last[4]))
+
+
+def _clause(src: SourceText, keyword: str, payload: Any, first: Token, last: Token) -> Clause:
+    return _new(Clause, (keyword, payload, _new(Span, (src, first[2], first[3], last[2], last[4]))))
+
+
+def _text_clause(src, diagnostics, toks, at, first, append) -> int:  # outlet, author
+    token = toks[at]
+    append(_clause(src, first[1], _text(token), first, token))
+    return at + 1
+
+
+def _string_clause(src, diagnostics, toks, at, first, append) -> int:  # file, url
+    token = toks[at]
+    if token[0] != "STRING":
+        raise NotFast
+    append(_clause(src, first[1], token[5], first, token))
+    return at + 1
+
+
+def _name_clause(src, diagnostics, toks, at, first, append) -> int:  # is, status
+    token = toks[at]
+    append(_clause(src, first[1], _name(token), first, token))
+    return at + 1
+
+
+def _published_clause(src, diagnostics, toks, at, first, append) -> int:
+    token = toks[at]
+    append(_clause(src, "published", _date(src, diagnostics, token), first, token))
+    return at + 1
+
+
+def _aka_clause(src, diagnostics, toks, at, first, append) -> int:
+    items = [_text(toks[at])]
+    at += 1
+    count = len(toks)
+    while at < count and toks[at][0] == ",":
+        items.append(_text(toks[at + 1]))
+        at += 2
+    append(_clause(src, "aka", tuple(items), first, toks[at - 1]))
+    return at
+
+
+def _names_clause(src, diagnostics, toks, at, first, append) -> int:  # by, responds_to
+    items = [_name(toks[at])]
+    at += 1
+    count = len(toks)
+    while at < count and toks[at][0] == ",":
+        items.append(_name(toks[at + 1]))
+        at += 2
+    append(_clause(src, first[1], tuple(items), first, toks[at - 1]))
+    return at
+
+
+def _cite_clause(src, diagnostics, toks, at, first, append) -> int:
+    source = _name(toks[at])
+    at += 1
+    quote = None
+    if at < len(toks) and toks[at][0] == "STRING":
+        quote = toks[at][5]
+        at += 1
+    span = _span(src, first, toks[at - 1])
+    append(_new(Clause, ("cite", Citation(source, quote, span), span)))
+    return at
+
+
+def _pattern_clause(src, diagnostics, toks, at, first, append) -> int:  # goal, requires, ...
+    start = toks[at]
+    actor = _text(start)
+    verb = _name(toks[at + 1])
+    target, at = _target(toks, at + 2)
+    last = toks[at - 1]
+    pattern = Pattern(actor, verb, target, _span(src, start, last))
+    append(_clause(src, first[1], pattern, first, last))
+    return at
+
+
+def _due_clause(src, diagnostics, toks, at, first, append) -> int:
+    token = toks[at]
+    kind = token[0]
+    if kind == "DIGITS":
+        if not _DATE(token[1]):
+            raise NotFast
+    elif kind != "RELATIVE":
+        raise NotFast
+    due = read_due(src, kind, token[1], token[2], token[3], diagnostics)
+    append(_clause(src, "due", due, first, token))
+    return at + 1
+
+
+def _is_keyword(toks: list[Token], at: int, keyword: str) -> bool:
+    if at >= len(toks):
+        return False
+    token = toks[at]
+    return token[0] == "KW" and token[1] == keyword
+
+
+def _of_clause(src, diagnostics, toks, at, first, append) -> int:
+    actor = _text(toks[at])
+    at += 1
+    role = since = until = None
+    if _is_keyword(toks, at, "as"):
+        role = _text(toks[at + 1])
+        at += 2
+    if _is_keyword(toks, at, "from"):
+        since = _date(src, diagnostics, toks[at + 1])
+        at += 2
+    if _is_keyword(toks, at, "until"):
+        until = _date(src, diagnostics, toks[at + 1])
+        at += 2
+    span = _span(src, first, toks[at - 1])
+    append(_new(Clause, ("of", Affiliation(actor, role, since, until, span), span)))
+    return at
+
+
+def _arg_clause(src: SourceText, toks: list[Token], at: int, first: Token, append: Any) -> int:
+    """`key=value, value...` (`first` is the key, a NAME)."""
+    if toks[at][0] != "=":
+        raise NotFast
+    values = [_value(src, toks[at + 1])]
+    at += 2
+    count = len(toks)
+    while at < count and toks[at][0] == ",":
+        values.append(_value(src, toks[at + 1]))
+        at += 2
+    span = _span(src, first, toks[at - 1])
+    append(_new(Clause, ("=", Arg(first[5], tuple(values), span), span)))
+    return at
+
+
+def _value(src: SourceText, token: Token) -> Value:
+    kind = token[0]
+    if kind == "NAME" or kind == "STRING":
+        name = token[5]
+        return Value(name.text, name.span)
+    if (kind == "DIGITS" or kind == "NEGATIVE") and _NUMBER(token[1]):
+        text = token[1]
+        span = _new(Span, (src, token[2], token[3], token[2], token[4]))
+        return Value(float(text) if "." in text else int(text), span)
+    raise NotFast
+
+
+_CLAUSES: dict[str, Callable[..., int]] = {
+    "outlet": _text_clause,
+    "author": _text_clause,
+    "file": _string_clause,
+    "url": _string_clause,
+    "published": _published_clause,
+    "aka": _aka_clause,
+    "is": _name_clause,
+    "status": _name_clause,
+    "of": _of_clause,
+    "by": _names_clause,
+    "responds_to": _names_clause,
+    "cite": _cite_clause,
+    "goal": _pattern_clause,
+    "requires": _pattern_clause,
+    "only_if": _pattern_clause,
+    "unless": _pattern_clause,
+    "after": _pattern_clause,
+    "demands": _pattern_clause,
+    "threat": _pattern_clause,
+    "due": _due_clause,
+}
