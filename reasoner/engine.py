@@ -64,7 +64,6 @@ class Engine:
         self._strict = strict
         self._lock = threading.RLock()
         self._state = _State()
-        self._warnings: tuple[Diagnostic, ...] = ()
         self._commit(_State())
 
     # ---- loading ---------------------------------------------------------------------
@@ -174,14 +173,14 @@ class Engine:
         previous = self._state.analysis.warnings if self._state.analysis else ()
         self._state = attrs.evolve(state, analysis=analysis, plans=plans, relations=relations)
         new_warnings = [w for w in analysis.warnings if w not in set(previous)]
-        self._warnings = analysis.warnings
         return new_warnings
 
     # ---- reading -----------------------------------------------------------------------
     @property
     def warnings(self) -> tuple[Diagnostic, ...]:
         """Warnings about the program as loaded so far."""
-        return self._warnings
+        analysis = self._state.analysis
+        return analysis.warnings if analysis is not None else ()
 
     def relations(self) -> dict[str, int]:
         """Every relation's name and arity, sorted by name."""

@@ -11,7 +11,7 @@ import attrs
 
 from reasoner import ast
 from reasoner.analysis.safety import check_safety
-from reasoner.analysis.schema import resolve_schemas
+from reasoner.analysis.schema import arity_error, resolve_schemas
 from reasoner.analysis.strata import Stratum, stratify
 from reasoner.analysis.typing import infer_clause_types
 from reasoner.errors import CheckError, Diagnostic
@@ -68,8 +68,11 @@ def check_query(
     diagnostics: list[Diagnostic] = []
     for literal in body:
         for atom in ast.literal_atoms(literal):
-            if atom.relation not in schemas:
+            schema = schemas.get(atom.relation)
+            if schema is None:
                 diagnostics.append(_unknown_relation(atom, schemas))
+            elif len(atom.args) != schema.arity:
+                diagnostics.append(arity_error(atom, schema))
     if diagnostics:
         return diagnostics
     types, found = infer_clause_types(None, body, schemas)

@@ -93,7 +93,7 @@ def resolve_schemas(
                 implicit.setdefault(atom.relation, []).append(atom)
                 continue
             if len(atom.args) != schema.arity:
-                diagnostics.append(_arity_error(atom, schema))
+                diagnostics.append(arity_error(atom, schema))
     for directive in program.directives:
         if directive.relation not in schemas and directive.relation not in implicit:
             diagnostics.append(error(f"`.{directive.kind}` names relation `{directive.relation}`, which is not declared",
@@ -168,7 +168,7 @@ def _clause_atoms(clause: ast.Clause):
         yield from ast.literal_atoms(literal)
 
 
-def _arity_error(atom: ast.Atom, schema: RelationSchema) -> Diagnostic:
+def arity_error(atom: ast.Atom, schema: RelationSchema) -> Diagnostic:
     where = f" (declared at {schema.span})" if schema.span else ""
     return error(
         f"relation `{atom.relation}` has {schema.arity} column{'s' if schema.arity != 1 else ''}, "
