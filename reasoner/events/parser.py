@@ -55,6 +55,7 @@ def event_parser() -> Lark:
         postlex=LineStarts(),
         propagate_positions=True,
         maybe_placeholders=True,
+        cache=True,  # lark keeps the built tables in the temp directory, keyed by grammar hash
     )
 
 
