@@ -16,11 +16,12 @@ from pathlib import Path
 from reasoner.engine import Engine
 from reasoner.errors import ReasonerError
 from reasoner.facts_io import write_output
+from reasoner.limits import DEFAULT_MAX_TUPLES
 from reasoner.render import table
 
 
 def _run(args: argparse.Namespace) -> int:
-    engine = Engine(fact_dir=args.fact_dir, strict=True)
+    engine = Engine(fact_dir=args.fact_dir, strict=True, **_limits(args))
     try:
         warnings = engine.load(args.program)
         for warning in warnings:
@@ -64,7 +65,8 @@ def _check(args: argparse.Namespace) -> int:
 def _repl(args: argparse.Namespace) -> int:
     from reasoner.repl import run_repl
 
-    return run_repl(args.files, defaults=not args.no_defaults, strict=args.strict, echo=not args.no_echo)
+    return run_repl(args.files, defaults=not args.no_defaults, strict=args.strict, echo=not args.no_echo,
+                    limits=_limits(args))
 
 
 def _query(args: argparse.Namespace) -> int:
@@ -75,7 +77,7 @@ def _query(args: argparse.Namespace) -> int:
     from reasoner.syntax import parse_query
 
     paths = ([*default_files()] if not args.no_defaults else []) + args.files
-    engine = Engine()
+    engine = Engine(**_limits(args))
     try:
         if paths:
             for warning in engine.load(*paths):
@@ -87,6 +89,29 @@ def _query(args: argparse.Namespace) -> int:
         return 2
     print(render(answers, query_columns(query), args.format))
     return 0 if answers else 1
+
+
+def _add_limit_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--max-tuples", type=_limit(int), default=DEFAULT_MAX_TUPLES, metavar="N",
+                        help=f"stop when an evaluation derives more than N tuples (default {DEFAULT_MAX_TUPLES:,}; 'none' lifts it)")
+    parser.add_argument("--time-budget", type=_limit(float), default=None, metavar="SECONDS",
+                        help="stop an evaluation that runs longer than this (default: no budget)")
+
+
+def _limit(kind):
+    def parse(text: str):
+        if text.lower() in ("none", "off", "unlimited"):
+            return None
+        value = kind(text)
+        if value <= 0 and not (kind is int and value == 0):
+            raise argparse.ArgumentTypeError("must be positive, or 'none'")
+        return value
+    parse.__name__ = kind.__name__
+    return parse
+
+
+def _limits(args: argparse.Namespace) -> dict:
+    return {"max_tuples": args.max_tuples, "time_budget": args.time_budget}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -102,6 +127,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("-D", "--output-dir", default=".", help="directory for .output files, or - for stdout (default: .)")
     run.add_argument("--dump", choices=["ast", "strata", "plan"],
                      help="print a pipeline stage (the parsed program, the strata or the generated plans) and stop")
+    _add_limit_options(run)
     run.set_defaults(handler=_run)
 
     check = commands.add_parser("check", help="validate rule and event files without evaluating them")
@@ -117,6 +143,7 @@ def build_parser() -> argparse.ArgumentParser:
     repl.add_argument("--strict", action="store_true",
                       help="with a script on stdin: stop with status 1 at the first input that fails")
     repl.add_argument("--no-echo", action="store_true", help="with a script on stdin: do not echo the input")
+    _add_limit_options(repl)
     repl.set_defaults(handler=_repl)
 
     query = commands.add_parser(
@@ -129,6 +156,7 @@ def build_parser() -> argparse.ArgumentParser:
                        help="the goal, e.g. 'event(E, D, _, \"RUS\", V, \"USA\")' (`?-` and the final `.` optional)")
     query.add_argument("--format", choices=["table", "csv", "json"], default="table", help="output format (default: table)")
     query.add_argument("--no-defaults", action="store_true", help="do not load the shipped rules and corpus")
+    _add_limit_options(query)
     query.set_defaults(handler=_query)
     return parser
 

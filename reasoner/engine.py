@@ -19,6 +19,7 @@ from reasoner.analysis import Analysis, analyse, check_query
 from reasoner.errors import CheckError, Diagnostic, LoadError, QueryError, error
 from reasoner.evaluate import Relation, StratumPlan, evaluate, make_context, plan_strata, run_plan
 from reasoner.facts_io import read_input, sort_key
+from reasoner.limits import DEFAULT_MAX_TUPLES, Budget, Limits
 from reasoner.loader import parse_with_includes, read_source
 from reasoner.plan import compile_plan
 from reasoner.program import Program, RelationSchema
@@ -56,15 +57,32 @@ class Engine:
     [{'X': 2}, {'X': 3}]
     """
 
-    def __init__(self, *, fact_dir: str | Path | None = None, strict: bool = False):
+    def __init__(self, *, fact_dir: str | Path | None = None, strict: bool = False,
+                 max_tuples: int | None = DEFAULT_MAX_TUPLES, time_budget: float | None = None):
         """`fact_dir`: where `.input` directives look for fact files (default: the current
         directory, as Soufflé). `strict`: a relation used but never declared is an error
-        (batch mode) rather than a warning."""
+        (batch mode) rather than a warning. `max_tuples` and `time_budget` (seconds) stop a
+        runaway evaluation with a `LimitError`; None lifts a limit."""
         self._fact_dir = Path(fact_dir) if fact_dir is not None else None
         self._strict = strict
+        self._limits = Limits(max_tuples, time_budget)
         self._lock = threading.RLock()
         self._state = _State()
         self._commit(_State())
+
+    @property
+    def limits(self) -> Limits:
+        return self._limits
+
+    def set_limits(self, *, max_tuples: int | None | object = ..., time_budget: float | None | object = ...) -> None:
+        """Change the limits for later evaluations (an argument left out keeps its value)."""
+        with self._lock:
+            changes = {}
+            if max_tuples is not ...:
+                changes["max_tuples"] = max_tuples
+            if time_budget is not ...:
+                changes["time_budget"] = time_budget
+            self._limits = attrs.evolve(self._limits, **changes)
 
     # ---- loading ---------------------------------------------------------------------
     def load(self, *paths: str | Path) -> list[Diagnostic]:
@@ -169,7 +187,7 @@ class Engine:
         for name, rows in fact_rows.items():
             base[name] = set(base.get(name, ())) | rows
         arities = {name: schema.arity for name, schema in analysis.schemas.items()}
-        relations = evaluate(plans, base, arities, make_context())
+        relations = evaluate(plans, base, arities, make_context(), self._limits)
         previous = self._state.analysis.warnings if self._state.analysis else ()
         self._state = attrs.evolve(state, analysis=analysis, plans=plans, relations=relations)
         new_warnings = [w for w in analysis.warnings if w not in set(previous)]
@@ -240,13 +258,14 @@ class Engine:
             errors = [d for d in diagnostics if d.severity == "error"]
             if errors:
                 raise QueryError(errors)
+            budget = Budget(self._limits)
             for body in query.bodies:
                 types = types_by_body[id(body)]
                 head = tuple(ast.Var(n) for n in names)
                 plan = compile_plan(body, head, tuple(types.get(n, "symbol") for n in names),
                                     schemas, types, title=str(query))
                 function = plan.bind(state.relations, make_context())
-                run_plan(plan, function, None, results.add)
+                run_plan(plan, function, None, results, budget)
             return [dict(zip(names, row)) for row in sorted(results, key=sort_key)]
 
     def dump(self, stage: str) -> str:
@@ -354,7 +373,8 @@ def _fact_rows(facts: Iterable[ast.Clause], analysis: Analysis) -> dict[str, set
             continue
         plan = compile_plan((), fact.head.args, schema.bases, analysis.schemas,
                             analysis.variable_types[id(fact)], clause=fact, title=str(fact))
-        run_plan(plan, plan.bind({}, make_context()), None, rows.setdefault(fact.head.relation, set()).add)
+        run_plan(plan, plan.bind({}, make_context()), None, rows.setdefault(fact.head.relation, set()),
+                 Budget(Limits(None, None)))
     return rows
 
 

@@ -7,7 +7,8 @@ hint. Errors are raised as a subclass of `ReasonerError` naming the stage that f
 - `ParseError`: the text does not follow the grammar;
 - `CheckError`: the program parses but is wrong (unbound variable, arity, types, strata...);
 - `LoadError`: a file cannot be read or a fact file does not fit its relation;
-- `EvaluationError`: evaluation failed (for example a runaway program hit a limit);
+- `EvaluationError`: evaluation failed; its subclass `LimitError`: a runaway program
+  reached the limit on derived tuples or the time budget;
 - `QueryError`: a query or a lookup names something that does not exist.
 """
 
@@ -113,6 +114,10 @@ class LoadError(ReasonerError):
 
 class EvaluationError(ReasonerError):
     """Evaluation stopped (a limit was reached, or an operation failed on the data)."""
+
+
+class LimitError(EvaluationError):
+    """Evaluation reached the limit on derived tuples or the time budget."""
 
 
 class QueryError(ReasonerError):

@@ -12,6 +12,7 @@ from reasoner.analysis import Analysis
 from reasoner.analysis.strata import Stratum
 from reasoner.errors import EvaluationError, error
 from reasoner.functors import FunctorError
+from reasoner.limits import Budget, Limits
 from reasoner.plan import RulePlan, compile_rule
 
 
@@ -99,9 +100,11 @@ def make_context() -> dict:
     return {"ord_of": ord_of, "_patterns": {}}
 
 
-def run_plan(plan: RulePlan, function, delta, emit) -> None:
+def run_plan(plan: RulePlan, function, delta, out: set, budget: Budget) -> None:
+    """Run a bound plan, adding what it derives to `out`; errors become diagnostics."""
+    budget.running(plan, out)
     try:
-        function(delta, emit)
+        function(delta, out.add, budget.check)
     except FunctorError as exc:
         span = exc.span or (plan.clause.span if plan.clause is not None else None)
         raise EvaluationError(error(f"evaluation failed: {exc}", span)) from None
@@ -117,37 +120,60 @@ def evaluate(
     base: dict[str, set[tuple]],
     arities: dict[str, int],
     context: dict,
+    limits: Limits = Limits(),
 ) -> dict[str, Relation]:
-    """Compute every relation from the base facts; returns a fresh set of relations."""
+    """Compute every relation from the base facts; returns a fresh set of relations.
+    Raises `LimitError` if the evaluation crosses `limits`."""
     relations = {name: Relation(name, arity, base.get(name, ())) for name, arity in arities.items()}
+    budget = Budget(limits)
     for stratum_plan in strata:
-        evaluate_stratum(stratum_plan, relations, context)
+        evaluate_stratum(stratum_plan, relations, context, budget)
     return relations
 
 
-def evaluate_stratum(stratum_plan: StratumPlan, relations: dict[str, Relation], context: dict) -> None:
+def evaluate_stratum(stratum_plan: StratumPlan, relations: dict[str, Relation], context: dict,
+                     budget: Budget) -> None:
     members = stratum_plan.stratum.relations
     # Rules with no atom of the stratum in their body: once.
     out: dict[str, set] = {name: set() for name in members}
+    feeder: dict[str, RulePlan] = {}
     for plan in stratum_plan.exit_plans:
         function = plan.bind(relations, context)
-        run_plan(plan, function, None, out[plan.clause.head.relation].add)
-    for name, rows in out.items():
-        relation = relations[name]
-        relation.insert_new(rows - relation.tuples)
+        _run_feeding(plan, function, None, out, feeder, budget)
+    _insert(out, relations, feeder, budget)
     if not stratum_plan.delta_plans:
         return
     bound = [(plan, plan.bind(relations, context)) for plan in stratum_plan.delta_plans]
     delta = {name: set(relations[name].tuples) for name in members}
     while any(delta.values()):
         out = {name: set() for name in members}
+        feeder = {}
         for plan, function in bound:
             rows = delta[plan.delta_relation]
             if rows:
-                run_plan(plan, function, rows, out[plan.clause.head.relation].add)
-        delta = {}
-        for name, rows in out.items():
-            relation = relations[name]
-            new = rows - relation.tuples
-            relation.insert_new(new)
-            delta[name] = new
+                _run_feeding(plan, function, rows, out, feeder, budget)
+        delta = _insert(out, relations, feeder, budget)
+
+
+def _run_feeding(plan: RulePlan, function, delta, out: dict[str, set], feeder: dict, budget: Budget) -> None:
+    """Run a plan into its head's set; remember it as the feeder if it added the most."""
+    target = out[plan.clause.head.relation]
+    before = len(target)
+    run_plan(plan, function, delta, target, budget)
+    grown = len(target) - before
+    best = feeder.get(plan.clause.head.relation)
+    if best is None or grown > best[1]:
+        feeder[plan.clause.head.relation] = (plan, grown)
+
+
+def _insert(out: dict[str, set], relations: dict[str, Relation], feeder: dict, budget: Budget) -> dict[str, set]:
+    """Add a round's new tuples; returns them by relation (the next delta)."""
+    delta = {}
+    for name, rows in out.items():
+        relation = relations[name]
+        new = rows - relation.tuples
+        relation.insert_new(new)
+        delta[name] = new
+        if new:
+            budget.added(feeder[name][0], len(new))
+    return delta

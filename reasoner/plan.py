@@ -117,6 +117,7 @@ class _Generator:
         self.indexes: dict[tuple[str, tuple[int, ...]], str] = {}
         self.counter = itertools.count()
         self.var_names: dict[str, str] = {}
+        self.checked = False
 
     # ---- naming ----------------------------------------------------------------------
     def fresh(self, prefix: str) -> str:
@@ -369,6 +370,11 @@ class _Generator:
         else:
             source = f"{self.relation(atom.relation)}.tuples"
         self.open(f"for {pattern} in {source}:")
+        if not self.checked:
+            # Once per iteration of the outermost loop: enough to stop a runaway rule early,
+            # cheap next to the work of the inner loops.
+            self.checked = True
+            self.line("check()")
         for arg in atom.args:
             if isinstance(arg, ast.Var):
                 bound.add(arg.name)
@@ -524,7 +530,7 @@ def compile_plan(
         + ["def make(relations):"]
         + relation_lines
         + [f"    {line}" for line in gen.prelude]
-        + ["    def run(delta, emit):"]
+        + ["    def run(delta, emit, check):"]
         + gen.lines
         + ["    return run", ""]
     )

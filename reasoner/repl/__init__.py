@@ -29,7 +29,8 @@ def default_files() -> list[Path]:
 
 
 def run_repl(files: list[str], defaults: bool = True, *, strict: bool = False, echo: bool = True,
-             stdin: TextIO | None = None, stdout: TextIO | None = None) -> int:
+             stdin: TextIO | None = None, stdout: TextIO | None = None,
+             limits: dict | None = None) -> int:
     """Open a session on the shipped files (unless `defaults` is False) and `files`; run the
     interactive shell when stdin is a terminal, else the script on stdin. The exit status:
     0, 1 when the files do not load (or, with `strict`, an input fails), 130 after Ctrl-C in
@@ -43,7 +44,7 @@ def run_repl(files: list[str], defaults: bool = True, *, strict: bool = False, e
     warnings = []
 
     def make_engine() -> Engine:
-        engine = Engine()
+        engine = Engine(**(limits or {}))
         if paths:
             warnings[:] = engine.load(*paths)
         return engine

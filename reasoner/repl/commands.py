@@ -277,6 +277,37 @@ def _whynot(session: Session, args: list[str]) -> None:
 
 
 # ---- output ----------------------------------------------------------------------------------
+@command("set", "[NAME VALUE]", "show or change the limits: max_tuples N, time_budget SECONDS",
+         "max_tuples: derived tuples one evaluation may add; time_budget: seconds it may take.\n"
+         "`none` lifts a limit. An evaluation that crosses a limit stops with an error naming\n"
+         "the relation and the rule, and the session keeps what it had before.",
+         arguments=("setting",))
+def _set(session: Session, args: list[str]) -> None:
+    _expect("set", args, 0, 2)
+    if len(args) == 1:
+        raise CommandError("give a value: `:set max_tuples 1000000` or `:set time_budget 30`")
+    if args:
+        name, text = args
+        if name not in ("max_tuples", "time_budget"):
+            raise CommandError(f"unknown setting `{name}`; choose max_tuples or time_budget")
+        value: int | float | None
+        try:
+            if text.lower() in ("none", "off"):
+                value = None
+            elif name == "max_tuples":
+                value = int(text.replace("_", "").replace(",", ""))
+            else:
+                value = float(text)
+        except ValueError:
+            raise CommandError(f"`{text}` is not a number (or `none`)") from None
+        if value is not None and value < 0 or name == "time_budget" and value == 0:
+            raise CommandError(f"{name} must be positive, or `none`")
+        session.engine.set_limits(**{name: value})
+    limits = session.engine.limits
+    show = lambda v, unit="": "none" if v is None else f"{v:,}{unit}" if isinstance(v, int) else f"{v:g}{unit}"
+    session.say(f"max_tuples {show(limits.max_tuples)}\ntime_budget {show(limits.time_budget, ' s')}")
+
+
 @command("format", "table|csv|json", "how answers print (no argument: the current format)",
          "table: aligned columns with a row count, long answers cut with a note;\n"
          "csv: a header line and every row; json: an array of objects, dates as ISO strings.",
