@@ -96,3 +96,23 @@ def test_repl_set_changes_the_limit_and_the_session_survives():
     assert "max_tuples 300" in text
     assert "more than 300 derived tuples" in text
     assert "(no answers)" in text or "0 rows" in text or "false" in text
+
+
+def test_keyboard_interrupt_during_evaluation_leaves_the_engine_as_it_was():
+    import _thread
+    import threading
+
+    engine = Engine(max_tuples=None)
+    engine.load_text(BASE, name="base.dl")
+    before = snapshot(engine)
+    timer = threading.Timer(0.3, _thread.interrupt_main)
+    timer.start()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            engine.load_text("p(X + 1) :- p(X).", name="runaway.dl")  # runs until interrupted
+    finally:
+        timer.cancel()
+    assert snapshot(engine) == before
+    assert engine.query("p(X)") == [{"X": 0}]
+    engine.load_text("p(X + 1) :- p(X), X < 3.")  # and it still works
+    assert engine.size("p") == 4
