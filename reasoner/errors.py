@@ -53,7 +53,10 @@ class Diagnostic:
             text = f"{self.span}: {self.severity}: {self.message}"
             source_line = self.span.source.line(self.span.line)
             if source_line:
-                shown = source_line.expandtabs(1)
+                # One column per character: a tab is one blank, and a control character
+                # (a lone `\r`, a form feed...) is shown as U+FFFD so the caret stays aligned.
+                shown = "".join(c if c.isprintable() else " " if c == "\t" else "\ufffd"
+                                for c in source_line)
                 if len(shown) > 200:
                     start = max(0, self.span.column - 80)
                     shown = shown[start:start + 160]

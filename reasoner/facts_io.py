@@ -27,8 +27,20 @@ def _truthy(value: object) -> bool:
     return value is True or str(value).lower() == "true"
 
 
-def _delimiter(options: dict[str, object]) -> str:
-    return str(options.get("delimiter", "\t")).encode().decode("unicode_escape") if "delimiter" in options else "\t"
+def _delimiter(options: dict[str, object], directive: ast.IODirective) -> str:
+    """The column separator; escapes such as `\\x2c` in the option are resolved."""
+    if "delimiter" not in options:
+        return "\t"
+    given = str(options["delimiter"])
+    try:
+        # Characters beyond latin-1 become \uXXXX escapes first, so that they survive.
+        delimiter = given.encode("latin-1", "backslashreplace").decode("unicode_escape")
+    except UnicodeDecodeError as exc:
+        raise LoadError(error(f"invalid escape in delimiter={given!r}: {exc.reason}", directive.span)) from None
+    if not delimiter:
+        raise LoadError(error("the delimiter is empty", directive.span,
+                              "the default is a tab; write e.g. delimiter=\",\""))
+    return delimiter
 
 
 def input_path(directive: ast.IODirective, fact_dir: Path) -> Path:
@@ -46,6 +58,7 @@ def read_input(directive: ast.IODirective, schema: RelationSchema, fact_dir: Pat
         raise LoadError(error(f"`IO={io}` is not supported for `.input`", directive.span,
                               "use IO=file (the default)"))
     path = input_path(directive, fact_dir)
+    delimiter = _delimiter(options, directive)
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
@@ -53,6 +66,8 @@ def read_input(directive: ast.IODirective, schema: RelationSchema, fact_dir: Pat
                               "give the fact directory with -F, or a filename= option")) from None
     except OSError as exc:
         raise LoadError(error(f"cannot read fact file {path}: {exc.strerror}", directive.span)) from None
+    except ValueError:  # a NUL character in the name
+        raise LoadError(error(f"invalid fact file name {str(path)!r}", directive.span)) from None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -62,7 +77,7 @@ def read_input(directive: ast.IODirective, schema: RelationSchema, fact_dir: Pat
         raise LoadError(error(f"fact file is not UTF-8 (byte 0x{raw[exc.start]:02x})",
                               Span.at(source, line, column))) from None
     source = SourceText(str(path), text)
-    return parse_facts(source, schema, _delimiter(options), _truthy(options.get("headers", False)))
+    return parse_facts(source, schema, delimiter, _truthy(options.get("headers", False)))
 
 
 def parse_facts(source: SourceText, schema: RelationSchema, delimiter: str = "\t",
@@ -122,7 +137,7 @@ def write_output(directive: ast.IODirective, schema: RelationSchema, rows: set[t
                  output_dir: Path | None) -> None:
     """Write a relation as its `.output` directive says; `output_dir=None` means stdout."""
     options = _options(directive)
-    delimiter = _delimiter(options)
+    delimiter = _delimiter(options, directive)
     headers = _truthy(options.get("headers", False))
     io = str(options.get("io", "file"))
     if directive.kind == "printsize":
@@ -149,3 +164,5 @@ def write_output(directive: ast.IODirective, schema: RelationSchema, rows: set[t
             write_csv(handle, rows, delimiter)
     except OSError as exc:
         raise LoadError(error(f"cannot write {path}: {exc.strerror}", directive.span)) from None
+    except ValueError:  # a NUL character in the name
+        raise LoadError(error(f"invalid output file name {str(path)!r}", directive.span)) from None

@@ -8,6 +8,7 @@ from D1 to D2, `date("2025-10-22")` converts a symbol.
 from __future__ import annotations
 
 import datetime
+import math
 import re
 from collections.abc import Callable, Sequence
 
@@ -146,6 +147,29 @@ def float_div(a: float, b: float) -> float:
             return float("nan")
         return float("inf") if (a > 0) == (str(b)[0] != "-") else float("-inf")
     return a / b
+
+
+def float_mod(a: float, b: float) -> float:
+    """C's `fmod`: NaN where it is undefined (`x % 0.0`, `inf % y`), as `float_div` gives
+    infinities rather than an error."""
+    try:
+        return math.fmod(a, b)
+    except ValueError:
+        return float("nan")
+
+
+def float_pow(a: float, b: float) -> float:
+    """C's `pow`: a real number, infinity or NaN, never an error or a complex number
+    (Python's `**` gives a complex for `(-8.0) ** 0.5` and raises for `0.0 ** -1.0`)."""
+    odd = b == b and abs(b) != math.inf and b == int(b) and int(b) % 2 == 1
+    try:
+        return math.pow(a, b)
+    except ValueError:  # zero to a negative power, or a negative base to a fractional one
+        if a == 0:
+            return math.copysign(math.inf, a) if odd else math.inf
+        return math.nan
+    except OverflowError:
+        return -math.inf if a < 0 and odd else math.inf
 
 
 def int_pow(a: int, b: int, where: object = None) -> int:

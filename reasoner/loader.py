@@ -20,6 +20,8 @@ def read_source(path: Path) -> SourceText:
         raise LoadError(error(f"{path} is a directory")) from None
     except OSError as exc:
         raise LoadError(error(f"cannot read {path}: {exc.strerror}")) from None
+    except ValueError:  # a NUL character in the name
+        raise LoadError(error(f"invalid file name {str(path)!r}")) from None
     try:
         return SourceText(str(path), raw.decode("utf-8"))
     except UnicodeDecodeError as exc:
@@ -67,6 +69,10 @@ def _parse(source: SourceText, directory: Path | None, stack: tuple[str, ...],
         # Resolved against the including file's directory, and named as the user would
         # write it (relative paths stay relative, so messages do not depend on the machine).
         shown = directory / statement.path if directory is not None else Path(statement.path)
+        if "\0" in statement.path:
+            diagnostics.append(error(f"cannot include {statement.path!r}: a file name cannot hold a NUL "
+                                     "character", statement.span))
+            continue
         path = shown.resolve()
         if str(path) in stack:
             diagnostics.append(error(f"`{statement.path}` includes itself", statement.span))

@@ -56,7 +56,8 @@ _HELPERS = {
     "int_mod": functors.int_mod,
     "float_div": functors.float_div,
     "int_pow": functors.int_pow,
-    "fmod": math.fmod,
+    "fmod": functors.float_mod,
+    "float_pow": functors.float_pow,
     "add_days": functors.add_days,
     "days": functors.days,
     "substr": functors.substr,
@@ -213,7 +214,7 @@ class _Generator:
             return f"int_mod({args[0]}, {args[1]}, {self.where(term)})"
         if op == "^":
             if result == "float":
-                return f"({args[0]} ** {args[1]})"
+                return f"float_pow({args[0]}, {args[1]})"
             return f"int_pow({args[0]}, {args[1]}, {self.where(term)})"
         if op == "neg":
             return f"(-{args[0]})"

@@ -15,11 +15,19 @@ class SourceText:
     text: str = attrs.field(repr=False)
 
     def line(self, number: int) -> str:
-        """The 1-based line `number`, without its line ending ('' past the end)."""
-        lines = self.text.splitlines()
-        if 1 <= number <= len(lines):
-            return lines[number - 1]
-        return ""
+        """The 1-based line `number`, without its line ending ('' past the end).
+
+        Lines end at `\n` only (a `\r` before it is dropped), as the parsers count them: a
+        form feed, a lone `\r` or U+2028 is a character of its line, not a line break."""
+        if number < 1:
+            return ""
+        start = 0
+        for _ in range(number - 1):
+            start = self.text.find("\n", start) + 1
+            if start == 0:
+                return ""
+        end = self.text.find("\n", start)
+        return self.text[start:] if end < 0 else self.text[start:end].removesuffix("\r")
 
     def position(self, offset: int) -> tuple[int, int]:
         """1-based (line, column) of a character offset."""

@@ -209,7 +209,11 @@ class TreeToClauses(Transformer):
         if token.type == "STRING":
             return Value(unquote(token.value), span)
         if token.type == "NUMBER":
-            return Value(float(token.value) if "." in token.value else int(token.value), span)
+            try:
+                return Value(float(token.value) if "." in token.value else int(token.value), span)
+            except ValueError:  # more digits than Python converts (sys.get_int_max_str_digits)
+                self.diagnostics.append(error(f"number with too many digits ({len(token.value)})", span))
+                return Value(0, span)
         return Value(token.value, span)
 
     def goal_clause(self, meta: Any, c: list[Pattern]) -> Clause:

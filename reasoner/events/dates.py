@@ -123,5 +123,8 @@ def parse_relative(text: str) -> int:
     if match is None:
         raise DateError(f"malformed relative date `{text}`", 0, len(text),
                         "write a number of days or weeks after the statement's date: +50d, +2w")
+    if len(match.group(1)) > 7:  # beyond any date: `date + timedelta` would overflow anyway
+        raise DateError(f"relative date `{text}` is too far ahead", 0, len(text),
+                        "write a number of days or weeks after the statement's date: +50d, +2w")
     count = int(match.group(1))
     return count * 7 if match.group(2) == "w" else count

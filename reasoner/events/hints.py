@@ -64,7 +64,7 @@ def describe_unexpected(
     if kind == "char":
         if text == '"':
             return "unterminated string", "a quoted string must end on the line it starts on"
-        if text in "'\u2018\u2019\u201c\u201d":
+        if text and text in "'\u2018\u2019\u201c\u201d":
             return f"unexpected {found}", 'quote text with straight double quotes: "..."'
         return f"unexpected {found}", None
     statement = _statement_keyword(stack)
@@ -96,6 +96,8 @@ def _found(kind: str, text: str) -> str:
         return "the end of the statement"
     if kind == "STRING":
         return "a quoted string"
+    if kind == "char" and not text.isprintable():
+        return f"character U+{ord(text):04X}" if len(text) == 1 else "the end of the line"
     return f"`{text}`"
 
 

@@ -265,7 +265,12 @@ class _Lowering:
         if isinstance(due_spec, DateSpec):
             due = due_spec.last
         else:
-            due = deadline.date.first + dt.timedelta(days=due_spec.days)
+            try:
+                due = deadline.date.first + dt.timedelta(days=due_spec.days)
+            except OverflowError:
+                self.fail(f"the due date {due_spec.text} after {deadline.date.first} is past the year 9999",
+                          due_spec.span)
+                return
         if due < deadline.date.first:
             self.fail("deadline falls due before it is set", due_spec.span,
                       "the due date must not be earlier than the statement's date")

@@ -153,7 +153,7 @@ def _next_token(source: SourceText, bol: Token) -> Token:
 
 
 def _at_end(source: SourceText, problem: UnexpectedInput) -> Diagnostic:
-    lines = source.text.rstrip().splitlines() or [""]
+    lines = source.text.rstrip().split("\n")  # lines as lark counts them: `\n` ends a line
     # Point just after the last non-blank character of the text.
     number = len(lines)
     while number > 1 and (not lines[number - 1].strip() or lines[number - 1].lstrip().startswith(("#", "//"))):

@@ -396,7 +396,10 @@ def _value(src: SourceText, token: Token) -> Value:
     if (kind == "DIGITS" or kind == "NEGATIVE") and _NUMBER(token[1]):
         text = token[1]
         span = _new(Span, (src, token[2], token[3], token[2], token[4]))
-        return Value(float(text) if "." in text else int(text), span)
+        try:
+            return Value(float(text) if "." in text else int(text), span)
+        except ValueError:  # too many digits: the lark path reports it
+            raise NotFast from None
     raise NotFast
 
 

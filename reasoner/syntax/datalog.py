@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 import functools
 import itertools
+import math
 from collections.abc import Iterator
 
 import lark
@@ -86,7 +87,7 @@ def parse_query(source: SourceText) -> ast.Query:
     if builder.diagnostics:
         raise ParseError(builder.diagnostics)
     if len(statements) != 1 or not isinstance(statements[0], ast.Query):
-        span = Span.at(source, 1, 1, max(1, len(source.text.splitlines()[0]) if source.text else 1))
+        span = Span.at(source, 1, 1, max(1, len(source.line(1))))
         raise ParseError(error("expected a single goal", span, "write a query as `?- p(X), q(X).`"))
     return statements[0]
 
@@ -112,6 +113,27 @@ def _shift_error(exc: UnexpectedInput, offset: int) -> UnexpectedInput:
             fixed.append(t)
         exc.token_history = fixed
     return exc
+
+
+# Limits on the shape of a statement. Later stages walk terms recursively and compile them to
+# Python expressions, so an expression nested deeper than this (`- - - ... 1`, `((((1))))`,
+# `1 + 1 + ... + 1`) is reported instead of exhausting the stack; the limit counts levels of the
+# parse tree, and no hand-written rule comes near it.
+MAX_NESTING = 100
+# A body with `;` is expanded to one rule per alternative: `(a;b), (c;d), ...` doubles with
+# every group, so the expansion is capped.
+MAX_ALTERNATIVES = 1024
+
+
+def _too_deep(tree: lark.Tree, limit: int) -> lark.Tree | None:
+    """The first node of `tree` more than `limit` levels down (None if there is none)."""
+    stack = [(tree, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > limit:
+            return node
+        stack.extend((c, depth + 1) for c in node.children if isinstance(c, lark.Tree))
+    return None
 
 
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\", "'": "'"}
@@ -168,6 +190,12 @@ class _Builder:
     # ---- statements ------------------------------------------------------------------
     def statements(self, tree: lark.Tree) -> Iterator[ast.Statement]:
         for child in tree.children:
+            deep = _too_deep(child, MAX_NESTING)
+            if deep is not None:
+                self.fail(f"expression nested too deeply (the limit is about {MAX_NESTING} levels "
+                          "of operators, parentheses, calls and aggregates)", deep,
+                          "split it with helper variables, e.g. `Y = ..., X = Y + 1`")
+                continue
             kind = child.data
             if kind == "decl":
                 yield from self.decl(child)
@@ -258,6 +286,10 @@ class _Builder:
         alternatives: list[tuple[ast.Literal, ...]] = []
         for conjunction in tree.children:
             choices = [self.literal(item) for item in conjunction.children]
+            if math.prod(len(c) for c in choices) + len(alternatives) > MAX_ALTERNATIVES:
+                self.fail(f"this body has more than {MAX_ALTERNATIVES} alternatives once its `;` are "
+                          "expanded", tree, "define helper relations for the alternatives")
+                return [()]
             for combination in itertools.product(*choices):
                 alternatives.append(tuple(lit for part in combination for lit in part))
         return alternatives
@@ -331,7 +363,11 @@ class _Builder:
             return ast.Wildcard(span)
         if kind == "number":
             text = str(node.children[0])
-            return ast.Const(int(text, 0) if text[:2] in ("0x", "0b") else int(text), "number", span)
+            try:
+                return ast.Const(int(text, 0) if text[:2] in ("0x", "0b") else int(text), "number", span)
+            except ValueError:  # more digits than Python converts (sys.get_int_max_str_digits)
+                self.fail(f"number with too many digits ({len(text)})", node)
+                return ast.Wildcard(span)
         if kind == "float":
             return ast.Const(float(str(node.children[0])), "float", span)
         if kind == "date":

@@ -89,7 +89,8 @@ def diagnostic_from_lark(exc: UnexpectedInput, source: SourceText, what: str,
         char = source.text[exc.pos_in_stream] if exc.pos_in_stream < len(source.text) else ""
         span = Span.at(source, exc.line, exc.column)
         hint = None
-        message = f"unexpected character `{char}` in {what}"
+        shown = f"`{char}`" if char.isprintable() else f"U+{ord(char):04X}" if char else "end"
+        message = f"unexpected character {shown} in {what}"
         if char == '"':
             # The STRING token did not match: no closing quote before the end of the line.
             return error(f"unclosed string in {what}", span,
