@@ -62,21 +62,27 @@ class Budget:
             self.timed_out(plan)
 
     def exceeded(self, plan, size: int) -> None:
-        clause = getattr(plan, "clause", None)
-        name = clause.head.relation if clause is not None else "the answer"
+        name, span = _culprit(plan)
         raise LimitError(error(
             f"evaluation stopped: more than {self.limits.max_tuples:,} derived tuples; "
             f"`{name}` was growing (by {size:,} in the last step) through this rule",
-            clause.span if clause is not None else None,
+            span,
             "a rule that builds new values from its own results (e.g. `p(X + 1) :- p(X).`) never "
             "ends; if the program is right, raise the limit: Engine(max_tuples=...), "
             "--max-tuples N, or `:set max_tuples N` in the REPL"))
 
     def timed_out(self, plan) -> None:
-        clause = getattr(plan, "clause", None)
-        name = clause.head.relation if clause is not None else "the answer"
+        name, span = _culprit(plan)
         raise LimitError(error(
             f"evaluation stopped: the time budget of {self.limits.time_budget:g} s ran out "
             f"while computing `{name}` through this rule",
-            clause.span if clause is not None else None,
+            span,
             "raise the budget: Engine(time_budget=...), --time-budget S, or `:set time_budget S`"))
+
+
+def _culprit(plan) -> tuple[str, object]:
+    """The relation a plan feeds and the span of its rule (a query feeds the answer)."""
+    clause = getattr(plan, "clause", None)
+    if clause is None:
+        return "the answer", None
+    return clause.head.relation, clause.span
