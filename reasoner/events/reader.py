@@ -290,25 +290,26 @@ def _published_clause(src, diagnostics, toks, at, first, append) -> int:
     return at + 1
 
 
-def _aka_clause(src, diagnostics, toks, at, first, append) -> int:
-    items = [_text(toks[at])]
+def _comma_list(toks, at, make) -> tuple[tuple, int]:
+    """The items of `a, b, c` starting at `at`, each made by `make`, and the position after."""
+    items = [make(toks[at])]
     at += 1
     count = len(toks)
     while at < count and toks[at][0] == ",":
-        items.append(_text(toks[at + 1]))
+        items.append(make(toks[at + 1]))
         at += 2
-    append(_clause(src, "aka", tuple(items), first, toks[at - 1]))
+    return tuple(items), at
+
+
+def _aka_clause(src, diagnostics, toks, at, first, append) -> int:
+    items, at = _comma_list(toks, at, _text)
+    append(_clause(src, "aka", items, first, toks[at - 1]))
     return at
 
 
 def _names_clause(src, diagnostics, toks, at, first, append) -> int:  # by, responds_to
-    items = [_name(toks[at])]
-    at += 1
-    count = len(toks)
-    while at < count and toks[at][0] == ",":
-        items.append(_name(toks[at + 1]))
-        at += 2
-    append(_clause(src, first[1], tuple(items), first, toks[at - 1]))
+    items, at = _comma_list(toks, at, _name)
+    append(_clause(src, first[1], items, first, toks[at - 1]))
     return at
 
 
