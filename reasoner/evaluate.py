@@ -19,13 +19,16 @@ from reasoner.plan import RulePlan, compile_rule
 class Relation:
     """A set of tuples with hash indexes on the column sets that plans probe."""
 
-    __slots__ = ("name", "arity", "tuples", "_indexes")
+    __slots__ = ("name", "arity", "tuples", "_indexes", "rounds")
 
-    def __init__(self, name: str, arity: int, tuples: Iterable[tuple] = ()):
+    def __init__(self, name: str, arity: int, tuples: Iterable[tuple] = (), derivations: bool = False):
         self.name = name
         self.arity = arity
         self.tuples: set[tuple] = set(tuples)
         self._indexes: dict[tuple[int, ...], tuple[dict, itemgetter]] = {}
+        # Derivation records: the round of its stratum's fixpoint in which each derived tuple
+        # was first added (input facts have none). Proofs are rebuilt from these on demand.
+        self.rounds: dict[tuple, int] | None = {} if derivations else None
 
     def __len__(self) -> int:
         return len(self.tuples)
@@ -42,11 +45,27 @@ class Relation:
             self._indexes[columns] = entry
         return entry[0]
 
-    def insert_new(self, rows: set[tuple]) -> None:
-        """Insert tuples known not to be present yet."""
+    def insert_new(self, rows: set[tuple], round_: int | None = None) -> None:
+        """Insert tuples known not to be present yet (derived in `round_`, if recorded)."""
         self.tuples |= rows
+        if round_ is not None and self.rounds is not None:
+            self.rounds.update(dict.fromkeys(rows, round_))
         for index, key in self._indexes.values():
             _fill(index, key, rows)
+
+    def remove(self, rows: set[tuple]) -> None:
+        """Take back tuples inserted by `insert_new` (used to undo a failed update)."""
+        self.tuples -= rows
+        if self.rounds is not None:
+            for row in rows:
+                self.rounds.pop(row, None)
+        for index, key in self._indexes.values():
+            for row in rows:
+                bucket = index.get(key(row))
+                if bucket is not None and row in bucket:
+                    bucket.remove(row)
+                    if not bucket:
+                        del index[key(row)]
 
 
 def _fill(index: dict, key, rows: Iterable[tuple]) -> None:
