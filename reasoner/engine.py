@@ -17,13 +17,15 @@ import attrs
 from reasoner import ast
 from reasoner.analysis import Analysis, analyse, check_query
 from reasoner.errors import CheckError, Diagnostic, LoadError, QueryError, error
-from reasoner.evaluate import Relation, StratumPlan, evaluate, make_context, plan_strata, run_plan
+from reasoner.evaluate import (
+    Evaluation, Relation, StratumPlan, evaluate, make_context, plan_strata, run_plan, update,
+)
 from reasoner.facts_io import read_input, sort_key
 from reasoner.limits import DEFAULT_MAX_TUPLES, Budget, Limits
 from reasoner.loader import parse_with_includes, read_source
 from reasoner.plan import compile_plan
 from reasoner.program import Program, RelationSchema
-from reasoner.source import SourceText
+from reasoner.source import SourceText, Span
 from reasoner.syntax import parse_query
 from reasoner.types import accepts, coerce, python_type_name
 
@@ -39,7 +41,15 @@ class _State:
     external: dict[str, RelationSchema] = attrs.field(factory=dict)  # schemas from outside
     analysis: Analysis | None = None
     plans: tuple[StratumPlan, ...] = ()
-    relations: dict[str, Relation] = attrs.field(factory=dict)
+    evaluation: Evaluation | None = None
+    context: dict = attrs.field(factory=dict)  # per-evaluation state of the generated code
+    text_facts: dict[str, dict[tuple, Span | None]] = attrs.field(factory=dict)  # facts in rule text
+    statement_spans: dict[str, Span] = attrs.field(factory=dict)  # event statement id -> its span
+    inputs: dict[str, tuple] = attrs.field(factory=dict)  # relation -> its `.input` directives
+
+    @property
+    def relations(self) -> dict[str, Relation]:
+        return self.evaluation.relations if self.evaluation is not None else {}
 
 
 class Engine:
@@ -58,14 +68,17 @@ class Engine:
     """
 
     def __init__(self, *, fact_dir: str | Path | None = None, strict: bool = False,
-                 max_tuples: int | None = DEFAULT_MAX_TUPLES, time_budget: float | None = None):
+                 max_tuples: int | None = DEFAULT_MAX_TUPLES, time_budget: float | None = None,
+                 derivations: bool = True):
         """`fact_dir`: where `.input` directives look for fact files (default: the current
         directory, as Soufflé). `strict`: a relation used but never declared is an error
         (batch mode) rather than a warning. `max_tuples` and `time_budget` (seconds) stop a
-        runaway evaluation with a `LimitError`; None lifts a limit."""
+        runaway evaluation with a `LimitError`; None lifts a limit. `derivations`: keep the
+        records `explain` rebuilds proofs from (a few bytes per derived tuple)."""
         self._fact_dir = Path(fact_dir) if fact_dir is not None else None
         self._strict = strict
         self._limits = Limits(max_tuples, time_budget)
+        self._derivations = derivations
         self._lock = threading.RLock()
         self._state = _State()
         self._commit(_State())
@@ -120,18 +133,21 @@ class Engine:
             inputs = [s for s in statements if isinstance(s, ast.IODirective) and s.kind == "input"]
             new_state = attrs.evolve(state, program=program)
             try:
-                analysis = self._analyse(new_state)
+                analysis = self._analysis_for(new_state)
             except CheckError as exc:
                 # Report this load's problems: every error, and the warnings about new text.
                 old = set(state.analysis.warnings) if state.analysis else set()
                 raise CheckError([d for d in exc.diagnostics
                                   if d.severity == "error" or d not in old]) from None
             base = dict(state.base)
+            input_directives = dict(state.inputs)
             for directive in inputs:
                 fact_dir = self._fact_dir or Path.cwd()
                 rows = read_input(directive, analysis.schemas[directive.relation], fact_dir)
                 base[directive.relation] = set(base.get(directive.relation, ())) | rows
-            new_state = attrs.evolve(new_state, base=base)
+                input_directives[directive.relation] = (
+                    *input_directives.get(directive.relation, ()), (directive, fact_dir))
+            new_state = attrs.evolve(new_state, base=base, inputs=input_directives)
             return event_warnings + self._commit(new_state, analysis)
 
     def add_facts(self, relation: str, rows: Iterable[Iterable[object]]) -> None:
@@ -174,22 +190,41 @@ class Engine:
             external[schema.name] = schema
             self._commit(attrs.evolve(self._state, external=external))
 
-    def _analyse(self, state: _State) -> Analysis:
+    def _analysis_for(self, state: _State) -> Analysis:
+        """The analysis of `state`'s program: the current one if only facts changed."""
+        current = self._state
+        if (current.analysis is not None and state.program is current.program
+                and state.external == current.external):
+            return current.analysis
         return analyse(state.program, state.external, self._strict)
 
     def _commit(self, state: _State, analysis: Analysis | None = None) -> list[Diagnostic]:
-        """Check, plan and evaluate `state`; install it only if all of that succeeds."""
+        """Check, plan and evaluate `state`; install it only if all of that succeeds.
+
+        When only base facts changed since the current state, the current evaluation is
+        continued from them (`evaluate.update`); otherwise everything is evaluated afresh."""
+        current = self._state
         if analysis is None:
-            analysis = self._analyse(state)
+            analysis = self._analysis_for(state)
+        if analysis is current.analysis and current.evaluation is not None:
+            base = _with_text_facts(state.base, current.text_facts)
+            added = {name: rows - current.base.get(name, set()) for name, rows in state.base.items()
+                     if rows is not current.base.get(name)}
+            evaluation = update(current.plans, current.evaluation, base, added, current.context,
+                                self._limits)
+            self._state = attrs.evolve(state, analysis=analysis, plans=current.plans,
+                                       evaluation=evaluation, context=current.context,
+                                       text_facts=current.text_facts)
+            return []
         plans = plan_strata(analysis)
-        base = dict(state.base)
-        fact_rows = _fact_rows(state.program.facts, analysis)
-        for name, rows in fact_rows.items():
-            base[name] = set(base.get(name, ())) | rows
+        text_facts = _fact_rows(state.program.facts, analysis)
+        base = _with_text_facts(state.base, text_facts)
         arities = {name: schema.arity for name, schema in analysis.schemas.items()}
-        relations = evaluate(plans, base, arities, make_context(), self._limits)
-        previous = self._state.analysis.warnings if self._state.analysis else ()
-        self._state = attrs.evolve(state, analysis=analysis, plans=plans, relations=relations)
+        context = make_context()
+        evaluation = evaluate(plans, base, arities, context, self._limits, self._derivations)
+        previous = current.analysis.warnings if current.analysis else ()
+        self._state = attrs.evolve(state, analysis=analysis, plans=plans, evaluation=evaluation,
+                                   context=context, text_facts=text_facts)
         new_warnings = [w for w in analysis.warnings if w not in set(previous)]
         return new_warnings
 
@@ -264,7 +299,7 @@ class Engine:
                 head = tuple(ast.Var(n) for n in names)
                 plan = compile_plan(body, head, tuple(types.get(n, "symbol") for n in names),
                                     schemas, types, title=str(query))
-                function = plan.bind(state.relations, make_context())
+                function = plan.bind(state.relations, state.context)
                 run_plan(plan, function, None, results, budget)
             return [dict(zip(names, row)) for row in sorted(results, key=sort_key)]
 
@@ -359,23 +394,43 @@ def _with_events(state: _State, sources: list[SourceText]) -> tuple[_State, list
         base[name] = set(base.get(name, ())) | set(rows)
     external = dict(state.external)
     external.update(event_schemas())
-    return attrs.evolve(state, base=base, external=external, events=lowered.known), list(lowered.warnings)
+    spans = dict(state.statement_spans)
+    for (relation, row), span in lowered.origins.items():
+        if relation in _STATEMENT_RELATIONS:
+            spans.setdefault(row[0], span)
+    return (attrs.evolve(state, base=base, external=external, events=lowered.known, statement_spans=spans),
+            list(lowered.warnings))
 
 
-def _fact_rows(facts: Iterable[ast.Clause], analysis: Analysis) -> dict[str, set[tuple]]:
-    """The tuples stated as facts in rule text."""
-    rows: dict[str, set[tuple]] = {}
+# The relations whose first column is the id of the statement that states them.
+_STATEMENT_RELATIONS = frozenset(("event", "precondition", "deadline", "source", "actor", "person"))
+
+
+def _fact_rows(facts: Iterable[ast.Clause], analysis: Analysis) -> dict[str, dict[tuple, Span | None]]:
+    """The tuples stated as facts in rule text, each with the span of its (first) statement."""
+    rows: dict[str, dict[tuple, Span | None]] = {}
     for fact in facts:
         schema = analysis.schemas[fact.head.relation]
+        spans = rows.setdefault(fact.head.relation, {})
         if all(isinstance(a, ast.Const) for a in fact.head.args):
             row = tuple(coerce(base, a.value) for base, a in zip(schema.bases, fact.head.args))
-            rows.setdefault(fact.head.relation, set()).add(row)
+            spans.setdefault(row, fact.span)
             continue
         plan = compile_plan((), fact.head.args, schema.bases, analysis.schemas,
                             analysis.variable_types[id(fact)], clause=fact, title=str(fact))
-        run_plan(plan, plan.bind({}, make_context()), None, rows.setdefault(fact.head.relation, set()),
-                 Budget(Limits(None, None)))
+        computed: set[tuple] = set()
+        run_plan(plan, plan.bind({}, make_context()), None, computed, Budget(Limits(None, None)))
+        for row in computed:
+            spans.setdefault(row, fact.span)
     return rows
+
+
+def _with_text_facts(base: dict[str, set], text_facts: dict[str, dict]) -> dict[str, set]:
+    """The base facts and the facts of the rule text together."""
+    merged = dict(base)
+    for name, rows in text_facts.items():
+        merged[name] = set(merged.get(name, ())) | rows.keys()
+    return merged
 
 
 def _no_relation(name: str, known) -> Diagnostic:

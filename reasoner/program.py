@@ -41,6 +41,8 @@ class Program:
     queries: tuple[ast.Query, ...] = ()
 
     def extend(self, statements: list[ast.Statement]) -> Program:
+        if not statements:
+            return self
         decls, types, clauses, directives, queries = [], [], [], [], []
         for statement in statements:
             if isinstance(statement, ast.Declaration):
