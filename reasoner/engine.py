@@ -20,6 +20,9 @@ from reasoner.errors import CheckError, Diagnostic, LoadError, QueryError, error
 from reasoner.evaluate import (
     Evaluation, Relation, StratumPlan, evaluate, make_context, plan_strata, run_plan, update,
 )
+from reasoner.explain.proof import Proof, WhyNot
+from reasoner.explain.search import ProofBuilder, fact_text
+from reasoner.explain.whynot import why_not
 from reasoner.facts_io import read_input, sort_key
 from reasoner.limits import DEFAULT_MAX_TUPLES, Budget, Limits
 from reasoner.loader import parse_with_includes, read_source
@@ -81,6 +84,7 @@ class Engine:
         self._derivations = derivations
         self._lock = threading.RLock()
         self._state = _State()
+        self._builder: tuple[_State, ProofBuilder] | None = None
         self._commit(_State())
 
     @property
@@ -303,6 +307,67 @@ class Engine:
                 run_plan(plan, function, None, results, budget)
             return [dict(zip(names, row)) for row in sorted(results, key=sort_key)]
 
+    def explain(self, fact: str, depth: int | None = None) -> Proof:
+        """The minimal-height proof of a fact that holds, e.g. `explain('path(1, 3)')`: a tree of
+        `ProofNode`s whose leaves are input facts with their origin (for event facts, the
+        statement and the article quotes). Derived facts more than `depth` levels down are
+        elided (None: the whole proof). Raises `QueryError` if the fact does not hold."""
+        with self._lock:
+            relation, row, span = self._ground_fact(fact)
+            builder = self._proof_builder()
+            if not builder.holds(relation, row):
+                raise QueryError(error(f"{fact_text(relation, row)} does not hold", span,
+                                       f"`:whynot {fact_text(relation, row)}` shows which rule "
+                                       "literal fails"))
+            return builder.proof(relation, row, depth)
+
+    def why_not(self, fact: str) -> WhyNot:
+        """Why a fact does not hold: for each rule that could derive it, the first body literal
+        with no match under the bindings so far. Raises `QueryError` if the fact holds."""
+        with self._lock:
+            relation, row, span = self._ground_fact(fact)
+            builder = self._proof_builder()
+            if builder.holds(relation, row):
+                raise QueryError(error(f"{fact_text(relation, row)} holds", span,
+                                       f"`:why {fact_text(relation, row)}` shows its proof"))
+            return why_not(builder, relation, row)
+
+    def _proof_builder(self) -> ProofBuilder:
+        """The proof builder of the current state (kept while the state lasts)."""
+        state = self._state
+        cached = self._builder
+        if cached is None or cached[0] is not state:
+            cached = self._builder = (state, ProofBuilder(state))
+        return cached[1]
+
+    def _ground_fact(self, text: str) -> tuple[str, tuple, Span | None]:
+        """Parse a fact given with every value, and check it against its relation."""
+        query = parse_query(SourceText("<fact>", text))
+        body = query.bodies[0] if len(query.bodies) == 1 else ()
+        if len(body) != 1 or not isinstance(body[0], ast.Atom):
+            raise QueryError(error("expected one fact, such as `path(1, 3)`", query.span,
+                                   "to explain several answers, find them with a query first"))
+        atom = body[0]
+        schemas = self._state.analysis.schemas
+        if atom.relation not in schemas:
+            raise QueryError(attrs.evolve(_no_relation(atom.relation, schemas), span=atom.span))
+        schema = schemas[atom.relation]
+        if len(atom.args) != schema.arity:
+            raise QueryError(error(
+                f"`{atom.relation}` has {schema.arity} column{'s' if schema.arity != 1 else ''} "
+                f"({schema.signature()}), not {len(atom.args)}", atom.span))
+        row = []
+        for arg, base, column in zip(atom.args, schema.bases, schema.columns):
+            value = _constant_value(arg)
+            if value is None:
+                raise QueryError(error(
+                    f"`{arg}` is not a value: give every column of the fact", arg.span,
+                    f"to find facts first, ask `?- {atom}.`"))
+            if not accepts(base, value):
+                raise QueryError(error(f"{arg} does not fit column `{column}` of type {base}", arg.span))
+            row.append(coerce(base, value))
+        return atom.relation, tuple(row), atom.span
+
     def dump(self, stage: str) -> str:
         """A printable view of one pipeline stage: 'ast' (the program as parsed, disjunctions
         expanded), 'strata' (evaluation order) or 'plan' (the generated code per rule)."""
@@ -431,6 +496,16 @@ def _with_text_facts(base: dict[str, set], text_facts: dict[str, dict]) -> dict[
     for name, rows in text_facts.items():
         merged[name] = set(merged.get(name, ())) | rows.keys()
     return merged
+
+
+def _constant_value(term: ast.Term) -> object | None:
+    """The value of a constant argument (a negative number included), else None."""
+    if isinstance(term, ast.Const):
+        return term.value
+    if isinstance(term, ast.Call) and term.op == "neg" and isinstance(term.args[0], ast.Const) \
+            and isinstance(term.args[0].value, (int, float)):
+        return -term.args[0].value
+    return None
 
 
 def _no_relation(name: str, known) -> Diagnostic:

@@ -166,3 +166,26 @@ def write_output(directive: ast.IODirective, schema: RelationSchema, rows: set[t
         raise LoadError(error(f"cannot write {path}: {exc.strerror}", directive.span)) from None
     except ValueError:  # a NUL character in the name
         raise LoadError(error(f"invalid output file name {str(path)!r}", directive.span)) from None
+
+
+def find_row(directive: ast.IODirective, schema: RelationSchema, fact_dir: Path, row: tuple) -> Span | None:
+    """Where a row of a `.input` fact file is written (None if the file no longer holds it)."""
+    options = _options(directive)
+    path = input_path(directive, fact_dir)
+    delimiter = _delimiter(options, directive)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, ValueError):
+        return None
+    source = SourceText(str(path), text)
+    for number, line in enumerate(text.split("\n"), start=1):
+        fields = line.rstrip("\r").split(delimiter)
+        if len(fields) != schema.arity:
+            continue
+        try:
+            values = tuple(parse_value(f, b) for f, b in zip(fields, schema.bases))
+        except ValueError:
+            continue
+        if values == row:
+            return Span.at(source, number, 1, max(1, len(line)))
+    return None

@@ -1,0 +1,301 @@
+"""Rebuilding proofs from derivation records.
+
+Evaluation records, for every derived tuple, the round of its stratum's fixpoint in which it was
+first added. A tuple added in round r has a derivation whose body facts of the same stratum were
+all added in earlier rounds (facts of lower strata are complete before the stratum starts), so
+the proof is found by matching each rule of the tuple's relation with the head bound to the tuple
+and keeping a match whose same-stratum facts have rounds below r; choosing the match with the
+smallest such round gives a proof of minimal height, and the proof can never loop.
+
+A rule is matched by compiling it with a goal atom in front, read from the "delta" (the one tuple
+to explain), so the engine's own join plans, functors and types do the matching.
+"""
+
+from __future__ import annotations
+
+import datetime
+import itertools
+
+import attrs
+
+from reasoner import ast
+from reasoner.errors import QueryError, error
+from reasoner.evaluate import run_plan
+from reasoner.explain.origins import Origins
+from reasoner.explain.proof import Proof, ProofNode
+from reasoner.facts_io import sort_key
+from reasoner.limits import Budget, Limits
+from reasoner.plan import RulePlan, compile_plan
+from reasoner.program import RelationSchema
+
+GOAL = "~goal"  # the pseudo-relation holding the tuple being matched (no user name has `~`)
+SHOWN_PER_AGGREGATE = 10  # facts shown under an aggregate node
+MAX_NODES = 5_000  # nodes of one proof tree; deeper facts are elided beyond this
+_NO_LIMITS = Limits(None, None)
+
+
+@attrs.frozen
+class _Match:
+    """One way a rule derives a tuple: its variables' values and the tuples of its body atoms."""
+
+    values: dict
+    atoms: tuple[tuple[str, tuple], ...]  # (relation, row) per positive body atom, in body order
+
+
+class Matcher:
+    """A compiled rule body that, given a tuple of its head (or goal), lists the matches."""
+
+    def __init__(self, body: tuple[ast.Literal, ...], goal_args: tuple[ast.Term, ...],
+                 goal_schema: RelationSchema, schemas: dict[str, RelationSchema], types: dict[str, str],
+                 clause: ast.Clause | None, title: str):
+        types = dict(types)
+        counter = itertools.count()
+        named_body = []
+        for literal in body:
+            if isinstance(literal, ast.Atom):
+                args = []
+                for column, arg in enumerate(literal.args):
+                    if isinstance(arg, ast.Wildcard):  # name it, so that its value is reported
+                        name = f"~w{next(counter)}"
+                        types[name] = schemas[literal.relation].bases[column]
+                        arg = ast.Var(name, arg.span)
+                    args.append(arg)
+                literal = ast.Atom(literal.relation, tuple(args), literal.span)
+            named_body.append(literal)
+        self.atoms = [lit for lit in named_body if isinstance(lit, ast.Atom)]
+        names = {n for lit in named_body for n in ast.literal_variables(lit)}
+        names |= {n for arg in goal_args for n in ast.term_variables(arg)}
+        self.variables = sorted(names)
+        terms = [ast.Var(n) for n in self.variables] + [a for atom in self.atoms for a in atom.args]
+        bases = [types.get(n, "symbol") for n in self.variables]
+        bases += [schemas[atom.relation].bases[i] for atom in self.atoms for i in range(len(atom.args))]
+        all_schemas = dict(schemas)
+        all_schemas[GOAL] = attrs.evolve(goal_schema, name=GOAL)
+        goal = ast.Atom(GOAL, goal_args)
+        self.plan: RulePlan = compile_plan((goal, *named_body), tuple(terms), tuple(bases), all_schemas,
+                                           types, delta_position=0, clause=clause, title=title)
+
+    def matches(self, goal_row: tuple, relations: dict, context: dict) -> list[_Match]:
+        found: set[tuple] = set()
+        run_plan(self.plan, self.plan.bind(relations, context), (goal_row,), found, Budget(_NO_LIMITS))
+        width = len(self.variables)
+        result = []
+        for row in sorted(found, key=sort_key):
+            values = dict(zip(self.variables, row[:width]))
+            atoms, offset = [], width
+            for atom in self.atoms:
+                atoms.append((atom.relation, row[offset:offset + len(atom.args)]))
+                offset += len(atom.args)
+            result.append(_Match(values, tuple(atoms)))
+        return result
+
+
+@attrs.frozen
+class _Step:
+    """How a fact is justified: an input fact (rule None) or a rule with its body items."""
+
+    rule: ast.Clause | None
+    items: tuple  # ("atom", relation, row) | ("negation", text) | ("condition", text)
+    #               | ("aggregate", text, ((relation, row), ...), omitted)
+
+
+class ProofBuilder:
+    """Explains facts of one engine state (the matchers are compiled once per rule)."""
+
+    def __init__(self, state):
+        self.state = state
+        self.relations = state.relations
+        self.schemas = state.analysis.schemas
+        self.origins = Origins(state)
+        self.stratum_of: dict[str, int] = {}
+        self.rules_of: dict[str, list[ast.Clause]] = {}
+        for number, plan in enumerate(state.plans):
+            for name in plan.stratum.relations:
+                self.stratum_of[name] = number
+            for rule in plan.stratum.rules:
+                self.rules_of.setdefault(rule.head.relation, []).append(rule)
+        self.matchers: dict[int, Matcher] = {}
+        self.steps: dict[tuple[str, tuple], _Step] = {}
+
+    # ---- facts -------------------------------------------------------------------------------
+    def is_input(self, relation: str, row: tuple) -> bool:
+        return row in self.state.base.get(relation, ()) or row in self.state.text_facts.get(relation, {})
+
+    def holds(self, relation: str, row: tuple) -> bool:
+        return row in self.relations[relation].tuples
+
+    def round_of(self, relation: str, row: tuple) -> int:
+        """The round a same-stratum body fact was added in (-1 for an input fact)."""
+        if self.is_input(relation, row):
+            return -1
+        return self.relations[relation].rounds.get(row, -1)
+
+    def step(self, relation: str, row: tuple) -> _Step:
+        key = (relation, row)
+        found = self.steps.get(key)
+        if found is None:
+            found = self.steps[key] = self._justify(relation, row)
+        return found
+
+    def _justify(self, relation: str, row: tuple) -> _Step:
+        if self.is_input(relation, row):
+            return _Step(None, ())
+        rounds = self.relations[relation].rounds
+        if rounds is None:
+            raise QueryError(error(
+                "this engine keeps no derivation records, so it cannot explain derived facts",
+                None, "create it with Engine(derivations=True) (the default)"))
+        limit = rounds[row]
+        members = self.state.plans[self.stratum_of[relation]].stratum.relations
+        best = None
+        for order, rule in enumerate(self.rules_of.get(relation, ())):
+            for match in self.matcher(rule).matches(row, self.relations, self.state.context):
+                same = [self.round_of(r, t) for r, t in match.atoms if r in members]
+                height = max(same, default=-1)
+                if height < limit and (best is None or (height, order) < best[0]):
+                    best = ((height, order), rule, match)
+                    if height == -1:
+                        break
+            if best is not None and best[0][0] == -1:
+                break
+        if best is None:  # cannot happen for a tuple the evaluation derived
+            raise AssertionError(f"no derivation found for {relation}{row}")
+        _, rule, match = best
+        return _Step(rule, self._items(rule, match))
+
+    def matcher(self, rule: ast.Clause) -> Matcher:
+        matcher = self.matchers.get(id(rule))
+        if matcher is None:
+            types = self.state.analysis.variable_types[id(rule)]
+            matcher = self.matchers[id(rule)] = Matcher(
+                rule.body, rule.head.args, self.schemas[rule.head.relation], self.schemas, types, rule,
+                f"explain {rule}")
+        return matcher
+
+    def _items(self, rule: ast.Clause, match: _Match) -> tuple:
+        items = []
+        atoms = iter(match.atoms)
+        for literal in rule.body:
+            if isinstance(literal, ast.Atom):
+                relation, row = next(atoms)
+                items.append(("atom", relation, row))
+            elif isinstance(literal, ast.Negation):
+                items.append(("negation", f"no {substitute(literal.atom, match.values)}"))
+            elif any(ast.aggregates_in(t) for t in ast.literal_terms(literal)):
+                for aggregate in (a for t in ast.literal_terms(literal) for a in ast.aggregates_in(t)):
+                    facts, total = self._aggregated(rule, aggregate, match.values)
+                    text = f"{substitute(literal, match.values, aggregates=True)}"
+                    items.append(("aggregate", text, facts, total - len(facts)))
+            else:
+                items.append(("condition", str(substitute(literal, match.values))))
+        return tuple(items)
+
+    def _aggregated(self, rule: ast.Clause, aggregate: ast.Aggregate, values: dict):
+        """The facts an aggregate ran over under these values (the first few) and their number."""
+        outer = sorted({n for lit in aggregate.body for n in ast.literal_variables(lit)} & values.keys())
+        key = (id(rule), id(aggregate))
+        matcher = self.matchers.get(key)
+        if matcher is None:
+            types = self.state.analysis.variable_types[id(rule)]
+            goal_schema = RelationSchema(GOAL, tuple(outer), tuple(types.get(n, "symbol") for n in outer),
+                                         tuple(types.get(n, "symbol") for n in outer))
+            matcher = self.matchers[key] = Matcher(
+                aggregate.body, tuple(ast.Var(n) for n in outer), goal_schema, self.schemas, types,
+                rule, f"explain {aggregate}")
+        matches = matcher.matches(tuple(values[n] for n in outer), self.relations, self.state.context)
+        facts = list(dict.fromkeys(fact for m in matches for fact in m.atoms))
+        return tuple(facts[:SHOWN_PER_AGGREGATE]), len(facts)
+
+    # ---- trees -------------------------------------------------------------------------------
+    def proof(self, relation: str, row: tuple, depth: int | None = None) -> Proof:
+        """The proof tree of a fact that holds, derived facts below `depth` levels elided."""
+        # Walk in preorder with an explicit stack (proofs can be thousands of levels deep),
+        # then build the nodes from the leaves up.
+        entries: list[list] = []  # [kind, text, relation, row, rule, origin, level, parent, omitted]
+        stack = [("fact", relation, row, 1, -1)]
+        while stack:
+            kind, rel, values, level, parent = stack.pop()
+            index = len(entries)
+            if kind == "aggregate":  # `rel` is its text, `values` its facts and how many more
+                facts, omitted = values
+                entries.append(["aggregate", rel, None, None, None, None, level, parent, omitted])
+                stack.extend(reversed([("fact", r, t, level + 1, index) for r, t in facts]))
+                continue
+            if kind != "fact":
+                entries.append([kind, rel, None, None, None, None, level, parent, 0])
+                continue
+            text = fact_text(rel, values)
+            if self.is_input(rel, values):
+                entries.append(["fact", text, rel, values, None, self.origins.of(rel, values), level, parent, 0])
+                continue
+            if (depth is not None and level > depth) or len(entries) >= MAX_NODES:
+                entries.append(["elided", text, rel, values, None, None, level, parent, 0])
+                continue
+            step = self.step(rel, values)
+            entries.append(["derived", text, rel, values, step.rule, None, level, parent, 0])
+            children = []
+            for item in step.items:
+                if item[0] == "atom":
+                    children.append(("fact", item[1], item[2], level + 1, index))
+                elif item[0] == "aggregate":
+                    children.append(("aggregate", item[1], (item[2], item[3]), level + 1, index))
+                else:
+                    children.append((item[0], item[1], None, level + 1, index))
+            stack.extend(reversed(children))
+        return Proof(self._build(entries), depth)
+
+    @staticmethod
+    def _build(entries: list[list]) -> ProofNode:
+        children: dict[int, list[ProofNode]] = {}
+        node = None
+        for index in range(len(entries) - 1, -1, -1):
+            kind, text, relation, values, rule, origin, _, parent, omitted = entries[index]
+            below = tuple(reversed(children.pop(index, [])))
+            height = 1 + max((c.height for c in below), default=0) if kind == "derived" else 0
+            if kind == "aggregate":
+                height = max((c.height for c in below), default=0)
+            node = ProofNode(index + 1, kind, text, relation, values, rule, height, origin, below, omitted)
+            children.setdefault(parent, []).append(node)
+        assert node is not None
+        return node
+
+
+# ---- text ------------------------------------------------------------------------------------
+def constant(value: object) -> ast.Const:
+    if isinstance(value, str):
+        return ast.Const(value, "symbol")
+    if isinstance(value, float):
+        return ast.Const(value, "float")
+    if isinstance(value, datetime.date):
+        return ast.Const(value, "date")
+    return ast.Const(value, "number")
+
+
+def fact_text(relation: str, row: tuple) -> str:
+    return str(ast.Atom(relation, tuple(constant(v) for v in row)))
+
+
+def substitute(node, values: dict, aggregates: bool = False):
+    """`node` (a term or literal) with the variables of `values` replaced by their values.
+    Variables the scheduler or the matcher introduced (`~...`) print as `_`."""
+    if isinstance(node, ast.Var):
+        if node.name in values:
+            return constant(values[node.name])
+        return ast.Wildcard() if node.name.startswith("~") else node
+    if isinstance(node, ast.Call):
+        return attrs.evolve(node, args=tuple(substitute(a, values, aggregates) for a in node.args))
+    if isinstance(node, ast.Aggregate):
+        if not aggregates:
+            return node
+        return attrs.evolve(node, target=substitute(node.target, values) if node.target is not None else None,
+                            body=tuple(substitute(lit, values) for lit in node.body))
+    if isinstance(node, ast.Atom):
+        return attrs.evolve(node, args=tuple(substitute(a, values, aggregates) for a in node.args))
+    if isinstance(node, ast.Negation):
+        return attrs.evolve(node, atom=substitute(node.atom, values, aggregates))
+    if isinstance(node, ast.Comparison):
+        return attrs.evolve(node, left=substitute(node.left, values, aggregates),
+                            right=substitute(node.right, values, aggregates))
+    if isinstance(node, ast.Test):
+        return attrs.evolve(node, args=tuple(substitute(a, values, aggregates) for a in node.args))
+    return node

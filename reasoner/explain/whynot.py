@@ -1,0 +1,105 @@
+"""Why a fact does not hold: for each rule that could derive it, the first body literal that has
+no match under the bindings so far.
+
+A rule's body is read in the order it is written, except that a negation, comparison or test is
+taken only once its variables are bound (as the rule would be read by a person). After each
+literal the bindings that survive are computed by compiling the prefix with the fact as its goal;
+the first literal after which none survive is the one that fails.
+"""
+
+from __future__ import annotations
+
+from reasoner import ast
+from reasoner.explain.proof import RuleFailure, WhyNot
+from reasoner.explain.search import Matcher, ProofBuilder, fact_text, substitute
+from reasoner.facts_io import sort_key
+from reasoner.program import RelationSchema
+
+SAMPLES = 3  # example bindings reported per failing rule
+
+
+def why_not(builder: ProofBuilder, relation: str, row: tuple) -> WhyNot:
+    text = fact_text(relation, row)
+    rules = builder.rules_of.get(relation, [])
+    if not rules:
+        count = len(builder.relations[relation].tuples)
+        facts = f"it has {count:,} fact{'s' if count != 1 else ''}, and this is not one of them" if count \
+            else "and it has no facts"
+        return WhyNot(text, relation, row, (), f"no rule derives `{relation}`, {facts}")
+    failures = tuple(_first_failure(builder, rule, row) for rule in rules)
+    return WhyNot(text, relation, row, failures)
+
+
+def _order(rule: ast.Clause) -> list[int]:
+    """Body positions in reading order: as written, filters once their variables are bound."""
+    bound = {a.name for a in rule.head.args if isinstance(a, ast.Var)}  # bound by the fact
+    order: list[int] = []
+    waiting: list[int] = []
+    for position, literal in enumerate(rule.body):
+        waiting.append(position)
+        progress = True
+        while progress:
+            progress = False
+            for candidate in list(waiting):
+                lit = rule.body[candidate]
+                binds = _binds(lit, bound)
+                if binds is not None:
+                    order.append(candidate)
+                    waiting.remove(candidate)
+                    bound |= binds
+                    progress = True
+                    break
+    return order + waiting
+
+
+def _binds(literal: ast.Literal, bound: set[str]) -> set[str] | None:
+    """The variables `literal` binds if it can be read now, else None."""
+    if isinstance(literal, ast.Atom):
+        return set(ast.literal_variables(literal))
+    names = set(ast.literal_variables(literal))
+    if isinstance(literal, ast.Comparison) and literal.op == "=":
+        for side, other in ((literal.left, literal.right), (literal.right, literal.left)):
+            if isinstance(side, ast.Var) and side.name not in bound and set(ast.term_variables(other)) <= bound:
+                return {side.name}
+    return set() if names <= bound else None
+
+
+def _first_failure(builder: ProofBuilder, rule: ast.Clause, row: tuple) -> RuleFailure:
+    schemas = builder.schemas
+    types = builder.state.analysis.variable_types[id(rule)]
+    goal_schema: RelationSchema = schemas[rule.head.relation]
+    previous: list[dict] = []
+    order = _order(rule)
+    for count in range(len(order) + 1):
+        prefix = tuple(rule.body[p] for p in order[:count])
+        try:
+            matcher = Matcher(prefix, rule.head.args, goal_schema, schemas, types, rule, f"why not {rule}")
+        except AssertionError:  # not schedulable yet (an expression waits for a later literal)
+            continue
+        names = [n for n in matcher.variables if not n.startswith("~")]
+        bindings = list(dict.fromkeys(
+            tuple((n, m.values[n]) for n in names)
+            for m in matcher.matches(row, builder.relations, builder.state.context)))
+        if not bindings:
+            if count == 0:
+                return RuleFailure(rule, None, None, (), 0,
+                                   f"its head {rule.head} cannot be {fact_text(rule.head.relation, row)}")
+            position = order[count - 1]
+            literal = rule.body[position]
+            samples = tuple(sorted(previous, key=lambda b: sort_key(tuple(v for _, v in b))))[:SAMPLES]
+            values = dict(samples[0]) if samples else {}
+            return RuleFailure(rule, literal, position, samples, len(previous),
+                               _failure_message(literal, values))
+        previous = bindings
+    # Every literal matched: the fact would be derived (only if the engine state is stale).
+    return RuleFailure(rule, None, None, (), len(previous), "every literal of this rule matches")
+
+
+def _failure_message(literal: ast.Literal, values: dict) -> str:
+    shown = substitute(literal, values)
+    if isinstance(literal, ast.Atom):
+        return f"no fact matches {shown}"
+    if isinstance(literal, ast.Negation):
+        return f"{shown.atom} holds, so {shown} fails"
+    return f"{shown} is false"
+
