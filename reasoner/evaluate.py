@@ -322,7 +322,7 @@ class _Fixpoint:
             if grown is not None:
                 for name, rows in delta.items():
                     if rows:
-                        grown[name] = grown[name] | rows
+                        grown[name] |= rows  # sets of this update only: safe to extend
             round_ += 1
         return round_ - 1
 
