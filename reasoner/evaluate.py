@@ -29,7 +29,7 @@ from reasoner.plan import RulePlan, compile_rule
 class Relation:
     """A set of tuples with hash indexes on the column sets that plans probe."""
 
-    __slots__ = ("name", "arity", "tuples", "_indexes", "_sorted", "rounds")
+    __slots__ = ("name", "arity", "tuples", "_indexes", "_sorted", "rounds", "_round_of", "_rounds_indexed")
 
     def __init__(self, name: str, arity: int, tuples: Iterable[tuple] = (), derivations: bool = False):
         self.name = name
@@ -37,9 +37,12 @@ class Relation:
         self.tuples: set[tuple] = set(tuples)
         self._indexes: dict[tuple[int, ...], tuple[dict, itemgetter]] = {}
         self._sorted: dict[tuple[tuple[int, ...], int], SortedIndex] = {}
-        # Derivation records: the round of its stratum's fixpoint in which each derived tuple
-        # was first added (input facts have none). Proofs are rebuilt from these on demand.
-        self.rounds: dict[tuple, int] | None = {} if derivations else None
+        # Derivation records: the tuples each round of its stratum's fixpoint added (the sets
+        # evaluation builds anyway, kept), so that the round of any derived tuple is known;
+        # input facts have none. Proofs are rebuilt from these on demand.
+        self.rounds: list[tuple[int, set]] | None = [] if derivations else None
+        self._round_of: dict[tuple, int] = {}
+        self._rounds_indexed = 0
 
     def __len__(self) -> int:
         return len(self.tuples)
@@ -70,18 +73,29 @@ class Relation:
         """Insert tuples known not to be present yet (derived in `round_`, if recorded)."""
         self.tuples |= rows
         if round_ is not None and self.rounds is not None:
-            self.rounds.update(dict.fromkeys(rows, round_))
+            self.rounds.append((round_, rows))
         for index, key in self._indexes.values():
             _fill(index, key, rows)
         for sorted_index in self._sorted.values():
             sorted_index.add(rows)
 
+    def round_of(self, row: tuple) -> int | None:
+        """The round in which a derived tuple was added (None: an input fact, or no records)."""
+        if self.rounds is None:
+            return None
+        if self._rounds_indexed < len(self.rounds):
+            for round_, rows in self.rounds[self._rounds_indexed:]:
+                self._round_of.update(dict.fromkeys(rows, round_))
+            self._rounds_indexed = len(self.rounds)
+        return self._round_of.get(row)
+
     def remove(self, rows: set[tuple]) -> None:
         """Take back tuples inserted by `insert_new` (used to undo a failed update)."""
         self.tuples -= rows
-        if self.rounds is not None:
-            for row in rows:
-                self.rounds.pop(row, None)
+        if self.rounds and self.rounds[-1][1] is rows:
+            self.rounds.pop()
+            self._round_of = {}
+            self._rounds_indexed = 0
         for index, key in self._indexes.values():
             for row in rows:
                 bucket = index.get(key(row))

@@ -128,7 +128,8 @@ class ProofBuilder:
         """The round a same-stratum body fact was added in (-1 for an input fact)."""
         if self.is_input(relation, row):
             return -1
-        return self.relations[relation].rounds.get(row, -1)
+        found = self.relations[relation].round_of(row)
+        return -1 if found is None else found
 
     def step(self, relation: str, row: tuple) -> _Step:
         key = (relation, row)
@@ -140,12 +141,11 @@ class ProofBuilder:
     def _justify(self, relation: str, row: tuple) -> _Step:
         if self.is_input(relation, row):
             return _Step(None, ())
-        rounds = self.relations[relation].rounds
-        if rounds is None:
+        limit = self.relations[relation].round_of(row)
+        if limit is None:
             raise QueryError(error(
                 "this engine keeps no derivation records, so it cannot explain derived facts",
                 None, "create it with Engine(derivations=True) (the default)"))
-        limit = rounds[row]
         members = self.state.plans[self.stratum_of[relation]].stratum.relations
         best = None
         for order, rule in enumerate(self.rules_of.get(relation, ())):
