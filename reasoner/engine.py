@@ -211,11 +211,16 @@ class Engine:
         if analysis is None:
             analysis = self._analysis_for(state)
         if analysis is current.analysis and current.evaluation is not None:
-            base = _with_text_facts(state.base, current.text_facts)
             added = {name: rows - current.base.get(name, set()) for name, rows in state.base.items()
                      if rows is not current.base.get(name)}
-            evaluation = update(current.plans, current.evaluation, base, added, current.context,
-                                self._limits)
+            added = {name: rows for name, rows in added.items() if rows}
+            evaluation = current.evaluation
+            if added and _small(added, evaluation):
+                evaluation = update(current.plans, evaluation, _with_text_facts(state.base, current.text_facts),
+                                    added, current.context, self._limits)
+            elif added:
+                evaluation = evaluate(current.plans, _with_text_facts(state.base, current.text_facts),
+                                      _arities(analysis), current.context, self._limits, self._derivations)
             self._state = attrs.evolve(state, analysis=analysis, plans=current.plans,
                                        evaluation=evaluation, context=current.context,
                                        text_facts=current.text_facts)
@@ -223,9 +228,8 @@ class Engine:
         plans = plan_strata(analysis)
         text_facts = _fact_rows(state.program.facts, analysis)
         base = _with_text_facts(state.base, text_facts)
-        arities = {name: schema.arity for name, schema in analysis.schemas.items()}
         context = make_context()
-        evaluation = evaluate(plans, base, arities, context, self._limits, self._derivations)
+        evaluation = evaluate(plans, base, _arities(analysis), context, self._limits, self._derivations)
         previous = current.analysis.warnings if current.analysis else ()
         self._state = attrs.evolve(state, analysis=analysis, plans=plans, evaluation=evaluation,
                                    context=context, text_facts=text_facts)
@@ -488,6 +492,21 @@ def _fact_rows(facts: Iterable[ast.Clause], analysis: Analysis) -> dict[str, dic
         for row in computed:
             spans.setdefault(row, fact.span)
     return rows
+
+
+# An addition of more than this fraction of the tuples known is evaluated afresh rather than
+# continued (the first facts after the rules, for instance): a fresh evaluation then costs no
+# more, and the delta plans' indexes on the derived relations are not built.
+UPDATE_FRACTION = 0.5
+
+
+def _small(added: dict[str, set], evaluation: Evaluation) -> bool:
+    count = sum(len(rows) for rows in added.values())
+    return count <= UPDATE_FRACTION * sum(len(relation) for relation in evaluation.relations.values())
+
+
+def _arities(analysis: Analysis) -> dict[str, int]:
+    return {name: schema.arity for name, schema in analysis.schemas.items()}
 
 
 def _with_text_facts(base: dict[str, set], text_facts: dict[str, dict]) -> dict[str, set]:

@@ -38,19 +38,36 @@ class Budget:
         self.deadline = time.monotonic() + limits.time_budget if limits.time_budget else None
         self._out: set | None = None
         self._plan = None
+        self._seen = 0  # size of the running rule's output at the last check
+        self._checked_at = 0.0
+        self._interval = 1
 
     def running(self, plan, out: set) -> None:
         """The rule now running and the set it adds to."""
         self._plan = plan
         self._out = out
+        self._seen = len(out)
+        self._checked_at = time.monotonic()
+        self._interval = 1
 
-    def check(self) -> None:
-        """Called from generated code: stop if the running rule crosses a limit."""
+    def check(self) -> int:
+        """Called from generated code: stop if the running rule crosses a limit. Returns the
+        number of outer-loop iterations after which to call again: 1 while the rule grows by
+        many tuples or spends long between calls, doubling up to 1,024 otherwise."""
+        size = len(self._out)
         maximum = self.limits.max_tuples
-        if maximum is not None and self.derived + len(self._out) > maximum:
-            self.exceeded(self._plan, len(self._out))
-        if self.deadline is not None and time.monotonic() > self.deadline:
+        if maximum is not None and self.derived + size > maximum:
+            self.exceeded(self._plan, size)
+        now = time.monotonic()
+        if self.deadline is not None and now > self.deadline:
             self.timed_out(self._plan)
+        grown, self._seen = size - self._seen, size
+        spent, self._checked_at = now - self._checked_at, now
+        if grown > 4_096 or spent > 0.01:
+            self._interval = 1
+        elif self._interval < 1_024:
+            self._interval *= 2
+        return self._interval
 
     def added(self, plan, count: int) -> None:
         """`count` new tuples were added by a round in which `plan` fed the relation most."""

@@ -4,7 +4,10 @@ For every rule (and, in a recursive stratum, every delta variant: one per body a
 stratum) we choose an order for the body: the delta atom first, then repeatedly the atom with
 the most bound columns, with comparisons, negations and assignments placed as soon as their
 variables are bound. Each atom with bound columns is probed through a hash index on exactly
-those columns. The plan is then written out as a Python function of nested loops, the code a
+those columns, unless comparisons bound one of the columns it binds from the variables already
+bound (`D1 < D2, D2 <= D1 + 30` when scanning the atom of `D2`): then it is read through a
+sorted index (`reasoner.sorted_index`) on those columns and that one, and only the slice of rows
+in range is visited. The plan is then written out as a Python function of nested loops, the code a
 person would write by hand for that rule, and compiled once; `RulePlan.bind` attaches it to
 the relations of one evaluation.
 """
@@ -13,6 +16,7 @@ from __future__ import annotations
 
 import datetime
 import itertools
+from bisect import bisect_left, bisect_right
 import math
 import re
 from collections.abc import Callable
@@ -21,7 +25,11 @@ import attrs
 
 from reasoner import ast, functors
 from reasoner.program import RelationSchema
-from reasoner.types import NUMERIC
+from reasoner.types import BASE_TYPES, NUMERIC
+
+# Whether plans may read atoms through sorted indexes (a switch for the tests and benchmarks
+# that compare them with the nested-loop plans; read when a plan is compiled).
+SORTED_INDEXES = True
 
 
 @attrs.frozen
@@ -51,6 +59,8 @@ _NONE = object()
 
 _HELPERS = {
     "_E": (),
+    "bisect_left": bisect_left,
+    "bisect_right": bisect_right,
     "_NONE": _NONE,
     "int_div": functors.int_div,
     "int_mod": functors.int_mod,
@@ -116,6 +126,7 @@ class _Generator:
         self.constants: list[object] = []
         self.relations: dict[str, str] = {}  # relation name -> local name
         self.indexes: dict[tuple[str, tuple[int, ...]], str] = {}
+        self.sorted_indexes: dict[tuple[str, tuple[int, ...], int], str] = {}
         self.counter = itertools.count()
         self.var_names: dict[str, str] = {}
         self.checked = False
@@ -147,6 +158,19 @@ class _Generator:
             local = f"I{len(self.indexes)}"
             self.indexes[key] = local
             self.prelude.append(f"{local} = {self.relation(name)}.index({columns!r})")
+        return local
+
+    def sorted_index(self, name: str, columns: tuple[int, ...], column: int) -> str:
+        """The local holding a sorted index; with no key columns, the locals `K<n>, V<n>`
+        holding its one bucket's values and rows (modified in place, so read once)."""
+        key = (name, columns, column)
+        local = self.sorted_indexes.get(key)
+        if local is None:
+            number = len(self.sorted_indexes)
+            local = f"S{number}" if columns else f"K{number}, V{number}"
+            self.sorted_indexes[key] = local
+            index = f"{self.relation(name)}.sorted_index({columns!r}, {column})"
+            self.prelude.append(f"{local} = {index}" if columns else f"{local} = {index}.get(())")
         return local
 
     def const(self, value: object) -> str:
@@ -259,7 +283,7 @@ class _Generator:
             self.line(f"{seen} = set()")
         outer_indent = self.indent
         inner_bound = set(bound)
-        steps = schedule(term.body, inner_bound, None)
+        steps = use_sorted_indexes(schedule(term.body, inner_bound, None), inner_bound, self.types, self.schemas)
         self.steps(steps, inner_bound)
         if seen:
             key = "(" + "".join(f"{self.var(n)}, " for n in local) + ")"
@@ -294,6 +318,8 @@ class _Generator:
                 self.scan(step[1], bound, delta=False)
             elif kind == "delta":
                 self.scan(step[1], bound, delta=True)
+            elif kind == "range":
+                self.range_scan(step[1], bound, step[2], step[3])
             elif kind == "assign":
                 _, var, term = step
                 want = self.types.get(var.name)
@@ -334,10 +360,13 @@ class _Generator:
             parts.append(self.expr(arg, bound, schema.bases[i]))
         return columns, parts
 
-    def scan(self, atom: ast.Atom, bound: set[str], delta: bool) -> None:
+    def scan(self, atom: ast.Atom, bound: set[str], delta: bool, source: str | None = None) -> None:
+        """Loop over the rows of `atom` that match the bound variables: from the delta, from a
+        hash index on the bound columns, from all tuples, or from `source` (a slice of a
+        sorted index, all of whose rows match the bound columns)."""
         columns, parts = self.atom_key(atom, bound)
         arity = len(atom.args)
-        if not delta and len(columns) == arity:
+        if source is None and not delta and len(columns) == arity:
             key = f"({parts[0]},)" if arity == 1 else f"({', '.join(parts)})"
             if arity == 0:
                 key = "()"
@@ -362,7 +391,9 @@ class _Generator:
         pattern = targets[0] + "," if arity == 1 else ", ".join(targets)
         if arity == 0:
             pattern = "_"
-        if delta:
+        if source is not None:
+            pass
+        elif delta:
             source = "delta"
         elif columns:
             index = self.index(atom.relation, tuple(columns))
@@ -372,15 +403,77 @@ class _Generator:
             source = f"{self.relation(atom.relation)}.tuples"
         self.open(f"for {pattern} in {source}:")
         if not self.checked:
-            # Once per iteration of the outermost loop: enough to stop a runaway rule early,
-            # cheap next to the work of the inner loops.
+            # In the outermost loop, every `_n` iterations: `check` tests the limits and says
+            # when to call it again (after every iteration while each one adds many tuples,
+            # up to every 1,024 while they add few), so a runaway rule is stopped early and a
+            # cheap loop does not pay a call per row.
             self.checked = True
-            self.line("check()")
+            self.line("_n -= 1")
+            self.open("if not _n:")
+            self.line("_n = check()")
+            self.indent -= 1
         for arg in atom.args:
             if isinstance(arg, ast.Var):
                 bound.add(arg.name)
         if checks:
             self.open(f"if {' and '.join(checks)}:")
+
+    def range_scan(self, atom: ast.Atom, bound: set[str], column: int, bounds: tuple) -> None:
+        """Loop over the rows of `atom` whose `column` is within `bounds`, read from a sorted
+        index: per key of the bound columns, the values of `column` in ascending order (`k`)
+        and the rows (`r`); each bound narrows the slice `lo:hi` by one bisection within it.
+
+        `bounds` are `(op, term, may_fail)`, `column op term`, in the order the comparisons
+        would have been tested. A term that may fail (`D1 + 30` on dates) is computed only if
+        the slice so far is not empty, so that it fails exactly when the filter would have."""
+        columns, parts = self.atom_key(atom, bound)
+        schema = self.schemas[atom.relation]
+        base = schema.bases[column]
+        local = self.sorted_index(atom.relation, tuple(columns), column)
+        if columns:
+            bucket = self.fresh("b")
+            key = parts[0] if len(parts) == 1 else f"({', '.join(parts)})"
+            values, rows = self.fresh("k"), self.fresh("r")
+            self.line(f"{bucket} = {local}.get({key})")
+            self.open(f"if {bucket} is not None:")
+            self.line(f"{values}, {rows} = {bucket}")
+        else:
+            values, rows = local.split(", ")
+        lo = hi = None
+        for op, term, may_fail in bounds:
+            if may_fail:
+                if lo is None and hi is None:
+                    self.open(f"if {values}:")
+                else:
+                    self.open(f"if {lo or 0} < {hi or f'len({values})'}:")
+            want = base if base in NUMERIC else None
+            value = self.expr(term, bound, want)
+            nan = "float" in (base, expression_type(term, self.types))
+            if op == "=" or (nan and op in ("<=", ">=")):
+                # `=` uses the value twice; a NaN bound selects nothing (bisection would not
+                # know that), and only the non-strict bisections need telling.
+                if not isinstance(term, (ast.Var, ast.Const)):
+                    temporary = self.fresh("u")
+                    self.line(f"{temporary} = {value}")
+                    value = temporary
+                if nan:
+                    self.open(f"if {value} == {value}:")
+
+            def bisect(side: str) -> str:
+                window = f", {lo}" if lo else ""
+                if hi:
+                    window = f", {lo or 0}, {hi}"
+                return f"bisect_{side}({values}, {value}{window})"
+
+            if op in (">", ">=", "="):
+                new_lo = lo or self.fresh("lo")
+                self.line(f"{new_lo} = {bisect('right' if op == '>' else 'left')}")
+                lo = new_lo
+            if op in ("<", "<=", "="):
+                new_hi = hi or self.fresh("hi")
+                self.line(f"{new_hi} = {bisect('left' if op == '<' else 'right')}")
+                hi = new_hi
+        self.scan(atom, bound, delta=False, source=f"{rows}[{lo or ''}:{hi or ''}]")
 
     def negation(self, literal: ast.Negation, bound: set[str]) -> None:
         atom = literal.atom
@@ -488,6 +581,20 @@ def schedule(body: tuple[ast.Literal, ...], bound: set[str], delta_position: int
                 raise AssertionError(f"cannot schedule {[str(literals[p]) for p in pending]}")
             break
 
+        def ranged(atom: ast.Atom) -> bool:
+            """Whether a comparison bounds a variable this atom would bind from known ones."""
+            if not SORTED_INDEXES:
+                return False
+            new = {a.name for a in atom.args if isinstance(a, ast.Var) and a.name not in known}
+            for p in pending:
+                literal = literals[p]
+                if isinstance(literal, ast.Comparison) and literal.op in _RANGE_OPS:
+                    for side, other in ((literal.left, literal.right), (literal.right, literal.left)):
+                        if (isinstance(side, ast.Var) and side.name in new and computable(other)
+                                and not ast.aggregates_in(other)):
+                            return True
+            return False
+
         def score(position: int) -> tuple:
             atom = literals[position]
             usable = all(
@@ -497,10 +604,123 @@ def schedule(body: tuple[ast.Literal, ...], bound: set[str], delta_position: int
                 1 for a in atom.args
                 if not isinstance(a, ast.Wildcard) and (not isinstance(a, ast.Var) or a.name in known)
             )
-            return (usable, bound_columns, -position)
+            return (usable, bound_columns, ranged(atom), -position)
 
         place(max(atoms, key=score), "scan")
     return steps
+
+
+_RANGE_OPS = frozenset({"<", "<=", ">", ">=", "="})
+_MIRRORED = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "=": "="}
+# Functors whose generated code cannot fail (given checked types); `+` and `-` on dates can.
+_PURE_CALLS = frozenset({"+", "-", "*", "neg", "min", "max", "cat", "strlen", "ord", "days", "to_string"})
+
+
+def _pure(term: ast.Term, types: dict[str, str]) -> bool:
+    """Whether computing `term` can never raise an evaluation error."""
+    if isinstance(term, (ast.Var, ast.Const, ast.Wildcard)):
+        return True
+    if isinstance(term, ast.Call):
+        if term.op in ("/", "%", "^"):
+            pure = expression_type(term, types) == "float"  # float_div and friends never fail
+        else:
+            pure = term.op in _PURE_CALLS and expression_type(term, types) != "date"
+        return pure and all(_pure(a, types) for a in term.args)
+    return False
+
+
+def _safe(step: tuple, types: dict[str, str]) -> bool:
+    """Whether a step can never raise an evaluation error."""
+    kind = step[0]
+    if kind == "assign":
+        return _pure(step[2], types)
+    if kind == "filter":
+        literal = step[1]
+        if isinstance(literal, ast.Truth):
+            return True
+        if isinstance(literal, ast.Test) and literal.op != "contains":
+            return False  # `match` compiles its pattern, which may be invalid
+        return all(_pure(t, types) for t in ast.literal_terms(literal))
+    if kind == "negation":
+        return all(_pure(t, types) for t in ast.literal_terms(step[1]))
+    return False
+
+
+def use_sorted_indexes(steps: list, bound: set[str], types: dict[str, str],
+                       schemas: dict[str, RelationSchema]) -> list:
+    """Turn each scan followed by comparisons that bound a column it binds into a range scan.
+
+    `bound` holds the variables bound on entry (not modified). A scan becomes
+    `('range', atom, column, bounds)`, `bounds` being `(op, term, may_fail)` for `column op
+    term`, when the steps right after it compare a variable it binds (once, in a column of an
+    ordered base type) with terms of variables bound before it; the comparisons used as bounds
+    are dropped from the steps, as the slice implies them. The first column so compared is the
+    range column. Comparisons are only taken while the steps before them cannot fail (a range
+    visits fewer rows than the filters did, so a failing step it skips would hide an error),
+    and one whose own term may fail only if every step before it is a bound too."""
+    if not SORTED_INDEXES:
+        return steps
+    known = set(bound)
+    result: list = []
+    position = 0
+    while position < len(steps):
+        step = steps[position]
+        kind = step[0]
+        position += 1
+        if kind == "assign":
+            known.add(step[1].name)
+        if kind != "scan":
+            if kind == "delta":
+                known.update(ast.literal_variables(step[1]))
+            result.append(step)
+            continue
+        atom = step[1]
+        names = [a.name for a in atom.args if isinstance(a, ast.Var) and a.name not in known]
+        schema = schemas[atom.relation]
+        candidates = {
+            a.name: i for i, a in enumerate(atom.args)
+            if isinstance(a, ast.Var) and a.name not in known and names.count(a.name) == 1
+            and schema.bases[i] in BASE_TYPES
+        }
+        before = set(known)
+        known.update(names)
+        column = None
+        bounds: list = []
+        used: set[int] = set()
+        clean = len(names) == len(set(names))  # no check on the scanned row comes first
+        for later in range(position, len(steps)):
+            follower = steps[later]
+            if follower[0] in ("scan", "delta", "range"):
+                break
+            literal = follower[1]
+            found = None
+            if follower[0] == "filter" and isinstance(literal, ast.Comparison) and literal.op in _RANGE_OPS:
+                for side, other, op in ((literal.left, literal.right, literal.op),
+                                        (literal.right, literal.left, _MIRRORED[literal.op])):
+                    if (isinstance(side, ast.Var) and side.name in candidates
+                            and (column is None or candidates[side.name] == column)
+                            and not ast.aggregates_in(other)
+                            and set(ast.term_variables(other)) <= before):
+                        found = (candidates[side.name], op, other)
+                        break
+            if found is not None:
+                may_fail = not _pure(found[2], types)
+                if may_fail and not clean:
+                    break
+                column = found[0]
+                bounds.append((found[1], found[2], may_fail))
+                used.add(later)
+                continue
+            if not _safe(follower, types):
+                break
+            clean = False
+        if not bounds:
+            result.append(step)
+            continue
+        result.append(("range", atom, column, tuple(bounds)))
+        rest = [s for i, s in enumerate(steps) if i >= position and i not in used]
+        steps = steps[:position] + rest
+    return result
 
 
 def compile_plan(
@@ -516,7 +736,7 @@ def compile_plan(
     """Compile a body and the tuple it emits into a `RulePlan`."""
     gen = _Generator(schemas, types)
     bound: set[str] = set()
-    steps = schedule(body, bound, delta_position)
+    steps = use_sorted_indexes(schedule(body, bound, delta_position), bound, types, schemas)
     gen.steps(steps, bound)
     values = [gen.expr(t, bound, want) for t, want in zip(head_terms, head_types)]
     if len(values) == 1:
@@ -531,7 +751,7 @@ def compile_plan(
         + ["def make(relations):"]
         + relation_lines
         + [f"    {line}" for line in gen.prelude]
-        + ["    def run(delta, emit, check):"]
+        + ["    def run(delta, emit, check):", "        _n = 1"]
         + gen.lines
         + ["    return run", ""]
     )
