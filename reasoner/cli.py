@@ -5,6 +5,7 @@
     reasoner query [FILES...] -q GOAL [--format table|csv|json]   answer one goal
     reasoner run PROGRAM.dl [-F DIR] [-D DIR|-]   batch mode, as Soufflé
     reasoner check FILES... [--articles DIR]      validate without evaluating
+    reasoner explain [PATHS...] (--why FACT | --whynot FACT) [--depth N] [--format text|json|dot]
 """
 
 from __future__ import annotations
@@ -69,6 +70,14 @@ def _repl(args: argparse.Namespace) -> int:
                     limits=_limits(args))
 
 
+def _load(paths: list, engine: Engine) -> Engine:
+    """`engine` with `paths` loaded, its warnings printed on stderr (errors are raised)."""
+    if paths:
+        for warning in engine.load(*paths):
+            print(warning.render(), file=sys.stderr)
+    return engine
+
+
 def _query(args: argparse.Namespace) -> int:
     """Exit status: 0 with answers, 1 without (like grep), 2 on an error."""
     from reasoner.render import query_columns, render
@@ -77,11 +86,8 @@ def _query(args: argparse.Namespace) -> int:
     from reasoner.syntax import parse_query
 
     paths = ([*default_files()] if not args.no_defaults else []) + args.files
-    engine = Engine(**_limits(args))
     try:
-        if paths:
-            for warning in engine.load(*paths):
-                print(warning.render(), file=sys.stderr)
+        engine = _load(paths, Engine(**_limits(args)))
         query = parse_query(SourceText("<query>", args.goal))
         answers = engine.ask(query)
     except ReasonerError as exc:
@@ -89,6 +95,40 @@ def _query(args: argparse.Namespace) -> int:
         return 2
     print(render(answers, query_columns(query), args.format))
     return 0 if answers else 1
+
+
+def _explain(args: argparse.Namespace) -> int:
+    """Exit status: 0 with an explanation, 1 when the fact does not hold (`--why`) or holds
+    (`--whynot`), 2 on an error; the diagnostics on stderr."""
+    from reasoner.explain.render import render_proof, render_why_not
+    from reasoner.repl import default_files
+
+    why = args.why is not None
+    fact = args.why if why else args.whynot
+    try:
+        engine = _load(args.paths or [*default_files()], Engine(fact_dir=args.fact_dir, **_limits(args)))
+    except ReasonerError as exc:
+        print(exc.render(), file=sys.stderr)
+        return 2
+    try:
+        if why:
+            hint = f"(below --depth {args.depth}; explain it to see more)"
+            output = render_proof(engine.explain(fact, depth=args.depth), args.format, elided_hint=hint)
+        else:
+            output = render_why_not(engine.why_not(fact), args.format)
+    except ReasonerError as exc:
+        print(exc.render(), file=sys.stderr)
+        return 1 if _holds(engine, fact) is (not why) else 2
+    print(output)
+    return 0
+
+
+def _holds(engine: Engine, fact: str) -> bool | None:
+    """Whether a ground fact holds; None when it cannot be asked (a syntax error...)."""
+    try:
+        return bool(engine.query(fact.strip().removesuffix(".")))
+    except ReasonerError:
+        return None
 
 
 def _add_limit_options(parser: argparse.ArgumentParser) -> None:
@@ -108,6 +148,13 @@ def _limit(kind):
         return value
     parse.__name__ = kind.__name__
     return parse
+
+
+def _depth(text: str) -> int | None:
+    value = _limit(int)(text)
+    if value == 0:
+        raise argparse.ArgumentTypeError("must be positive, or 'none'")
+    return value
 
 
 def _limits(args: argparse.Namespace) -> dict:
@@ -158,6 +205,29 @@ def build_parser() -> argparse.ArgumentParser:
     query.add_argument("--no-defaults", action="store_true", help="do not load the shipped rules and corpus")
     _add_limit_options(query)
     query.set_defaults(handler=_query)
+
+    explain = commands.add_parser(
+        "explain", help="explain why a fact holds or does not (status 0: explained, 1: the "
+                        "fact does not hold / holds, 2: error)",
+        description="Explain a fact of the program made of PATHS (default: the shipped rules and "
+                    "corpus): --why prints its minimal-height proof, down to the input facts and "
+                    "the article quotes of event statements; --whynot names, for each rule that "
+                    "could derive it, the first body literal that fails. Exit status: 0 when "
+                    "explained, 1 when the fact does not hold (--why) or holds (--whynot), 2 on "
+                    "an error (diagnostics on stderr).")
+    explain.add_argument("paths", nargs="*", metavar="PATHS",
+                         help="rule (.dl) and event (.events) files, directories or glob patterns")
+    which = explain.add_mutually_exclusive_group(required=True)
+    which.add_argument("--why", metavar="FACT", help="a fact that holds, e.g. 'path(1, 3)'")
+    which.add_argument("--whynot", metavar="FACT", help="a fact that does not hold")
+    explain.add_argument("--depth", type=_depth, default=None, metavar="N",
+                         help="print N levels of the proof, the facts below elided (default: all)")
+    explain.add_argument("--format", choices=["text", "json", "dot"], default="text",
+                         help="an indented tree, JSON or Graphviz DOT (default: text)")
+    explain.add_argument("-F", "--fact-dir", default=None, metavar="DIR",
+                         help="directory of .input fact files (default: .)")
+    _add_limit_options(explain)
+    explain.set_defaults(handler=_explain)
     return parser
 
 

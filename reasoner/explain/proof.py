@@ -38,7 +38,7 @@ class Origin:
 
     def describe(self) -> str:
         """One line: what kind of input and where, e.g. `event statement peskov_x, corpus/002.events:9`."""
-        where = f"{self.span.source}:{self.span.line}" if self.span is not None else ""
+        where = f"{self.span.file}:{self.span.line}" if self.span is not None else ""
         label = {
             "event": f"event statement {self.statement}" if self.statement else "event statement",
             "rule-text": "fact",

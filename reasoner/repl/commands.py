@@ -13,6 +13,7 @@ from pathlib import Path
 
 import attrs
 
+from reasoner.explain.render import proof_json, proof_text, why_not_json, why_not_text
 from reasoner.facts_io import sort_key
 from reasoner.render import FORMATS
 from reasoner.repl.session import CommandError, Reply, Session
@@ -27,15 +28,16 @@ class Command:
     run: Callable[[Session, list[str]], Reply | None]
     arguments: tuple[str, ...] = ()  # what each argument completes to: relation, actor, ...
     aliases: tuple[str, ...] = ()
+    raw: bool = False  # the rest of the line is one argument, as typed (a fact in rule text)
 
 
 COMMANDS: dict[str, Command] = {}
 
 
 def command(name: str, usage: str, summary: str, details: str = "",
-            arguments: tuple[str, ...] = (), aliases: tuple[str, ...] = ()):
+            arguments: tuple[str, ...] = (), aliases: tuple[str, ...] = (), raw: bool = False):
     def register(function):
-        COMMANDS[name] = Command(name, usage, summary, details, function, arguments, aliases)
+        COMMANDS[name] = Command(name, usage, summary, details, function, arguments, aliases, raw)
         return function
 
     return register
@@ -58,6 +60,8 @@ def run_command(session: Session, text: str) -> Reply:
         matches = difflib.get_close_matches(name, names, n=1, cutoff=0.5)
         hint = f"; did you mean `{matches[0]}`?" if matches else ""
         raise CommandError(f"unknown command `{name}`{hint} (`:help` lists the commands)")
+    if cmd.raw:
+        return cmd.run(session, [rest.strip()] if rest.strip() else []) or Reply()
     try:
         args = shlex.split(rest)
     except ValueError as exc:
@@ -260,52 +264,92 @@ def _timeline(session: Session, args: list[str]) -> None:
     session.show(rows, COLUMNS, limit=len(rows))
 
 
-# ---- explanations (issue 6) ------------------------------------------------------------------
-def _not_yet(cmd: str) -> None:
-    raise CommandError(f"`:{cmd}` is not available yet: explanations (why and why-not, down to "
-                       "the article sentence) are a later issue; nothing was explained")
-
-
-@command("why", "FACT", "how a fact was derived (not available yet)", arguments=("relation",))
+# ---- explanations ----------------------------------------------------------------------------
+@command("why", "FACT | N", "how a fact was derived: its proof, down to the article quotes",
+         "`:why path(1, 3)` prints the minimal-height proof of a fact that holds: each derived\n"
+         "fact with the rule that gave it (file:line), each input fact with where it was stated\n"
+         "and, for event statements, the article and the verbatim quote. Nodes are numbered;\n"
+         "below the depth (`:set depth N`, default 6) facts are cut off, and `:why N` explains\n"
+         "node N of the last proof on its own. With `:format json` the proof prints as JSON.",
+         arguments=("fact",), raw=True)
 def _why(session: Session, args: list[str]) -> None:
-    _not_yet("why")
+    if not args:
+        raise CommandError("`:why` needs a fact, e.g. `:why path(1, 3)`, or a node number of "
+                           "the last proof")
+    text = args[0]
+    if text.isdigit():
+        text = _node_fact(session, int(text))
+    proof = session.engine.explain(text, depth=session.depth)
+    session.last_proof = proof
+    session.say(proof_json(proof) if session.format == "json" else proof_text(proof))
 
 
-@command("whynot", "FACT", "why a fact was not derived (not available yet)", arguments=("relation",))
+def _node_fact(session: Session, number: int) -> str:
+    """The fact of node `number` of the last proof, to explain it afresh."""
+    proof = session.last_proof
+    if proof is None:
+        raise CommandError(f"no proof to take node {number} from: explain a fact first "
+                           "(`:why FACT`)")
+    node = proof.node(number)
+    if node is None:
+        last = max(n.number for n in proof.root.walk())
+        raise CommandError(f"the last proof has no node {number} (its nodes are 1 to {last})")
+    if node.kind not in ("derived", "elided", "fact"):
+        raise CommandError(f"node {number} is a {node.kind} (`{node.text}`), not a fact: "
+                           "only facts have proofs")
+    return node.text
+
+
+@command("whynot", "FACT", "why a fact was not derived: the first failing literal of each rule",
+         "`:whynot path(1, 9)` names, for each rule whose head could produce the fact, the first\n"
+         "body literal with no match (file:line:column) and examples of the bindings that\n"
+         "reached it. With `:format json` the answer prints as JSON.",
+         arguments=("fact",), raw=True)
 def _whynot(session: Session, args: list[str]) -> None:
-    _not_yet("whynot")
+    if not args:
+        raise CommandError("`:whynot` needs a fact, e.g. `:whynot path(1, 9)`")
+    why = session.engine.why_not(args[0])
+    session.say(why_not_json(why) if session.format == "json" else why_not_text(why))
 
 
 # ---- output ----------------------------------------------------------------------------------
-@command("set", "[NAME VALUE]", "show or change the limits: max_tuples N, time_budget SECONDS",
+@command("set", "[NAME VALUE]", "show or change the settings: max_tuples, time_budget, depth",
          "max_tuples: derived tuples one evaluation may add; time_budget: seconds it may take.\n"
          "`none` lifts a limit. An evaluation that crosses a limit stops with an error naming\n"
-         "the relation and the rule, and the session keeps what it had before.",
+         "the relation and the rule, and the session keeps what it had before.\n"
+         "depth: how many levels of a proof `:why` prints (default 6; `none`: all of them).",
          arguments=("setting",))
 def _set(session: Session, args: list[str]) -> None:
     _expect("set", args, 0, 2)
     if len(args) == 1:
-        raise CommandError("give a value: `:set max_tuples 1000000` or `:set time_budget 30`")
+        raise CommandError("give a value: `:set max_tuples 1000000`, `:set time_budget 30` or `:set depth 10`")
     if args:
         name, text = args
-        if name not in ("max_tuples", "time_budget"):
-            raise CommandError(f"unknown setting `{name}`; choose max_tuples or time_budget")
+        if name not in SETTINGS:
+            raise CommandError(f"unknown setting `{name}`; choose {', '.join(SETTINGS[:-1])} or {SETTINGS[-1]}")
         value: int | float | None
         try:
             if text.lower() in ("none", "off"):
                 value = None
-            elif name == "max_tuples":
+            elif name in ("max_tuples", "depth"):
                 value = int(text.replace("_", "").replace(",", ""))
             else:
                 value = float(text)
         except ValueError:
             raise CommandError(f"`{text}` is not a number (or `none`)") from None
-        if value is not None and value < 0 or name == "time_budget" and value == 0:
+        if value is not None and value < 0 or name in ("time_budget", "depth") and value == 0:
             raise CommandError(f"{name} must be positive, or `none`")
-        session.engine.set_limits(**{name: value})
+        if name == "depth":
+            session.depth = value  # type: ignore[assignment]
+        else:
+            session.engine.set_limits(**{name: value})
     limits = session.engine.limits
     show = lambda v, unit="": "none" if v is None else f"{v:,}{unit}" if isinstance(v, int) else f"{v:g}{unit}"
-    session.say(f"max_tuples {show(limits.max_tuples)}\ntime_budget {show(limits.time_budget, ' s')}")
+    session.say(f"max_tuples {show(limits.max_tuples)}\ntime_budget {show(limits.time_budget, ' s')}\n"
+                f"depth {show(session.depth)}")
+
+
+SETTINGS = ("max_tuples", "time_budget", "depth")
 
 
 @command("format", "table|csv|json", "how answers print (no argument: the current format)",

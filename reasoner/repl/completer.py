@@ -65,9 +65,11 @@ def _command(text: str, vocabulary: Vocabulary) -> Suggestion:
     if len(parts) == 1:
         return _result(parts[0], _matching(parts[0][1:], vocabulary.commands, prefix=":"))
     name = parts[0][1:]
+    kinds = vocabulary.command_arguments.get(name, ())
+    if kinds == ("fact",):  # a fact in rule text: relation names first, then values
+        return _fact(text[len(parts[0]) + 1:], vocabulary)
     word = parts[-1]
     position = len([p for p in parts[1:-1] if p])
-    kinds = vocabulary.command_arguments.get(name, ())
     what = kinds[min(position, len(kinds) - 1)] if kinds else ""
     if what == "command":
         return _result(word, _matching(word.lstrip(":"), vocabulary.commands))
@@ -77,9 +79,25 @@ def _command(text: str, vocabulary: Vocabulary) -> Suggestion:
         return _result(word, _matching(word, vocabulary.actors))
     if what == "format":
         return _result(word, _matching(word, {"table": "", "csv": "", "json": ""}))
+    if what == "setting" and position == 0:
+        return _result(word, _matching(word, SETTINGS))
     if what == "file":
         return _result(word, _files(word))
     return _result(word, [])
+
+
+SETTINGS = {"max_tuples": "derived tuples per evaluation", "time_budget": "seconds per evaluation",
+            "depth": "levels of a proof `:why` prints"}
+
+
+def _fact(text: str, vocabulary: Vocabulary) -> Suggestion:
+    """`:why` and `:whynot` take a fact: a relation name, then values (actor and event ids in
+    strings), as in rule text, without functors or statement keywords."""
+    if not text.strip():
+        return _result("", _matching("", vocabulary.relations))
+    suggestion = _rules(text, vocabulary)
+    kept = [(t, a) for t, a in suggestion.candidates if a not in ("functor", "statement", "variable")]
+    return Suggestion(suggestion.word, tuple(kept))
 
 
 def _files(word: str) -> list[tuple[str, str]]:

@@ -17,12 +17,14 @@ import attrs
 from reasoner import ast
 from reasoner.engine import Engine
 from reasoner.errors import ParseError, ReasonerError
+from reasoner.explain.proof import Proof
 from reasoner.render import query_columns, render
 from reasoner.repl.inputs import classify
 from reasoner.repl.lexer import significant, tokenize
 from reasoner.source import SourceText
 
 TABLE_LIMIT = 50  # rows of an answer table shown before the "first N shown" note
+PROOF_DEPTH = 6  # levels of a proof `:why` prints (`:set depth`)
 
 
 @attrs.frozen
@@ -57,6 +59,8 @@ class Session:
         self.added: list[Added] = []
         self.loaded: list[str] = []  # files given to `:load`
         self.counter = 0
+        self.depth: int | None = PROOF_DEPTH  # `:set depth`; None: whole proofs
+        self.last_proof: Proof | None = None  # the last proof `:why` printed, for `:why N`
 
     def say(self, text: str) -> None:
         print(text, file=self.out)
@@ -119,6 +123,7 @@ class Session:
         self.engine = engine
         self.added = []
         self.loaded = []
+        self.last_proof = None
         return dropped
 
 
