@@ -47,7 +47,8 @@ class _State:
     evaluation: Evaluation | None = None
     context: dict = attrs.field(factory=dict)  # per-evaluation state of the generated code
     text_facts: dict[str, dict[tuple, Span | None]] = attrs.field(factory=dict)  # facts in rule text
-    statement_spans: dict[str, Span] = attrs.field(factory=dict)  # event statement id -> its span
+    # statement id -> (its span, its kind: event, precondition, deadline, source, actor, person)
+    statement_spans: dict[str, tuple[Span, str]] = attrs.field(factory=dict)
     inputs: dict[str, tuple] = attrs.field(factory=dict)  # relation -> its `.input` directives
 
     @property
@@ -321,8 +322,8 @@ class Engine:
             builder = self._proof_builder()
             if not builder.holds(relation, row):
                 raise QueryError(error(f"{fact_text(relation, row)} does not hold", span,
-                                       f"`:whynot {fact_text(relation, row)}` shows which rule "
-                                       "literal fails"))
+                                       "why-not (`:whynot` in the REPL, `--whynot` on the command "
+                                       "line) shows which literal of each rule fails"))
             return builder.proof(relation, row, depth)
 
     def why_not(self, fact: str) -> WhyNot:
@@ -333,7 +334,8 @@ class Engine:
             builder = self._proof_builder()
             if builder.holds(relation, row):
                 raise QueryError(error(f"{fact_text(relation, row)} holds", span,
-                                       f"`:why {fact_text(relation, row)}` shows its proof"))
+                                       "why (`:why` in the REPL, `--why` on the command line) "
+                                       "shows its proof"))
             return why_not(builder, relation, row)
 
     def _proof_builder(self) -> ProofBuilder:
@@ -466,7 +468,7 @@ def _with_events(state: _State, sources: list[SourceText]) -> tuple[_State, list
     spans = dict(state.statement_spans)
     for (relation, row), span in lowered.origins.items():
         if relation in _STATEMENT_RELATIONS:
-            spans.setdefault(row[0], span)
+            spans.setdefault(row[0], (span, relation))
     return (attrs.evolve(state, base=base, external=external, events=lowered.known, statement_spans=spans),
             list(lowered.warnings))
 

@@ -3,8 +3,6 @@ text, a `.input` file, the verb vocabulary, or `Engine.add_facts`."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from reasoner.explain.proof import Origin, Quote
 from reasoner.facts_io import find_row, sort_key
 from reasoner.source import SourceText, Span
@@ -30,7 +28,8 @@ class Origins:
             return Origin("rule-text", spans[row])
         statement = row[1] if relation == "alias" and len(row) > 1 else (row[0] if row else None)
         if relation in _BY_FIRST_COLUMN and statement in state.statement_spans:
-            return Origin("event", state.statement_spans[statement], statement, self.quotes(statement))
+            span, kind = state.statement_spans[statement]
+            return Origin("event", span, statement, self.quotes(statement), kind)
         if relation == "verb" and state.events is not None:
             return Origin("vocabulary", _vocabulary_line(row[0]) if row else None)
         for directive, fact_dir in state.inputs.get(relation, ()):
@@ -60,14 +59,6 @@ def _rows_of(state, relation: str):
     return state.base.get(relation, ())
 
 
-def _shown_path(path: Path) -> str:
-    """`path` relative to the current directory when it is below it."""
-    try:
-        return str(path.relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
-
-
 def _vocabulary_line(verb: str) -> Span | None:
     """The line of the shipped verb table that defines `verb`."""
     from reasoner.resources import data_dir
@@ -77,7 +68,7 @@ def _vocabulary_line(verb: str) -> Span | None:
         text = path.read_text(encoding="utf-8")
     except OSError:
         return None
-    source = SourceText(_shown_path(path), text)
+    source = SourceText("rules/verbs.facts", text)  # the shipped table, wherever it is installed
     for number, line in enumerate(text.split("\n"), start=1):
         if line.split("\t", 1)[0] == verb:
             return Span.at(source, number, 1, max(1, len(line)))

@@ -27,20 +27,22 @@ class Quote:
 class Origin:
     """Where an input fact came from.
 
-    kind: "event" (an event statement), "rule-text" (a fact written in a rule file), "input-file"
-    (a `.input` fact file), "vocabulary" (the verb table) or "api" (`Engine.add_facts`).
+    kind: "event" (a statement of an events file), "rule-text" (a fact written in a rule file),
+    "input-file" (a `.input` fact file), "vocabulary" (the verb table) or "api"
+    (`Engine.add_facts`).
     """
 
     kind: str
     span: Span | None = None  # file and line of the statement (None for facts added through the API)
-    statement: str | None = None  # the event statement's id, for kind "event"
+    statement: str | None = None  # the statement's id, for kind "event"
     quotes: tuple[Quote, ...] = ()
+    statement_kind: str = "event"  # event, precondition, deadline, source, actor or person
 
     def describe(self) -> str:
         """One line: what kind of input and where, e.g. `event statement peskov_x, corpus/002.events:9`."""
         where = f"{self.span.file}:{self.span.line}" if self.span is not None else ""
         label = {
-            "event": f"event statement {self.statement}" if self.statement else "event statement",
+            "event": f"{self.statement_kind} statement {self.statement or ''}".rstrip(),
             "rule-text": "fact",
             "input-file": "input fact",
             "vocabulary": "verb vocabulary",

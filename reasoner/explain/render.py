@@ -324,7 +324,7 @@ def why_not_text(why: WhyNot, width: int = WIDTH) -> str:
 def _failure_lines(why: WhyNot, failure: RuleFailure, width: int) -> list[str]:
     lines: list[str] = []
     if failure.literal is None:
-        lines.append(f"its head {failure.rule.head} cannot produce {why.text}")
+        lines.append(f"fails at its head {failure.rule.head}")
     else:
         where = position(failure.literal.span)
         about = [f"body literal {failure.position + 1}"] if failure.position is not None else []

@@ -203,6 +203,10 @@ class ProofBuilder:
                 aggregate.body, tuple(ast.Var(n) for n in outer), goal_schema, self.schemas, types,
                 rule, f"explain {aggregate}")
         matches = matcher.matches(tuple(values[n] for n in outer), self.relations, self.state.context)
+        if aggregate.op in ("min", "max") and isinstance(aggregate.target, ast.Var):
+            # The facts that reach the extreme first: they are the ones that decide it.
+            target = aggregate.target.name
+            matches.sort(key=lambda m: sort_key((m.values[target],)), reverse=aggregate.op == "max")
         facts = list(dict.fromkeys(fact for m in matches for fact in m.atoms))
         return tuple(facts[:SHOWN_PER_AGGREGATE]), len(facts)
 

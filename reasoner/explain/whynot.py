@@ -68,31 +68,53 @@ def _first_failure(builder: ProofBuilder, rule: ast.Clause, row: tuple) -> RuleF
     schemas = builder.schemas
     types = builder.state.analysis.variable_types[id(rule)]
     goal_schema: RelationSchema = schemas[rule.head.relation]
-    previous: list[dict] = []
+    # A head argument computed from the body (`lag(A, B, D2 - D1)`) is checked after the body:
+    # until then it only takes its column's value.
+    computed = any(not isinstance(a, (ast.Var, ast.Const, ast.Wildcard)) for a in rule.head.args)
+    goal_args = tuple(a if isinstance(a, (ast.Var, ast.Const, ast.Wildcard)) else ast.Wildcard(a.span)
+                      for a in rule.head.args)
+    previous: list[tuple] = []
     order = _order(rule)
     for count in range(len(order) + 1):
         prefix = tuple(rule.body[p] for p in order[:count])
         try:
-            matcher = Matcher(prefix, rule.head.args, goal_schema, schemas, types, rule, f"why not {rule}")
+            matcher = Matcher(prefix, goal_args, goal_schema, schemas, types, rule, f"why not {rule}")
         except AssertionError:  # not schedulable yet (an expression waits for a later literal)
             continue
-        names = [n for n in matcher.variables if not n.startswith("~")]
-        bindings = list(dict.fromkeys(
-            tuple((n, m.values[n]) for n in names)
-            for m in matcher.matches(row, builder.relations, builder.state.context)))
+        bindings = _bindings(matcher, builder, row)
         if not bindings:
             if count == 0:
                 return RuleFailure(rule, None, None, (), 0,
                                    f"its head {rule.head} cannot be {fact_text(rule.head.relation, row)}")
             position = order[count - 1]
             literal = rule.body[position]
-            samples = tuple(sorted(previous, key=lambda b: sort_key(tuple(v for _, v in b))))[:SAMPLES]
+            samples = _samples(previous)
             values = dict(samples[0]) if samples else {}
             return RuleFailure(rule, literal, position, samples, len(previous),
                                _failure_message(literal, values))
         previous = bindings
+    if computed:
+        matcher = Matcher(rule.body, rule.head.args, goal_schema, schemas, types, rule, f"why not {rule}")
+        if not _bindings(matcher, builder, row):
+            samples = _samples(previous)
+            shown = substitute(rule.head, dict(samples[0])) if samples else rule.head
+            return RuleFailure(rule, None, None, samples, len(previous),
+                               f"every body literal matches, but the head computes {shown}, "
+                               f"not {fact_text(rule.head.relation, row)}")
     # Every literal matched: the fact would be derived (only if the engine state is stale).
     return RuleFailure(rule, None, None, (), len(previous), "every literal of this rule matches")
+
+
+def _bindings(matcher: Matcher, builder: ProofBuilder, row: tuple) -> list[tuple]:
+    """The distinct bindings of the user's variables under which the matcher's body holds."""
+    names = [n for n in matcher.variables if not n.startswith("~")]
+    return list(dict.fromkeys(
+        tuple((n, m.values[n]) for n in names)
+        for m in matcher.matches(row, builder.relations, builder.state.context)))
+
+
+def _samples(bindings: list[tuple]) -> tuple:
+    return tuple(sorted(bindings, key=lambda b: sort_key(tuple(v for _, v in b))))[:SAMPLES]
 
 
 def _failure_message(literal: ast.Literal, values: dict) -> str:
