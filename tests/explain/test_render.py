@@ -205,7 +205,7 @@ path(1, 9) does not hold; 3 rules could derive it:
       X = 1, Y = 2
       X = 1, Y = 3
 [3] edge(1, 2).  (tc.dl:1)
-    its head edge(1, 2) cannot produce path(1, 9)
+    fails at its head edge(1, 2)
     the fact edge(1, 2) is not path(1, 9)"""
 
 
