@@ -133,7 +133,11 @@ class StratumPlan:
 
 
 class _Variants:
-    """Delta variants of rules on atoms of lower strata, compiled when an update needs them."""
+    """Delta variants of rules on atoms of lower strata, compiled when an update needs them.
+
+    They run on the few tuples an addition brings, so they keep to hash indexes: a sorted index
+    built for them on a large relation would cost more than the filters it saves, and would be
+    maintained on every later insertion."""
 
     def __init__(self, analysis: Analysis):
         self.analysis = analysis
@@ -144,7 +148,8 @@ class _Variants:
         plan = self.plans.get(key)
         if plan is None:
             types = self.analysis.variable_types[id(rule)]
-            plan = self.plans[key] = compile_rule(rule, self.analysis.schemas, types, position)
+            plan = self.plans[key] = compile_rule(rule, self.analysis.schemas, types, position,
+                                                  ranges=False)
         return plan
 
 

@@ -130,6 +130,7 @@ class _Generator:
         self.counter = itertools.count()
         self.var_names: dict[str, str] = {}
         self.checked = False
+        self.ranges = True  # whether range conditions may read sorted indexes
 
     # ---- naming ----------------------------------------------------------------------
     def fresh(self, prefix: str) -> str:
@@ -283,7 +284,9 @@ class _Generator:
             self.line(f"{seen} = set()")
         outer_indent = self.indent
         inner_bound = set(bound)
-        steps = use_sorted_indexes(schedule(term.body, inner_bound, None), inner_bound, self.types, self.schemas)
+        steps = schedule(term.body, inner_bound, None)
+        if self.ranges:
+            steps = use_sorted_indexes(steps, inner_bound, self.types, self.schemas)
         self.steps(steps, inner_bound)
         if seen:
             key = "(" + "".join(f"{self.var(n)}, " for n in local) + ")"
@@ -503,7 +506,10 @@ def schedule(body: tuple[ast.Literal, ...], bound: set[str], delta_position: int
     """Order a conjunctive body. `bound` holds the variables bound on entry (not modified).
 
     Returns steps: ('delta', atom), ('scan', atom), ('assign', var, term), ('filter', literal),
-    ('negation', literal).
+    ('negation', literal). `use_sorted_indexes` then turns some scans into range scans.
+
+    The next atom is the one with the most bound columns; among those, one that a pending
+    comparison bounds (`D2 <= D1 + 30`, with `D1` known and `D2` the atom's), then the first.
 
     An atom may be scanned before the variables of an expression argument are bound (the
     delta atom always comes first, e.g. `fib(I - 1, A)`): that argument is then read into a
@@ -591,7 +597,7 @@ def schedule(body: tuple[ast.Literal, ...], bound: set[str], delta_position: int
                 if isinstance(literal, ast.Comparison) and literal.op in _RANGE_OPS:
                     for side, other in ((literal.left, literal.right), (literal.right, literal.left)):
                         if (isinstance(side, ast.Var) and side.name in new and computable(other)
-                                and not ast.aggregates_in(other)):
+                                and ast.term_variables(other) and not ast.aggregates_in(other)):
                             return True
             return False
 
@@ -657,10 +663,15 @@ def use_sorted_indexes(steps: list, bound: set[str], types: dict[str, str],
     are dropped from the steps, as the slice implies them. The first column so compared is the
     range column. Comparisons are only taken while the steps before them cannot fail (a range
     visits fewer rows than the filters did, so a failing step it skips would hide an error),
-    and one whose own term may fail only if every step before it is a bound too."""
+    and one whose own term may fail only if every step before it is a bound too.
+
+    Only a scan inside another loop (or inside an aggregate's body with variables bound from
+    outside) is worth an index: the outermost one runs once per run of the plan, and a filter
+    over every row costs less than sorting them."""
     if not SORTED_INDEXES:
         return steps
     known = set(bound)
+    nested = bool(bound)
     result: list = []
     position = 0
     while position < len(steps):
@@ -669,9 +680,10 @@ def use_sorted_indexes(steps: list, bound: set[str], types: dict[str, str],
         position += 1
         if kind == "assign":
             known.add(step[1].name)
-        if kind != "scan":
-            if kind == "delta":
+        if kind != "scan" or not nested:
+            if kind in ("scan", "delta"):
                 known.update(ast.literal_variables(step[1]))
+                nested = True
             result.append(step)
             continue
         atom = step[1]
@@ -732,11 +744,17 @@ def compile_plan(
     delta_position: int | None = None,
     clause: ast.Clause | None = None,
     title: str = "",
+    ranges: bool = True,
 ) -> RulePlan:
-    """Compile a body and the tuple it emits into a `RulePlan`."""
+    """Compile a body and the tuple it emits into a `RulePlan`. `ranges=False` keeps the
+    plan off sorted indexes (for plans run on a few rows, where building one costs more than
+    the filters it saves)."""
     gen = _Generator(schemas, types)
+    gen.ranges = ranges
     bound: set[str] = set()
-    steps = use_sorted_indexes(schedule(body, bound, delta_position), bound, types, schemas)
+    steps = schedule(body, bound, delta_position)
+    if ranges:
+        steps = use_sorted_indexes(steps, bound, types, schemas)
     gen.steps(steps, bound)
     values = [gen.expr(t, bound, want) for t, want in zip(head_terms, head_types)]
     if len(values) == 1:
@@ -766,10 +784,11 @@ def compile_rule(
     schemas: dict[str, RelationSchema],
     types: dict[str, str],
     delta_position: int | None,
+    ranges: bool = True,
 ) -> RulePlan:
     schema = schemas[clause.head.relation]
     variant = "full" if delta_position is None else f"delta on body atom {delta_position + 1}"
     where = f"{clause.span}" if clause.span else ""
     title = f"{clause}  [{variant}] {where}".strip()
     return compile_plan(clause.body, clause.head.args, schema.bases, schemas, types,
-                        delta_position, clause, title.replace("\n", " "))
+                        delta_position, clause, title.replace("\n", " "), ranges)
