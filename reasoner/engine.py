@@ -24,6 +24,7 @@ from reasoner.explain.proof import Proof, WhyNot
 from reasoner.explain.search import ProofBuilder, fact_text
 from reasoner.explain.whynot import why_not
 from reasoner.facts_io import read_input, sort_key
+from reasoner.gcpause import paused_gc
 from reasoner.limits import DEFAULT_MAX_TUPLES, Budget, Limits
 from reasoner.loader import parse_with_includes, read_source
 from reasoner.plan import compile_plan
@@ -208,6 +209,10 @@ class Engine:
 
         When only base facts changed since the current state, the current evaluation is
         continued from them (`evaluate.update`); otherwise everything is evaluated afresh."""
+        with paused_gc():
+            return self._evaluate(state, analysis)
+
+    def _evaluate(self, state: _State, analysis: Analysis | None) -> list[Diagnostic]:
         current = self._state
         if analysis is None:
             analysis = self._analysis_for(state)

@@ -15,7 +15,7 @@ from types import MappingProxyType
 import attrs
 
 from reasoner.errors import CheckError, Diagnostic, error, warning
-from reasoner.events.gcpause import paused_gc
+from reasoner.gcpause import paused_gc
 from reasoner.events.ast import (
     ActorDecl, Citation, DateSpec, DeadlineDecl, EventDecl, EventFile, EvidenceDecl, Name, Pattern,
     PersonDecl, PreconditionDecl, SourceDecl,

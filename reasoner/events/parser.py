@@ -19,7 +19,7 @@ from reasoner.errors import Diagnostic, ParseError, error
 from reasoner.events.assemble import assemble
 from reasoner.events.ast import EventFile
 from reasoner.events.build import RawStatement, TreeToClauses
-from reasoner.events.gcpause import paused_gc
+from reasoner.gcpause import paused_gc
 from reasoner.events.hints import describe_unexpected
 from reasoner.events.reader import NotFast, read_statements
 from reasoner.resources import grammar_text

@@ -1,4 +1,8 @@
-"""`paused_gc()`: no cyclic garbage collection while a large event AST or fact set is built.
+"""`paused_gc()`: no cyclic garbage collection while a large event AST, fact set or evaluation
+result is built.
+
+Evaluation is the same case as parsing: millions of tuples, sets and index lists that survive
+and form no cycles; a full collection traversing them can take a second on its own.
 
 Parsing 10,000 statements makes some 300,000 small objects (names, spans, AST nodes) that all
 survive, and none of which form reference cycles (the temporaries are freed by reference
