@@ -62,6 +62,7 @@ _HELPERS = {
     "bisect_left": bisect_left,
     "bisect_right": bisect_right,
     "_NONE": _NONE,
+    "fsum": math.fsum,
     "int_div": functors.int_div,
     "int_mod": functors.int_mod,
     "float_div": functors.float_div,
@@ -263,16 +264,18 @@ class _Generator:
         """Emit the loops computing an aggregate; returns the name holding its value.
 
         For min, max and mean, which have no value over no matches, the code after this
-        point is nested under a test that a value was found."""
+        point is nested under a test that a value was found. Float sums and means are computed
+        with `math.fsum` over the values collected: correctly rounded, so the answer does not
+        depend on the order the tuples happen to be visited in."""
         result = self.fresh("a")
         target_type = expression_type(term.target, self.types) if term.target is not None else None
+        exact = term.op == "mean" or (term.op == "sum" and target_type == "float")
         if term.op == "count":
             self.line(f"{result} = 0")
+        elif exact:
+            self.line(f"{result}_v = []")
         elif term.op == "sum":
-            self.line(f"{result} = {'0.0' if target_type == 'float' else '0'}")
-        elif term.op == "mean":
-            self.line(f"{result}_s = 0.0")
-            self.line(f"{result}_n = 0")
+            self.line(f"{result} = 0")
         else:
             self.line(f"{result} = _NONE")
         seen = None
@@ -294,11 +297,10 @@ class _Generator:
             self.line(f"{seen}.add({key})")
         if term.op == "count":
             self.line(f"{result} += 1")
+        elif exact:
+            self.line(f"{result}_v.append({self.expr(term.target, inner_bound)})")
         elif term.op == "sum":
             self.line(f"{result} += {self.expr(term.target, inner_bound)}")
-        elif term.op == "mean":
-            self.line(f"{result}_s += {self.expr(term.target, inner_bound)}")
-            self.line(f"{result}_n += 1")
         else:
             value = self.fresh("t")
             self.line(f"{value} = {self.expr(term.target, inner_bound)}")
@@ -307,8 +309,10 @@ class _Generator:
             self.line(f"{result} = {value}")
         self.indent = outer_indent
         if term.op == "mean":
-            self.open(f"if {result}_n:")
-            self.line(f"{result} = {result}_s / {result}_n")
+            self.open(f"if {result}_v:")
+            self.line(f"{result} = fsum({result}_v) / len({result}_v)")
+        elif exact:
+            self.line(f"{result} = fsum({result}_v)")
         elif term.op in ("min", "max"):
             self.open(f"if {result} is not _NONE:")
         return result

@@ -138,3 +138,28 @@ def test_negation_above_an_addition_is_recomputed(always_update):
     engine.add_facts("edge", [("b", "c")])
     assert engine.relation("cut_off") == set()
     assert engine.query("isolated_count(N)") == [{"N": 0}]
+
+
+EXTRA_EVENTS = '''source s900 "Moscow expels diplomats" outlet Analyst published 2025-10-28 file "900.txt"
+event rus_expels 2025-10-28 RUS expel_diplomats USA responds_to us_oil_sanctions
+    cite s900 "Moscow expelled two US diplomats on Tuesday."
+'''
+
+
+def test_events_added_to_the_corpus_agree_with_a_fresh_load_and_are_explained(tmp_path):
+    from reasoner.resources import data_dir
+
+    engine = Engine()
+    engine.load(data_dir("rules"), data_dir("corpus"))
+    engine.load_text(EXTRA_EVENTS, name="extra.events", kind="events")
+    extra = tmp_path / "extra.events"
+    extra.write_text(EXTRA_EVENTS, encoding="utf-8")
+    fresh = Engine()
+    fresh.load(data_dir("rules"), data_dir("corpus"), extra)
+    for name in fresh.relations():
+        assert engine.relation(name) == fresh.relation(name), name
+    assert engine.query('escalation_step(E, "rus_expels")') == [{"E": "us_oil_sanctions"}]
+    proof = engine.explain('escalation_step("us_oil_sanctions", "rus_expels")')
+    quotes = {q.text for node in proof.root.walk() if node.origin is not None for q in node.origin.quotes}
+    assert "Moscow expelled two US diplomats on Tuesday." in quotes
+    assert any(q.startswith("This past Wednesday, US Treasury Secretary Scott Bessent") for q in quotes)
