@@ -32,8 +32,8 @@ class Origins:
             return Origin("event", span, statement, self.quotes(statement), kind)
         if relation == "verb" and state.events is not None:
             return Origin("vocabulary", _vocabulary_line(row[0]) if row else None)
-        for directive, fact_dir in state.inputs.get(relation, ()):
-            if row in _rows_of(state, relation):
+        if row in state.base.get(relation, ()):
+            for directive, fact_dir in state.inputs.get(relation, ()):
                 span = find_row(directive, state.analysis.schemas[relation], fact_dir, row)
                 if span is not None:
                     return Origin("input-file", span)
@@ -53,10 +53,6 @@ class Origins:
                     title, article = row[1], row[5]
             quotes.append(Quote(source_id, article, title, text))
         return tuple(quotes)
-
-
-def _rows_of(state, relation: str):
-    return state.base.get(relation, ())
 
 
 def _vocabulary_line(verb: str) -> Span | None:

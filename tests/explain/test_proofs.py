@@ -85,3 +85,22 @@ def test_every_derived_fact_has_a_valid_proof(seed, monkeypatch):
         for row in engine.relation(name):
             proof = engine.explain(fact_text(name, row))
             _check(engine, proof.root, inputs)
+
+
+def test_leaves_name_the_file_and_line_of_their_fact(tmp_path):
+    (tmp_path / "edge.facts").write_text("1\t2\n2\t3\n3\t4\n", encoding="utf-8")
+    (tmp_path / "tc.dl").write_text(
+        ".decl edge(x: number, y: number)\n.input edge\n"
+        ".decl path(x: number, y: number)\n"
+        "path(X, Y) :- edge(X, Y).\npath(X, Z) :- path(X, Y), edge(Y, Z).\n"
+        "path(7, 8).\n", encoding="utf-8")
+    engine = Engine(fact_dir=tmp_path)
+    engine.load(tmp_path / "tc.dl")
+    engine.add_facts("edge", [(4, 5)])
+    leaves = {node.text: node.origin for node in engine.explain("path(1, 5)").root.walk()
+              if node.kind == "fact"}
+    assert leaves["edge(2, 3)"].kind == "input-file"
+    assert (leaves["edge(2, 3)"].span.file, leaves["edge(2, 3)"].span.line) == (str(tmp_path / "edge.facts"), 2)
+    assert leaves["edge(4, 5)"].describe() == "added through Engine.add_facts"
+    fact = engine.explain("path(7, 8)").root
+    assert fact.kind == "fact" and fact.origin.describe() == f"fact, {tmp_path / 'tc.dl'}:6"
