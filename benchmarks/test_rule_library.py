@@ -199,20 +199,25 @@ def test_rule_library_add_one_event(benchmark) -> None:
     after = fingerprint(engine)
     grown = {name: after[name][0] - before.get(name, 0) for name in after if after[name][0] != before.get(name, 0)}
     benchmark.extra_info["tuples added"] = grown
-    full, added = _FULL.get("min"), minimum(benchmark)
-    if full and added:
-        benchmark.extra_info["ratio to full evaluation (min / min)"] = added / full
-        print(f"\nadding one event: {added:.3f} s, {100 * added / full:.1f}% of a full evaluation ({full:.1f} s)")
-    # the first addition to a freshly evaluated engine also compiles the delta variants and
-    # builds the indexes it needs; the rounds after it reuse them
-    benchmark.extra_info["round times (s)"] = round_times(benchmark)
-    print(f"adding one event, round by round: {round_times(benchmark)} s")
+    report_addition(benchmark)
     del engine
     # the same facts, evaluated from scratch (the declarations and events first, the rules last)
     fresh = prepared_engine(facts)
     fresh.load_text(DECLARATIONS + "".join(texts), name="all.events", kind="events")
     fresh.load(data_dir("rules"))
     assert fingerprint(fresh) == after
+
+
+def report_addition(benchmark) -> None:
+    """Record an addition's time next to the full evaluation's, and its rounds one by one: the
+    first addition to a freshly evaluated engine also compiles the delta variants and builds
+    the indexes they probe; the rounds after it reuse them."""
+    full, added = _FULL.get("min"), minimum(benchmark)
+    if full and added:
+        benchmark.extra_info["ratio to full evaluation (min / min)"] = added / full
+        print(f"\nadding one event: {added:.3f} s, {100 * added / full:.1f}% of a full evaluation ({full:.1f} s)")
+    benchmark.extra_info["round times (s)"] = round_times(benchmark)
+    print(f"adding one event, round by round: {round_times(benchmark)} s")
 
 
 @pytest.mark.benchmark(group=GROUP)
@@ -232,14 +237,7 @@ def test_rule_library_add_one_event_row(benchmark) -> None:
     benchmark.pedantic(engine.add_facts, setup=setup, rounds=INCREMENTAL_ROUNDS, iterations=1)
     assert engine.size("event") == EVENTS + INCREMENTAL_ROUNDS
     after = fingerprint(engine)
-    full, added = _FULL.get("min"), minimum(benchmark)
-    if full and added:
-        benchmark.extra_info["ratio to full evaluation (min / min)"] = added / full
-        print(f"\nadding one event: {added:.3f} s, {100 * added / full:.1f}% of a full evaluation ({full:.1f} s)")
-    # the first addition to a freshly evaluated engine also compiles the delta variants and
-    # builds the indexes it needs; the rounds after it reuse them
-    benchmark.extra_info["round times (s)"] = round_times(benchmark)
-    print(f"adding one event, round by round: {round_times(benchmark)} s")
+    report_addition(benchmark)
     del engine
     facts = dict(facts)
     facts["event"] = facts["event"] + rows
