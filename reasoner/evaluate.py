@@ -301,7 +301,7 @@ class _Fixpoint:
         out, feeder = self.round_sets(members)
         for rule_plan in plan.exit_plans:
             self.run(rule_plan, None, out, feeder)
-        new = self.insert(out, feeder, 0)
+        self.insert(out, feeder, 0)
         if not plan.delta_plans:
             return 0
         delta = {name: set(self.relations[name].tuples) for name in members}
