@@ -1,10 +1,11 @@
-"""Relations, their indexes, and semi-naive evaluation stratum by stratum.
+"""Semi-naive evaluation stratum by stratum, and its continuation when facts are added.
 
 `evaluate` computes every relation from the base facts. `update` continues an evaluation after
 facts were added: a stratum that reads the new tuples only through positive atoms continues its
-fixpoint from them (one delta variant per body atom that changed); a stratum that reads a changed
-relation under negation or aggregation, or one whose input lost tuples, is recomputed, and only
-then are the strata above it. An `update` that fails (limit, error, Ctrl-C) undoes what it did.
+fixpoint from them (one delta variant per body atom that changed). A stratum that reads a changed
+relation under negation or aggregation, or one whose input lost tuples, is brought up to date
+group by group if it is not recursive (`reasoner.groups`), and recomputed if it is. An `update`
+that fails (limit, error, Ctrl-C) undoes what it did.
 
 With derivation records on, every derived tuple remembers the round of its stratum's fixpoint in
 which it was first added: enough to rebuild a minimal-height proof on demand.
@@ -12,8 +13,8 @@ which it was first added: enough to rebuild a minimal-height proof on demand.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from operator import itemgetter
+from collections.abc import Callable
+from functools import partial
 
 import attrs
 
@@ -22,100 +23,11 @@ from reasoner.analysis import Analysis
 from reasoner.analysis.strata import Stratum, dependency_edges
 from reasoner.errors import EvaluationError, error
 from reasoner.functors import FunctorError
+from reasoner.groups import StratumGroups
 from reasoner.limits import Budget, Limits
 from reasoner.plan import RulePlan, compile_rule
-
-
-class Relation:
-    """A set of tuples with hash indexes on the column sets that plans probe."""
-
-    __slots__ = ("name", "arity", "tuples", "_indexes", "_sorted", "rounds", "_round_of", "_rounds_indexed")
-
-    def __init__(self, name: str, arity: int, tuples: Iterable[tuple] = (), derivations: bool = False):
-        self.name = name
-        self.arity = arity
-        self.tuples: set[tuple] = set(tuples)
-        self._indexes: dict[tuple[int, ...], tuple[dict, itemgetter]] = {}
-        self._sorted: dict[tuple[tuple[int, ...], int], SortedIndex] = {}
-        # Derivation records: the tuples each round of its stratum's fixpoint added (the sets
-        # evaluation builds anyway, kept), so that the round of any derived tuple is known;
-        # input facts have none. Proofs are rebuilt from these on demand.
-        self.rounds: list[tuple[int, set]] | None = [] if derivations else None
-        self._round_of: dict[tuple, int] = {}
-        self._rounds_indexed = 0
-
-    def __len__(self) -> int:
-        return len(self.tuples)
-
-    def index(self, columns: tuple[int, ...]) -> dict:
-        """The index on `columns` (value, or tuple of values, -> list of tuples), built on
-        first use and kept up to date as tuples are inserted."""
-        entry = self._indexes.get(columns)
-        if entry is None:
-            key = itemgetter(*columns)
-            index: dict = {}
-            _fill(index, key, self.tuples)
-            entry = (index, key)
-            self._indexes[columns] = entry
-        return entry[0]
-
-    def sorted_index(self, columns: tuple[int, ...], column: int) -> SortedIndex:
-        """The rows grouped by `columns` and sorted by `column` (for range conditions on it),
-        built on first use and kept up to date as tuples are inserted."""
-        index = self._sorted.get((columns, column))
-        if index is None:
-            from reasoner.sorted_index import SortedIndex
-
-            index = self._sorted[(columns, column)] = SortedIndex(columns, column, self.tuples)
-        return index
-
-    def insert_new(self, rows: set[tuple], round_: int | None = None) -> None:
-        """Insert tuples known not to be present yet (derived in `round_`, if recorded)."""
-        self.tuples |= rows
-        if round_ is not None and self.rounds is not None:
-            self.rounds.append((round_, rows))
-        for index, key in self._indexes.values():
-            _fill(index, key, rows)
-        for sorted_index in self._sorted.values():
-            sorted_index.add(rows)
-
-    def round_of(self, row: tuple) -> int | None:
-        """The round in which a derived tuple was added (None: an input fact, or no records)."""
-        if self.rounds is None:
-            return None
-        if self._rounds_indexed < len(self.rounds):
-            for round_, rows in self.rounds[self._rounds_indexed:]:
-                self._round_of.update(dict.fromkeys(rows, round_))
-            self._rounds_indexed = len(self.rounds)
-        return self._round_of.get(row)
-
-    def remove(self, rows: set[tuple]) -> None:
-        """Take back tuples inserted by `insert_new` (used to undo a failed update)."""
-        self.tuples -= rows
-        if self.rounds and self.rounds[-1][1] is rows:
-            self.rounds.pop()
-            self._round_of = {}
-            self._rounds_indexed = 0
-        for index, key in self._indexes.values():
-            for row in rows:
-                bucket = index.get(key(row))
-                if bucket is not None and row in bucket:
-                    bucket.remove(row)
-                    if not bucket:
-                        del index[key(row)]
-        for sorted_index in self._sorted.values():
-            sorted_index.remove(rows)
-
-
-def _fill(index: dict, key, rows: Iterable[tuple]) -> None:
-    """Add rows to a hash index under their key columns."""
-    for row in rows:
-        k = key(row)
-        bucket = index.get(k)
-        if bucket is None:
-            index[k] = [row]
-        else:
-            bucket.append(row)
+from reasoner.relation import Relation
+from reasoner.variants import Variants
 
 
 @attrs.frozen
@@ -125,37 +37,20 @@ class StratumPlan:
     delta_plans: tuple[RulePlan, ...]  # one per (recursive rule, body atom in the stratum)
     positive_inputs: frozenset[str]  # relations of lower strata read by positive body atoms
     negative_inputs: frozenset[str]  # ... read under negation or inside an aggregate
-    variants: "_Variants" = attrs.field(eq=False, repr=False)
+    variants: "Variants" = attrs.field(eq=False, repr=False)
+    # how to update a non-recursive stratum group by group (None: recursive, recomputed instead)
+    groups: StratumGroups | None = attrs.field(eq=False, repr=False, default=None)
 
-    def variant(self, rule: ast.Clause, position: int) -> RulePlan:
-        """The plan of `rule` reading body atom `position` from a delta (compiled on first use)."""
-        return self.variants.get(rule, position)
-
-
-class _Variants:
-    """Delta variants of rules on atoms of lower strata, compiled when an update needs them.
-
-    They run on the few tuples an addition brings, so they keep to hash indexes: a sorted index
-    built for them on a large relation would cost more than the filters it saves, and would be
-    maintained on every later insertion."""
-
-    def __init__(self, analysis: Analysis):
-        self.analysis = analysis
-        self.plans: dict[tuple[int, int], RulePlan] = {}
-
-    def get(self, rule: ast.Clause, position: int) -> RulePlan:
-        key = (id(rule), position)
-        plan = self.plans.get(key)
-        if plan is None:
-            types = self.analysis.variable_types[id(rule)]
-            plan = self.plans[key] = compile_rule(rule, self.analysis.schemas, types, position,
-                                                  ranges=False)
-        return plan
+    def variant(self, rule: ast.Clause, position: int, relations: dict[str, Relation],
+                delta_size: int) -> RulePlan:
+        """The plan of `rule` reading body atom `position` from a delta of `delta_size` tuples
+        (compiled on first use, with the indexes `relations` then have)."""
+        return self.variants.get(rule, position, relations, delta_size)
 
 
 def plan_strata(analysis: Analysis) -> tuple[StratumPlan, ...]:
     plans = []
-    variants = _Variants(analysis)
+    variants = Variants(analysis)
     for stratum in analysis.strata:
         exit_plans, delta_plans = [], []
         for rule in stratum.rules:
@@ -172,8 +67,11 @@ def plan_strata(analysis: Analysis) -> tuple[StratumPlan, ...]:
         edges = [e for e in dependency_edges(stratum.rules) if e.body not in stratum.relations]
         positive = frozenset(e.body for e in edges if not e.negative)
         negative = frozenset(e.body for e in edges if e.negative)
+        groups = None
+        if not stratum.recursive and len(stratum.relations) == 1:
+            groups = StratumGroups(analysis, stratum.rules)
         plans.append(StratumPlan(stratum, tuple(exit_plans), tuple(delta_plans), positive, negative,
-                                 variants))
+                                 variants, groups))
     return tuple(plans)
 
 
@@ -245,7 +143,7 @@ def update(
     place where the change is monotone and replaced where a stratum is recomputed; if anything
     fails, the in-place changes are undone before the exception propagates."""
     relations = dict(previous.relations)
-    journal: list[tuple[Relation, set]] = []
+    journal: list[Callable[[], None]] = []  # what undoes each in-place change, in order
     fixpoint = _Fixpoint(relations, context, Budget(limits), journal)
     try:
         changed: dict[str, set] = {}
@@ -253,35 +151,28 @@ def update(
             relation = relations[name]
             new = rows - relation.tuples
             if new:
-                journal.append((relation, new))
+                journal.append(partial(relation.remove, new))
                 relation.insert_new(new)
                 changed[name] = new
-        replaced: set[str] = set()  # relations that lost tuples (or were rebuilt and may have)
+        lost: dict[str, set] = {}  # tuples that relations lost (a recomputed stratum, a regroup)
         rounds = list(previous.last_rounds)
         for number, plan in enumerate(strata):
             members = plan.stratum.relations
             inputs = plan.positive_inputs | plan.negative_inputs
-            if not any(name in changed or name in replaced for name in inputs | members):
+            if not any(name in changed or name in lost for name in inputs | members):
                 continue
-            recompute = (any(name in replaced for name in inputs)
-                         or any(changed.get(name) for name in plan.negative_inputs))
-            if recompute:
-                old = {name: relations[name] for name in members}
-                for name in members:
-                    relations[name] = Relation(name, old[name].arity, base.get(name, ()),
-                                               old[name].rounds is not None)
-                rounds[number] = fixpoint.full(plan)
-                for name in members:
-                    before, after = old[name].tuples, relations[name].tuples
-                    if not before <= after:
-                        replaced.add(name)
-                    changed[name] = after - before
-            else:
+            if not (any(lost.get(name) for name in inputs)
+                    or any(changed.get(name) for name in plan.negative_inputs)):
                 rounds[number] = fixpoint.resume(plan, changed, rounds[number] + 1)
+            elif plan.groups is not None:
+                fixpoint.regroup(plan, base, changed, lost, rounds[number] + 1)
+                rounds[number] += 1
+            else:
+                rounds[number] = fixpoint.recompute(plan, base, changed, lost)
         return Evaluation(relations, tuple(rounds))
     except BaseException:
-        for relation, rows in reversed(journal):
-            relation.remove(rows)
+        for undo in reversed(journal):
+            undo()
         raise
 
 
@@ -307,16 +198,74 @@ class _Fixpoint:
         delta = {name: set(self.relations[name].tuples) for name in members}
         return self.loop(plan, delta, 1)
 
+    def recompute(self, plan: StratumPlan, base: dict[str, set], changed: dict[str, set],
+                  lost: dict[str, set]) -> int:
+        """Compute a stratum afresh into new relations; records in `changed` what it gained
+        and in `lost` what it lost. Returns its last round."""
+        members = plan.stratum.relations
+        old = {name: self.relations[name] for name in members}
+        for name in members:
+            self.relations[name] = Relation(name, old[name].arity, base.get(name, ()),
+                                            old[name].rounds is not None)
+        last = self.full(plan)
+        for name in members:
+            before, after = old[name].tuples, self.relations[name].tuples
+            if not before <= after:
+                lost[name] = before - after
+            # base facts added by this update are in `before` already
+            changed[name] = (after - before) | changed.get(name, set())
+        return last
+
+    def regroup(self, plan: StratumPlan, base: dict[str, set], changed: dict[str, set],
+                lost: dict[str, set], round_: int) -> None:
+        """Bring a non-recursive stratum up to date in place, redoing only the groups that its
+        inputs' changes touch (`reasoner.groups`); records what it gained and lost."""
+        groups = plan.groups
+        (name,) = plan.stratum.relations
+        relation = self.relations[name]
+
+        def choose(relation_name: str, columns: tuple[int, ...]) -> tuple[int, ...]:
+            return self.relations[relation_name].probe_columns(columns)
+
+        touched: dict[tuple[int, ...], set] = {}
+        for touch in groups.touches():
+            rows = (changed if touch.on == "added" else lost).get(touch.relation)
+            if not rows:
+                continue
+            keys = touched.setdefault(touch.columns, set())
+            if touch.plan is None:
+                keys.add(())
+            else:
+                run_plan(touch.plan, touch.plan.bind(self.relations, self.context), rows, keys,
+                         self.budget)
+        stale: set[tuple] = set()
+        for columns, keys in touched.items():
+            if not columns:
+                stale = set(relation.tuples)
+                break
+            index = relation.index(columns)
+            for key in keys:
+                stale.update(index.get(key[0] if len(columns) == 1 else key, ()))
+        stale -= base.get(name, set())
+        out, feeder = self.round_sets((name,))
+        for columns, keys in touched.items():
+            if keys:
+                for rule in plan.stratum.rules:
+                    self.run(groups.rederive(rule, columns, choose), keys, out, feeder)
+        self.run_variants(plan, changed, out, feeder)
+        gone = stale - out[name]
+        if gone:
+            self.journal.append(relation.retract(gone))
+            lost[name] = gone
+        new = self.insert(out, feeder, round_)[name]
+        changed[name] = new | changed.get(name, set())
+
     def resume(self, plan: StratumPlan, changed: dict[str, set], round_: int) -> int:
         """Continue a stratum's fixpoint from tuples added below it (and to its own base
         facts, already in `changed`); records what it adds in `changed`. Returns the last round."""
         members = plan.stratum.relations
         out, feeder = self.round_sets(members)
-        for rule in plan.stratum.rules:
-            for position, literal in enumerate(rule.body):
-                if (isinstance(literal, ast.Atom) and literal.relation not in members
-                        and changed.get(literal.relation)):
-                    self.run(plan.variant(rule, position), changed[literal.relation], out, feeder)
+        self.run_variants(plan, changed, out, feeder)
         new = self.insert(out, feeder, round_)
         delta = {name: new[name] | changed.get(name, set()) for name in members}
         last = round_
@@ -326,6 +275,18 @@ class _Fixpoint:
             if delta[name]:
                 changed[name] = delta[name]
         return last
+
+    def run_variants(self, plan: StratumPlan, changed: dict[str, set], out: dict[str, set],
+                     feeder: dict) -> None:
+        """Run the rules of a stratum on the tuples added to the relations its body atoms read
+        from lower strata (one delta variant per such atom)."""
+        members = plan.stratum.relations
+        for rule in plan.stratum.rules:
+            for position, literal in enumerate(rule.body):
+                if (isinstance(literal, ast.Atom) and literal.relation not in members
+                        and changed.get(literal.relation)):
+                    rows = changed[literal.relation]
+                    self.run(plan.variant(rule, position, self.relations, len(rows)), rows, out, feeder)
 
     def loop(self, plan: StratumPlan, delta: dict[str, set], round_: int, grown: dict | None = None) -> int:
         """Rounds of the recursive rules until nothing new; `grown` collects every new tuple."""
@@ -370,7 +331,7 @@ class _Fixpoint:
             new = rows - relation.tuples
             if new:
                 if self.journal is not None:
-                    self.journal.append((relation, new))
+                    self.journal.append(partial(relation.remove, new))
                 relation.insert_new(new, round_)
                 self.budget.added(feeder[name][0], len(new))
             delta[name] = new

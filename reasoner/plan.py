@@ -41,6 +41,8 @@ class RulePlan:
     code: object = attrs.field(repr=False, eq=False)
     constants: tuple = attrs.field(repr=False, eq=False)
     relations: tuple[str, ...] = ()
+    indexes: tuple[tuple[str, tuple[int, ...]], ...] = ()  # hash indexes it probes
+    scanned: tuple[str, ...] = ()  # relations it reads in full
 
     def bind(self, relations: dict, context: dict) -> Callable:
         """The runnable function `run(delta, emit)` over these relation objects."""
@@ -132,6 +134,11 @@ class _Generator:
         self.var_names: dict[str, str] = {}
         self.checked = False
         self.ranges = True  # whether range conditions may read sorted indexes
+        # For a scan on bound columns, the columns of the index to probe: those columns, or an
+        # index already built on some of them (the loop then checks the others).
+        # (no columns: read every tuple, comparing the bound columns).
+        self.choose_index: Callable[[str, tuple[int, ...]], tuple[int, ...]] | None = None
+        self.scanned: list[str] = []  # relations read in full (by a scan with no index)
 
     # ---- naming ----------------------------------------------------------------------
     def fresh(self, prefix: str) -> str:
@@ -379,6 +386,17 @@ class _Generator:
                 key = "()"
             self.open(f"if {key} in {self.relation(atom.relation)}.tuples:")
             return
+        # The bound columns the loop checks itself (rather than the index or slice it reads):
+        # all of them for the delta; for an index on a subset of them, the others.
+        probed = tuple(columns)
+        if source is None and not delta and columns and self.choose_index is not None:
+            probed = self.choose_index(atom.relation, probed)
+        if delta:
+            compared = set(columns)
+        else:
+            compared = set(columns) - set(probed) if source is None else set()
+        if source is None and not delta and not probed:
+            self.scanned.append(atom.relation)  # read in full
         targets, checks = [], []
         for i, arg in enumerate(atom.args):
             if isinstance(arg, ast.Var) and arg.name not in bound:
@@ -389,7 +407,7 @@ class _Generator:
                     checks.append(f"{other} == {name}")
                 else:
                     targets.append(name)
-            elif delta and i in columns:
+            elif i in compared:
                 other = self.fresh("d")
                 targets.append(other)
                 checks.append(f"{other} == {parts[columns.index(i)]}")
@@ -402,9 +420,10 @@ class _Generator:
             pass
         elif delta:
             source = "delta"
-        elif columns:
-            index = self.index(atom.relation, tuple(columns))
-            key = parts[0] if len(parts) == 1 else f"({', '.join(parts)})"
+        elif probed:
+            index = self.index(atom.relation, probed)
+            key_parts = [parts[columns.index(i)] for i in probed]
+            key = key_parts[0] if len(key_parts) == 1 else f"({', '.join(key_parts)})"
             source = f"{index}.get({key}, _E)"
         else:
             source = f"{self.relation(atom.relation)}.tuples"
@@ -506,7 +525,8 @@ def _materialised(aggregate: ast.Aggregate) -> bool:
     return len(names) != len(set(names))
 
 
-def schedule(body: tuple[ast.Literal, ...], bound: set[str], delta_position: int | None) -> list:
+def schedule(body: tuple[ast.Literal, ...], bound: set[str], delta_position: int | None,
+             cost: Callable[[str, tuple[int, ...]], float] | None = None) -> list:
     """Order a conjunctive body. `bound` holds the variables bound on entry (not modified).
 
     Returns steps: ('delta', atom), ('scan', atom), ('assign', var, term), ('filter', literal),
@@ -517,7 +537,10 @@ def schedule(body: tuple[ast.Literal, ...], bound: set[str], delta_position: int
 
     An atom may be scanned before the variables of an expression argument are bound (the
     delta atom always comes first, e.g. `fib(I - 1, A)`): that argument is then read into a
-    temporary variable, and `temporary = expression` is checked once it can be computed."""
+    temporary variable, and `temporary = expression` is checked once it can be computed.
+
+    With `cost(relation, bound_columns)` (the rows one probe would examine), the next atom is
+    instead the cheapest to read: used for plans that may not build indexes."""
     from reasoner.analysis.safety import injected_variables
 
     literals = list(body)
@@ -610,11 +633,13 @@ def schedule(body: tuple[ast.Literal, ...], bound: set[str], delta_position: int
             usable = all(
                 isinstance(a, (ast.Var, ast.Wildcard)) or computable(a) for a in atom.args
             )
-            bound_columns = sum(
-                1 for a in atom.args
+            columns = tuple(
+                i for i, a in enumerate(atom.args)
                 if not isinstance(a, ast.Wildcard) and (not isinstance(a, ast.Var) or a.name in known)
             )
-            return (usable, bound_columns, ranged(atom), -position)
+            if cost is not None:
+                return (usable, -cost(atom.relation, columns), len(columns), -position)
+            return (usable, len(columns), ranged(atom), -position)
 
         place(max(atoms, key=score), "scan")
     return steps
@@ -749,14 +774,19 @@ def compile_plan(
     clause: ast.Clause | None = None,
     title: str = "",
     ranges: bool = True,
+    choose_index: Callable[[str, tuple[int, ...]], tuple[int, ...]] | None = None,
+    cost: Callable[[str, tuple[int, ...]], float] | None = None,
 ) -> RulePlan:
     """Compile a body and the tuple it emits into a `RulePlan`. `ranges=False` keeps the
     plan off sorted indexes (for plans run on a few rows, where building one costs more than
-    the filters it saves)."""
+    the filters it saves); `choose_index(relation, columns)` may name an index on a subset of
+    the bound columns to probe instead of one on all of them, or none; `cost` orders the
+    atoms by the rows they would examine (see `schedule`)."""
     gen = _Generator(schemas, types)
     gen.ranges = ranges
+    gen.choose_index = choose_index
     bound: set[str] = set()
-    steps = schedule(body, bound, delta_position)
+    steps = schedule(body, bound, delta_position, cost)
     if ranges:
         steps = use_sorted_indexes(steps, bound, types, schemas)
     gen.steps(steps, bound)
@@ -780,7 +810,7 @@ def compile_plan(
     code = compile(source, f"<plan {title or 'query'}>", "exec")
     delta_relation = body[delta_position].relation if delta_position is not None else None
     return RulePlan(clause, delta_position, delta_relation, source, code, tuple(gen.constants),
-                    tuple(gen.relations))
+                    tuple(gen.relations), tuple(gen.indexes), tuple(gen.scanned))
 
 
 def compile_rule(
@@ -789,10 +819,12 @@ def compile_rule(
     types: dict[str, str],
     delta_position: int | None,
     ranges: bool = True,
+    choose_index: Callable[[str, tuple[int, ...]], tuple[int, ...]] | None = None,
+    cost: Callable[[str, tuple[int, ...]], float] | None = None,
 ) -> RulePlan:
     schema = schemas[clause.head.relation]
     variant = "full" if delta_position is None else f"delta on body atom {delta_position + 1}"
     where = f"{clause.span}" if clause.span else ""
     title = f"{clause}  [{variant}] {where}".strip()
     return compile_plan(clause.body, clause.head.args, schema.bases, schemas, types,
-                        delta_position, clause, title.replace("\n", " "), ranges)
+                        delta_position, clause, title.replace("\n", " "), ranges, choose_index, cost)

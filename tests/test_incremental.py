@@ -163,3 +163,205 @@ def test_events_added_to_the_corpus_agree_with_a_fresh_load_and_are_explained(tm
     quotes = {q.text for node in proof.root.walk() if node.origin is not None for q in node.origin.quotes}
     assert "Moscow expelled two US diplomats on Tuesday." in quotes
     assert any(q.startswith("This past Wednesday, US Treasury Secretary Scott Bessent") for q in quotes)
+
+
+# ---- plans that grow their indexes instead of building them ------------------------------------
+@pytest.fixture
+def frugal_variants(monkeypatch):
+    """Every delta variant that would build an index runs its frugal plan (reading relations
+    in full) while that index grows one row per run, then its eager plan once it is complete:
+    the states a large engine goes through, on these small programs."""
+    from reasoner import relation as relation_module
+    from reasoner.variants import Variants
+
+    monkeypatch.setattr(relation_module, "SMALL_RELATION", 0)
+
+    def choose(eager, frugal, relations, delta_size):
+        missing = [(name, columns) for name, columns in set(eager.indexes) - set(frugal.indexes)
+                   if name in relations and not relations[name].has_index(columns)]
+        for name, columns in missing:
+            relations[name].grow_index(columns, 1)
+        return frugal if missing else eager
+
+    monkeypatch.setattr(Variants, "choose", staticmethod(choose))
+
+
+@pytest.mark.parametrize("seed", range(0, 200, 2))
+def test_frugal_plans_and_growing_indexes_agree_with_a_fresh_evaluation(seed, always_update,
+                                                                         frugal_variants):
+    test_batches_of_facts_agree_with_a_fresh_evaluation(seed, always_update)
+
+
+# ---- one update adding to several relations (as an events file does) ----------------------------
+def test_facts_added_at_once_to_several_relations_reach_the_strata_above():
+    from reasoner.evaluate import update
+
+    engine = Engine()
+    engine.load_text("""
+        .decl a(x: number)
+        .decl c(x: number)
+        .decl e(x: number, y: number)
+        .decl b(x: number)
+        .decl d(x: number)
+        b(X) :- a(X), !c(X).
+        b(X) :- e(X, Y), b(Y).
+        d(X) :- b(X).
+        a(1). a(5).
+    """)
+    state = engine._state
+    base = {"a": {(1,), (5,)}, "c": {(9,)}, "b": {(7,)}}
+    # `b` is recomputed (its negated input `c` grew); its own new fact must still reach `d`.
+    result = update(state.plans, state.evaluation, base, {"c": {(9,)}, "b": {(7,)}}, state.context)
+    assert result.relations["b"].tuples == {(1,), (5,), (7,)}
+    assert result.relations["d"].tuples == {(1,), (5,), (7,)}
+
+
+# ---- non-recursive strata updated group by group ------------------------------------------------
+GROUPED = """
+    .decl sale(shop: symbol, item: symbol, price: number)
+    .decl shop(shop: symbol)
+    .decl closed(shop: symbol)
+    .decl summary(shop: symbol, n: number, total: number, top: number)
+    summary(S, N, T, M) :- shop(S), N = count : sale(S, _, _), T = sum P : sale(S, _, P),
+                           M = max P : sale(S, _, P).
+    .decl open_shop(shop: symbol)
+    open_shop(S) :- shop(S), !closed(S).
+    .decl busiest(n: number)
+    busiest(N) :- N = max C : summary(_, C, _, _).
+    summary("ghost", 0, 0, 0).
+"""
+
+
+def _grouped_engine():
+    engine = Engine()
+    engine.load_text(GROUPED)
+    engine.add_facts("shop", [("a",), ("b",), ("c",)])
+    engine.add_facts("sale", [("a", "x", 3), ("a", "y", 4), ("b", "x", 10)])
+    return engine
+
+
+def _fresh(engine) -> dict[str, set]:
+    """The relations of one evaluation of GROUPED over the input facts `engine` holds."""
+    facts = "".join(f"{name}({', '.join(map(repr, row))}).\n".replace("'", '"')
+                    for name in ("shop", "sale", "closed") for row in sorted(engine.relation(name)))
+    fresh = Engine()
+    fresh.load_text(GROUPED + facts)
+    return {name: fresh.relation(name) for name in fresh.relations()}
+
+
+def test_an_aggregate_is_redone_for_the_groups_that_grew_only(always_update, monkeypatch):
+    engine = _grouped_engine()
+    from reasoner.evaluate import _Fixpoint
+
+    redone: list[tuple] = []
+    original = _Fixpoint.run
+
+    def spy(self, plan, delta, out, feeder, function=None):
+        if "[groups" in plan.source.splitlines()[0]:
+            redone.extend(delta)
+        return original(self, plan, delta, out, feeder, function)
+
+    monkeypatch.setattr(_Fixpoint, "run", spy)
+    monkeypatch.setattr(_Fixpoint, "recompute", None)  # no stratum is recomputed afresh
+    engine.add_facts("sale", [("a", "z", 5)])
+    assert engine.query('summary("a", N, T, M)') == [{"N": 3, "T": 12, "M": 5}]
+    assert engine.query('summary("b", N, T, M)') == [{"N": 1, "T": 10, "M": 10}]
+    assert engine.query("busiest(N)") == [{"N": 3}]
+    assert set(redone) == {("a",), ()}  # shop a's group; `busiest` has one group
+    assert {name: engine.relation(name) for name in engine.relations()} == _fresh(engine)
+
+
+def test_a_negation_that_became_false_takes_its_tuples_away(always_update):
+    engine = _grouped_engine()
+    assert engine.relation("open_shop") == {("a",), ("b",), ("c",)}
+    engine.add_facts("closed", [("b",)])
+    assert engine.relation("open_shop") == {("a",), ("c",)}
+    engine.add_facts("sale", [("c", "x", 1), ("c", "y", 1)])
+    assert {name: engine.relation(name) for name in engine.relations()} == _fresh(engine)
+
+
+def test_base_facts_of_a_regrouped_relation_stay(always_update):
+    engine = _grouped_engine()
+    engine.add_facts("shop", [("ghost",)])  # the ghost's group is touched by nothing
+    engine.add_facts("sale", [("ghost", "x", 7)])  # now it is: the derived row joins the fact
+    assert engine.query('summary("ghost", N, T, M)') == [{"N": 0, "T": 0, "M": 0},
+                                                        {"N": 1, "T": 7, "M": 7}]
+
+
+def test_an_interrupted_regroup_puts_everything_back(always_update, monkeypatch):
+    engine = _grouped_engine()
+    before = {name: engine.relation(name) for name in engine.relations()}
+    from reasoner.evaluate import _Fixpoint
+
+    original = _Fixpoint.insert
+
+    def interrupt(self, out, feeder, round_):
+        if "summary" in out:
+            raise KeyboardInterrupt
+        return original(self, out, feeder, round_)
+
+    monkeypatch.setattr(_Fixpoint, "insert", interrupt)
+    with pytest.raises(KeyboardInterrupt):
+        engine.add_facts("sale", [("a", "z", 5), ("b", "y", 1)])
+    monkeypatch.setattr(_Fixpoint, "insert", original)
+    assert {name: engine.relation(name) for name in engine.relations()} == before
+    engine.add_facts("sale", [("a", "z", 5)])
+    assert {name: engine.relation(name) for name in engine.relations()} == _fresh(engine)
+
+
+def test_a_regrouped_tuple_is_explained(always_update):
+    engine = _grouped_engine()
+    engine.add_facts("sale", [("a", "z", 5)])
+    proof = engine.explain('summary("a", 3, 12, 5)')
+    facts = {node.text for node in proof.root.walk()}
+    assert 'sale("a", "z", 5)' in facts and 'shop("a")' in facts
+
+
+# ---- layered programs: negation and aggregates over strata that gain and lose tuples ------------
+RULE_SHAPES = (
+    "{h}(X, Y) :- {p}(X, Z), {q}(Z, Y).",
+    "{h}(X, Y) :- {p}(X, Y), !{q}(Y, X).",
+    "{h}(X, Y) :- {p}(X, Y), !{q}(X, _).",
+    "{h}(X, N) :- {p}(X, _), N = count : {q}(X, _).",
+    "{h}(X, N) :- {p}(X, _), N = sum Y : {q}(X, Y).",
+    "{h}(X, N) :- {p}(_, X), N = max Y : {{ {q}(X, Y), {s}(Y, _) }}.",
+    "{h}(X, N) :- {p}(X, Y), !{q}(Y, Y), N = min Z : {{ {s}(X, Z), !{q}(Z, X) }}.",
+    "{h}(N, N) :- N = count : {p}(_, _).",
+    "{h}(X, X) :- {p}(X, _), N = count : {q}(_, X), N > 1.",
+)
+
+
+def layered_program(seed: int) -> tuple[str, list[str]]:
+    """Base relations b0..b2 and four layers of non-recursive relations, each defined by one or
+    two rules of the shapes above over lower relations (all binary, over numbers)."""
+    rng = random.Random(seed)
+    lower = ["b0", "b1", "b2"]
+    lines = [f".decl {name}(x: number, y: number)" for name in lower]
+    for layer in range(1, 5):
+        for number in range(rng.randint(1, 2)):
+            head = f"l{layer}_{number}"
+            lines.append(f".decl {head}(x: number, y: number)")
+            for _ in range(rng.randint(1, 2)):
+                p, q, s = (rng.choice(lower) for _ in range(3))
+                lines.append(rng.choice(RULE_SHAPES).format(h=head, p=p, q=q, s=s))
+            lower.append(head)
+    return "\n".join(lines), lower
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_layered_negation_and_aggregates_agree_with_a_fresh_evaluation(seed, always_update):
+    text, names = layered_program(seed)
+    rng = random.Random(seed)
+    engine = Engine()
+    engine.load_text(text)
+    so_far: dict[str, set] = {}
+    for _ in range(8):
+        name = rng.choice(["b0", "b1", "b2"])
+        rows = {(rng.randrange(5), rng.randrange(5)) for _ in range(rng.randint(1, 3))}
+        engine.add_facts(name, rows)
+        so_far.setdefault(name, set()).update(rows)
+        fresh = Engine()  # one evaluation of the rules and every fact so far
+        fresh.load_text(text + "\n" + "".join(f"{base_name}({x}, {y}).\n" for base_name, base_rows
+                                              in so_far.items() for x, y in sorted(base_rows)))
+        for relation in names:
+            assert engine.relation(relation) == fresh.relation(relation), f"{relation} after {name} {rows}:\n{text}"

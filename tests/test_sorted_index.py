@@ -24,7 +24,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from reasoner import Engine, plan
-from reasoner.evaluate import Relation
+from reasoner.relation import Relation
 from reasoner.sorted_index import SortedIndex
 
 OPS = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge, "=": operator.eq}
