@@ -1,5 +1,5 @@
-"""Updating a non-recursive stratum group by group when relations it reads under negation or
-inside aggregates grow.
+"""Updating a non-recursive stratum group by group when its inputs change in ways that are not
+monotone for it: tuples added under a negation or inside an aggregate, tuples lost by any input.
 
     dyad_month(A, T, M, N) :- dyad_month_key(A, T, M), N = count : dyad_month_event(A, T, M, _).
 
@@ -7,17 +7,20 @@ reads `dyad_month_event` through the groups (A, T, M) it counts over. When tuple
 it, only the head tuples of the groups they fall in can change; recomputing the whole relation
 would redo every other group. Instead:
 
-1. *Touched groups.* For each negation or aggregate of a rule that reads a relation, a plan
-   (its positive atoms, the changed atom read from the delta) lists the values the new tuples
-   give the variables it shares with the rest of the rule, restricted to those that are plain
-   arguments of the head (its *group columns*). Fewer such variables only means larger groups.
-2. *Stale tuples.* Head tuples whose group columns hold a touched group may no longer hold
-   (a count grew, a negation became false); they are taken out, unless they are base facts.
+1. *Touched groups.* Each atom of a rule has touches: plans that map the tuples its relation
+   gained or lost to values of the head's *group columns*, the plain head arguments whose
+   variables the atom shares with the rest of the rule. An added tuple inside an aggregate
+   touches the groups of the matches it makes (it is joined with the aggregate's other atoms as
+   they are now); a tuple added to a negated atom, or lost by any atom, touches the groups its
+   own values decide. Fewer shared variables only mean larger groups; none, the whole relation.
+2. *Stale tuples.* Head tuples whose group columns hold a touched group may no longer hold (a
+   count grew, a negation became false, a body tuple is gone); they are taken out, unless they
+   are base facts.
 3. *Re-derivation.* Every rule of the relation is run again with its head's group columns bound
    to the touched groups, over the current relations: what it derives holds now. A taken-out
-   tuple it derives again is kept; the others are gone for good.
+   tuple it derives again is kept; the others are lost, and the strata above learn of it.
 
-Positive atoms that changed are handled as in any update, by delta variants.
+Positive atoms that gained tuples are handled as in any update, by delta variants.
 """
 
 from __future__ import annotations

@@ -72,6 +72,8 @@ class Variants:
             return 1.0 if relation is None else relation.probe_cost(columns)
 
         eager = compile_rule(rule, schemas, types, position, ranges=False, choose_index=probe)
+        if all(scan(name, columns) == columns for name, columns in eager.indexes):
+            return eager, None  # it builds no index on a large relation
         frugal = compile_rule(rule, schemas, types, position, ranges=False, choose_index=scan,
                               cost=cost)
         return eager, frugal if set(eager.indexes) - set(frugal.indexes) else None

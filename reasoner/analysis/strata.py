@@ -128,7 +128,8 @@ def stratify(rules, schemas: dict[str, RelationSchema]) -> tuple[list[Stratum], 
                     "the program cannot be stratified; a relation must not depend on its own "
                     "negation or aggregate",
                 ))
-        component_rules = tuple(r for name in component for r in rules_by_head.get(name, ()))
+        # A rule stated twice (e.g. in two files that each work on their own) is run once.
+        component_rules = tuple(dict.fromkeys(r for name in component for r in rules_by_head.get(name, ())))
         recursive = len(component) > 1 or any(e.head == e.body for e in edges if e.head in members)
         strata.append(Stratum(members, component_rules, recursive))
     return strata, diagnostics
