@@ -164,7 +164,7 @@ def update(
             if not (any(lost.get(name) for name in inputs)
                     or any(changed.get(name) for name in plan.negative_inputs)):
                 rounds[number] = fixpoint.resume(plan, changed, rounds[number] + 1)
-            elif plan.groups is not None:
+            elif plan.groups is not None and _few(plan, relations, changed, lost):
                 fixpoint.regroup(plan, base, changed, lost, rounds[number] + 1)
                 rounds[number] += 1
             else:
@@ -174,6 +174,21 @@ def update(
         for undo in reversed(journal):
             undo()
         raise
+
+
+# A non-recursive stratum is updated group by group when the tuples its inputs gained under
+# negation or aggregation and lost anywhere are at most this fraction of the tuples it reads;
+# beyond that, recomputing it is cheaper than redoing group after group.
+REGROUP_FRACTION = 0.05
+
+
+def _few(plan: StratumPlan, relations: dict[str, Relation], changed: dict[str, set],
+         lost: dict[str, set]) -> bool:
+    inputs = plan.positive_inputs | plan.negative_inputs
+    read = sum(len(relations[name]) for name in inputs)
+    moved = (sum(len(changed.get(name, ())) for name in plan.negative_inputs)
+             + sum(len(lost.get(name, ())) for name in inputs))
+    return moved <= REGROUP_FRACTION * read
 
 
 class _Fixpoint:
@@ -238,6 +253,8 @@ class _Fixpoint:
             else:
                 run_plan(touch.plan, touch.plan.bind(self.relations, self.context), rows, keys,
                          self.budget)
+        if touched.get(()):
+            touched = {(): {()}}  # the whole relation is redone: no smaller group matters
         stale: set[tuple] = set()
         for columns, keys in touched.items():
             if not columns:

@@ -33,9 +33,14 @@ def _full(program, facts: dict[str, set]) -> dict[str, set]:
 
 @pytest.fixture
 def always_update(monkeypatch):
-    """Continue the evaluation on every addition, however large (the engine evaluates a
-    large addition afresh, which would leave `update` untested on these small programs)."""
+    """Continue the evaluation on every addition, however large, and update non-recursive
+    strata group by group however many tuples change (the engine evaluates a large addition
+    afresh and recomputes a stratum whose inputs changed much, which would leave `update` and
+    `regroup` little tested on these small programs)."""
+    from reasoner import evaluate
+
     monkeypatch.setattr(engine_module, "UPDATE_FRACTION", float("inf"))
+    monkeypatch.setattr(evaluate, "REGROUP_FRACTION", float("inf"))
 
 
 @pytest.mark.parametrize("seed", range(200))
@@ -348,8 +353,14 @@ def layered_program(seed: int) -> tuple[str, list[str]]:
     return "\n".join(lines), lower
 
 
+@pytest.mark.parametrize("regroup", [True, False], ids=["regroup", "recompute"])
 @pytest.mark.parametrize("seed", range(60))
-def test_layered_negation_and_aggregates_agree_with_a_fresh_evaluation(seed, always_update):
+def test_layered_negation_and_aggregates_agree_with_a_fresh_evaluation(seed, regroup, always_update,
+                                                                       monkeypatch):
+    if not regroup:
+        from reasoner import evaluate
+
+        monkeypatch.setattr(evaluate, "REGROUP_FRACTION", -1.0)  # every such stratum recomputed
     text, names = layered_program(seed)
     rng = random.Random(seed)
     engine = Engine()
@@ -365,3 +376,29 @@ def test_layered_negation_and_aggregates_agree_with_a_fresh_evaluation(seed, alw
                                               in so_far.items() for x, y in sorted(base_rows)))
         for relation in names:
             assert engine.relation(relation) == fresh.relation(relation), f"{relation} after {name} {rows}:\n{text}"
+
+
+def test_a_small_addition_grows_an_index_on_a_large_relation_instead_of_building_it(always_update):
+    text = """
+        .decl node(x: number, group: number)
+        .decl pair(x: number, y: number)
+        pair(X, Y) :- node(X, G), node(Y, G), X != Y.
+        .decl weight(x: number, y: number, w: number)
+        weight(X, Y, A + B) :- pair(X, Y), node(X, A), node(Y, B).
+    """
+    nodes = [(n, n % 300) for n in range(3_000)]  # 300 groups of 10: 27,000 pairs
+    engine = Engine()
+    engine.load_text(text)
+    engine.add_facts("node", nodes)
+    pair = lambda: engine._state.evaluation.relations["pair"]  # noqa: E731
+    assert len(pair()) == 27_000 and not pair().has_index((0,))
+    left = []  # rows the index on pair's first column has still to take in, after each addition
+    while not left or left[-1]:
+        engine.add_facts("node", [(10_000 + len(left), len(left))])
+        left.append(pair().rows_to_index((0,)))
+        assert len(left) < 100
+    # each addition reads `node` (3,000 rows) in full and indexes a quarter as many pairs
+    assert left[0] > 0 and left == sorted(left, reverse=True) and len(left) > 10
+    fresh = Engine()
+    fresh.load_text(text + "".join(f"node({x}, {g}).\n" for x, g in engine.relation("node")))
+    assert engine.relation("weight") == fresh.relation("weight")
