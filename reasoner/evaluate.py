@@ -26,7 +26,7 @@ from reasoner.functors import FunctorError
 from reasoner.groups import StratumGroups
 from reasoner.limits import Budget, Limits
 from reasoner.plan import RulePlan, compile_rule
-from reasoner.relation import Relation
+from reasoner.relation import Relation, index_choice
 from reasoner.variants import Variants
 
 
@@ -164,7 +164,7 @@ def update(
             if not (any(lost.get(name) for name in inputs)
                     or any(changed.get(name) for name in plan.negative_inputs)):
                 rounds[number] = fixpoint.resume(plan, changed, rounds[number] + 1)
-            elif plan.groups is not None and _few(plan, relations, changed, lost):
+            elif plan.groups is not None and _few(plan, inputs, relations, changed, lost):
                 fixpoint.regroup(plan, base, changed, lost, rounds[number] + 1)
                 rounds[number] += 1
             else:
@@ -182,9 +182,8 @@ def update(
 REGROUP_FRACTION = 0.05
 
 
-def _few(plan: StratumPlan, relations: dict[str, Relation], changed: dict[str, set],
-         lost: dict[str, set]) -> bool:
-    inputs = plan.positive_inputs | plan.negative_inputs
+def _few(plan: StratumPlan, inputs: frozenset[str], relations: dict[str, Relation],
+         changed: dict[str, set], lost: dict[str, set]) -> bool:
     read = sum(len(relations[name]) for name in inputs)
     moved = (sum(len(changed.get(name, ())) for name in plan.negative_inputs)
              + sum(len(lost.get(name, ())) for name in inputs))
@@ -239,9 +238,6 @@ class _Fixpoint:
         (name,) = plan.stratum.relations
         relation = self.relations[name]
 
-        def choose(relation_name: str, columns: tuple[int, ...]) -> tuple[int, ...]:
-            return self.relations[relation_name].probe_columns(columns)
-
         touched: dict[tuple[int, ...], set] = {}
         for touch in groups.touches():
             rows = (changed if touch.on == "added" else lost).get(touch.relation)
@@ -265,6 +261,7 @@ class _Fixpoint:
                 stale.update(index.get(key[0] if len(columns) == 1 else key, ()))
         stale -= base.get(name, set())
         out, feeder = self.round_sets((name,))
+        choose = index_choice(self.relations)
         for columns, keys in touched.items():
             if keys:
                 for rule in plan.stratum.rules:

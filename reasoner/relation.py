@@ -157,8 +157,7 @@ class Relation:
         """Take back tuples inserted by `insert_new` (used to undo a failed update)."""
         if self.rounds and self.rounds[-1][1] is rows:
             self.rounds.pop()
-            self._round_of = {}
-            self._rounds_indexed = 0
+            self._forget_round_index()
         self._discard(rows)
 
     def retract(self, rows: set[tuple]) -> Callable[[], None]:
@@ -167,17 +166,20 @@ class Relation:
         if rounds is not None:
             self.rounds = [(r, added - rows) if not added.isdisjoint(rows) else (r, added)
                            for r, added in rounds]
-            self._round_of = {}
-            self._rounds_indexed = 0
+            self._forget_round_index()
         self._discard(rows)
 
         def restore() -> None:
             self.insert_new(rows - self.tuples)
             self.rounds = rounds
-            self._round_of = {}
-            self._rounds_indexed = 0
+            self._forget_round_index()
 
         return restore
+
+    def _forget_round_index(self) -> None:
+        """Drop the index of rounds, to be rebuilt by `round_of` from `rounds` as they are now."""
+        self._round_of = {}
+        self._rounds_indexed = 0
 
     def _discard(self, rows: set[tuple]) -> None:
         self.tuples -= rows
@@ -224,3 +226,17 @@ def _fill(index: dict, key, rows: Iterable[tuple]) -> None:
             index[k] = [row]
         else:
             bucket.append(row)
+
+
+def index_choice(relations: dict[str, Relation], frugal: bool = False) -> Callable:
+    """For a plan compiled over `relations`, `choose_index(relation, columns)`: the columns of
+    the index to probe (`Relation.probe_columns`), or with `frugal` none on a large relation
+    that lacks it (`Relation.scan_columns`)."""
+
+    def choose(name: str, columns: tuple[int, ...]) -> tuple[int, ...]:
+        relation = relations.get(name)
+        if relation is None:
+            return columns
+        return relation.scan_columns(columns) if frugal else relation.probe_columns(columns)
+
+    return choose

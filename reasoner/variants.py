@@ -5,7 +5,7 @@ from __future__ import annotations
 from reasoner import ast
 from reasoner.analysis import Analysis
 from reasoner.plan import RulePlan, compile_rule
-from reasoner.relation import Relation
+from reasoner.relation import Relation, index_choice
 
 
 class Variants:
@@ -59,13 +59,7 @@ class Variants:
         types = self.analysis.variable_types[id(rule)]
         schemas = self.analysis.schemas
 
-        def probe(name: str, columns: tuple[int, ...]) -> tuple[int, ...]:
-            relation = relations.get(name)
-            return columns if relation is None else relation.probe_columns(columns)
-
-        def scan(name: str, columns: tuple[int, ...]) -> tuple[int, ...]:
-            relation = relations.get(name)
-            return columns if relation is None else relation.scan_columns(columns)
+        probe, scan = index_choice(relations), index_choice(relations, frugal=True)
 
         def cost(name: str, columns: tuple[int, ...]) -> float:
             relation = relations.get(name)

@@ -247,7 +247,9 @@ def _grouped_engine():
 
 def _fresh(engine) -> dict[str, set]:
     """The relations of one evaluation of GROUPED over the input facts `engine` holds."""
-    facts = "".join(f"{name}({', '.join(map(repr, row))}).\n".replace("'", '"')
+    from reasoner.explain.search import fact_text
+
+    facts = "".join(f"{fact_text(name, row)}.\n"
                     for name in ("shop", "sale", "closed") for row in sorted(engine.relation(name)))
     fresh = Engine()
     fresh.load_text(GROUPED + facts)
