@@ -10,7 +10,11 @@ Conventions:
   actor, verb or target (an omitted pattern target is "_" too);
 - an affiliation without a start has `valid_from` 0001-01-01, without an end `valid_until`
   9999-12-31; an actor without a kind has kind "";
-- values of `event_arg` are symbols: numbers are stored as their decimal text.
+- values of `event_arg` are symbols: numbers are stored as their decimal text;
+- every dated statement (event, precondition, deadline, threat, offer, revision, withdrawal) has
+  exactly one `statement_kind`, one `attribution` and one `modality` row;
+- an alignment without a start has `valid_from` 0001-01-01, without an end `valid_until`
+  9999-12-31.
 """
 
 from __future__ import annotations
@@ -85,12 +89,12 @@ RELATIONS: tuple[Relation, ...] = (
         ("target", _S, 'actor id ("" if none)'),
     ),
     _relation(
-        "date_precision", "how an event, precondition or deadline was dated",
+        "date_precision", "how a dated statement was dated",
         ("id", _S, "statement id"), ("precision", _S, "exact, month, year, range or approximate"),
     ),
     _relation(
-        "event_arg", "a further argument of an event (place, topic, targets...)",
-        ("event", _S, "event id"), ("key", _S, "argument name"), ("value", _S, "one value"),
+        "event_arg", "a further argument of a statement (place, topic, targets...)",
+        ("event", _S, "statement id"), ("key", _S, "argument name"), ("value", _S, "one value"),
     ),
     _relation(
         "event_status", "occurred, announced, planned, cancelled, denied or conditional",
@@ -98,11 +102,11 @@ RELATIONS: tuple[Relation, ...] = (
     ),
     _relation(
         "evidence", "a verbatim quote supporting a statement",
-        ("id", _S, "event, precondition or deadline id"), ("source", _S, "source id"),
+        ("id", _S, "statement id"), ("source", _S, "source id"),
         ("quote", _S, "verbatim quote"),
     ),
     _relation(
-        "said_by", "who said it", ("id", _S, "event, precondition or deadline id"),
+        "said_by", "who said it", ("id", _S, "statement id"),
         ("person", _S, "person id"),
     ),
     _relation(
@@ -137,6 +141,70 @@ RELATIONS: tuple[Relation, ...] = (
         "deadline_threat", "a consequence threatened if a deadline is missed",
         ("deadline", _S, "deadline id"), ("actor", _S, "pattern: actor"),
         ("verb", _S, "pattern: verb"), ("target", _S, "pattern: target"),
+    ),
+    _relation(
+        "statement_kind", "what kind of statement an id names (one row per dated statement)",
+        ("id", _S, "statement id"),
+        ("kind", _S, "event, precondition, deadline, threat, offer, revision or withdrawal"),
+    ),
+    _relation(
+        "attribution", "whose voice a statement is in (one row per dated statement)",
+        ("statement", _S, "statement id"),
+        ("voice_kind", _S, "speaker, outlet, anonymous or actor"),
+        ("voice", _S, 'person id, the source\'s outlet (source id if it has none), "" for anonymous, or actor id'),
+    ),
+    _relation(
+        "modality", "how a statement is put (one row per dated statement)",
+        ("statement", _S, "statement id"),
+        ("mode", _S, "asserted (default), reported, likely, unlikely, possible or denied"),
+    ),
+    _relation(
+        "same_as", "the statement reports again the same remark or event as another",
+        ("statement", _S, "the repeated report"), ("original", _S, "the statement it repeats"),
+    ),
+    _relation(
+        "caused_by", "a causal link (`because_of`), not a response",
+        ("effect", _S, "the statement caused"), ("cause", _S, "the statement that caused it"),
+    ),
+    _relation(
+        "pattern_negated", "a pattern of the statement is negative (`no ACTOR VERB [TARGET]`)",
+        ("statement", _S, "statement id"),
+        ("part", _S, "goal, requirement, demand, threat, condition or consequence"),
+    ),
+    _relation(
+        "conditional", "a conditional threat or offer: ISSUER to ADDRESSEE, if CONDITION then CONSEQUENCE",
+        ("id", _S, "threat or offer id"), ("kind", _S, "threat or offer"),
+        ("issuer", _S, "actor id"), ("addressee", _S, "actor id"),
+        ("start", _D, "statement date, first day"), ("end", _D, "statement date, last day"),
+    ),
+    _relation(
+        "conditional_if", "the condition of a threat or offer (a pattern)",
+        ("id", _S, "threat or offer id"), ("actor", _S, "pattern: actor"),
+        ("verb", _S, "pattern: verb"), ("target", _S, "pattern: target"),
+    ),
+    _relation(
+        "conditional_then", "the consequence threatened or offered (a pattern)",
+        ("id", _S, "threat or offer id"), ("actor", _S, "pattern: actor"),
+        ("verb", _S, "pattern: verb"), ("target", _S, "pattern: target"),
+    ),
+    _relation(
+        "deadline_revision", "a deadline moved to a new due date",
+        ("id", _S, "revision id"), ("deadline", _S, "the deadline revised"),
+        ("start", _D, "revision date, first day"), ("end", _D, "revision date, last day"),
+        ("due", _D, "the new last day to comply"),
+    ),
+    _relation(
+        "precondition_withdrawn", "a precondition withdrawn or waived by an actor",
+        ("id", _S, "withdrawal id"), ("precondition", _S, "the precondition"),
+        ("actor", _S, "actor id"),
+        ("start", _D, "statement date, first day"), ("end", _D, "statement date, last day"),
+        ("how", _S, "withdrawn (default) or waived"),
+    ),
+    _relation(
+        "alignment", "two actors aligned or opposed over a period (rules read it both ways)",
+        ("a", _S, "actor id"), ("b", _S, "actor id"), ("kind", _S, "aligned or opposed"),
+        ("valid_from", _D, "first day (0001-01-01 if open)"),
+        ("valid_until", _D, "last day (9999-12-31 if open)"),
     ),
 )
 
