@@ -1,7 +1,8 @@
 """Where the shipped grammars, rule library and corpus live.
 
 In a wheel they are packaged under `reasoner/_data/`; in a source checkout (editable install,
-tests) they are the top-level `grammar/`, `rules/` and `corpus/` folders. Either way callers
+tests) they are the top-level `grammar/`, `rules/` and `corpus/` folders, `data/cameo/` (the CAMEO
+tables) and `corpus/articles/` (the corpus's article texts). Either way callers
 ask for them by kind and never build paths themselves.
 """
 
@@ -10,17 +11,20 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
-KINDS = ("grammar", "rules", "corpus")
+KINDS = ("grammar", "rules", "corpus", "cameo", "articles")
 
 
 def data_dir(kind: str) -> Path:
-    """The folder holding the shipped `kind` ('grammar', 'rules' or 'corpus')."""
+    """The folder holding the shipped `kind` ('grammar', 'rules', 'corpus', 'cameo' or 'articles')."""
     if kind not in KINDS:
         raise ValueError(f"unknown resource kind {kind!r}")
+    if kind == "articles":  # the corpus's article texts travel with the corpus
+        return data_dir("corpus") / "articles"
     packaged = resources.files("reasoner") / "_data" / kind
     if packaged.is_dir():
         return Path(str(packaged))
-    return Path(__file__).resolve().parent.parent / kind
+    checkout = Path(__file__).resolve().parent.parent
+    return checkout / "data" / kind if kind == "cameo" else checkout / kind
 
 
 def grammar_text(name: str) -> str:

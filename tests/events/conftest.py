@@ -4,11 +4,16 @@ from pathlib import Path
 
 import pytest
 
-SHARED = Path(__file__).resolve().parents[2] / ".." / "shared"
+from reasoner.resources import data_dir
 
 
 @pytest.fixture
-def shared_dir() -> Path:
-    if not SHARED.is_dir():
-        pytest.skip("../shared is not present")
-    return SHARED
+def articles_dir() -> Path:
+    """The corpus's articles, shipped in corpus/articles/."""
+    return data_dir("articles")
+
+
+@pytest.fixture
+def cameo_dir() -> Path:
+    """The CAMEO tables, shipped in data/cameo/."""
+    return data_dir("cameo")

@@ -30,8 +30,8 @@ def test_required_verbs_present() -> None:
     assert len(vocabulary) >= 60
 
 
-def test_codes_and_scores_match_gdelt(shared_dir: Path) -> None:
-    cameo = shared_dir / "data" / "cameo"
+def test_codes_and_scores_match_gdelt(cameo_dir: Path) -> None:
+    cameo = cameo_dir
     labels = read_table(cameo / "CAMEO.eventcodes.txt")
     scores = read_table(cameo / "CAMEO.goldsteinscale.txt")
     for verb in load_vocabulary():
