@@ -49,7 +49,11 @@ def _run(args: argparse.Namespace) -> int:
 def _check(args: argparse.Namespace) -> int:
     from reasoner.check import check_paths
 
-    articles = Path(args.articles) if args.articles else None
+    articles = None
+    if args.articles is not None:
+        from reasoner.resources import data_dir
+
+        articles = Path(args.articles) if args.articles else data_dir("articles")
     if articles is not None and not articles.is_dir():
         print(f"error: --articles {articles} is not a directory", file=sys.stderr)
         return 2
@@ -179,8 +183,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     check = commands.add_parser("check", help="validate rule and event files without evaluating them")
     check.add_argument("files", nargs="+", help=".dl / .events files, directories or glob patterns")
-    check.add_argument("--articles", metavar="DIR",
-                       help="also check that every quote occurs in its cited article in DIR")
+    check.add_argument("--articles", metavar="DIR", nargs="?", const="",
+                       help="also check that every quote occurs in its cited article in DIR "
+                            "(default: the corpus's articles shipped with reasoner)")
     check.add_argument("--strict", action="store_true", help="undeclared relations are errors (as in batch mode)")
     check.set_defaults(handler=_check)
 

@@ -78,9 +78,9 @@ def test_key_facts(corpus) -> None:
     assert rounds == {"istanbul_round_1": dt.date(2025, 5, 16), "istanbul_round_2": dt.date(2025, 6, 2)}
 
 
-def test_corpus_quotes_are_verbatim(corpus, shared_dir: Path) -> None:
+def test_corpus_quotes_are_verbatim(corpus, articles_dir: Path) -> None:
     files, _ = corpus
-    problems = check_citations(files, shared_dir / "articles")
+    problems = check_citations(files, articles_dir)
     assert problems == [], "\n".join(p.render() for p in problems)
 
 
