@@ -1,5 +1,7 @@
 """reasoner: a Datalog engine for reasoning about dated political events."""
 
+from importlib import metadata as _metadata
+
 from reasoner.errors import (
     CheckError,
     Diagnostic,
@@ -11,6 +13,11 @@ from reasoner.errors import (
     ReasonerError,
 )
 
+try:
+    __version__ = _metadata.version("reasoner-events")
+except _metadata.PackageNotFoundError:  # a source tree that was never installed
+    __version__ = "0+unknown"
+
 __all__ = [
     "CheckError",
     "Diagnostic",
@@ -21,6 +28,7 @@ __all__ = [
     "ParseError",
     "QueryError",
     "ReasonerError",
+    "__version__",
 ]
 
 

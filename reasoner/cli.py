@@ -170,6 +170,9 @@ def build_parser() -> argparse.ArgumentParser:
         prog="reasoner",
         description="A Datalog engine for reasoning about dated political events.",
     )
+    from reasoner import __version__
+
+    parser.add_argument("--version", action="version", version=f"reasoner {__version__}")
     commands = parser.add_subparsers(dest="command")
 
     run = commands.add_parser("run", help="evaluate a program and write its .output relations (like souffle)")
