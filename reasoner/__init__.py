@@ -1,6 +1,7 @@
 """reasoner: a Datalog engine for reasoning about dated political events."""
 
 from importlib import metadata as _metadata
+from typing import TYPE_CHECKING
 
 from reasoner.errors import (
     CheckError,
@@ -12,6 +13,9 @@ from reasoner.errors import (
     QueryError,
     ReasonerError,
 )
+
+if TYPE_CHECKING:  # the real class for type checkers; at run time it is imported on first use
+    from reasoner.engine import Engine
 
 try:
     __version__ = _metadata.version("reasoner-events")

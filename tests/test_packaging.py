@@ -29,3 +29,11 @@ def test_distribution_name_licence_and_classifiers() -> None:
     assert (ROOT / "LICENSE").read_text().startswith("MIT License")
     assert "License :: OSI Approved :: MIT License" in project["classifiers"]
     assert project["scripts"]["reasoner"] == "reasoner.cli:main"
+
+
+def test_type_checkers_see_the_engine_class(tmp_path: Path) -> None:
+    mypy = pytest.importorskip("mypy.api")
+    program = tmp_path / "uses_engine.py"
+    program.write_text("from reasoner import Engine\nreveal_type(Engine)\n")
+    out, _, _ = mypy.run([str(program), "--no-incremental"])
+    assert "reasoner.engine.Engine" in out, out
