@@ -12,8 +12,8 @@ from typing import Any
 
 from reasoner.errors import Diagnostic, error
 from reasoner.events.ast import (
-    ActorDecl, DeadlineDecl, EventDecl, EvidenceDecl, Name, PersonDecl, PreconditionDecl,
-    SourceDecl, Statement,
+    ActorDecl, AlignmentDecl, ConditionalDecl, DeadlineDecl, EventDecl, EvidenceDecl, Framing,
+    Name, PersonDecl, PreconditionDecl, RevisionDecl, SourceDecl, Statement, WithdrawalDecl,
 )
 from reasoner.events.build import Clause, RawStatement
 from reasoner.events.hints import SHAPES
@@ -21,16 +21,28 @@ from reasoner.source import Span
 
 REQUIREMENT_KINDS = ("requires", "only_if", "unless", "after")
 
+# The clauses every dated statement takes: how it is reported, what caused it, what it answers.
+_FRAMING_ONCE = frozenset({"per", "mode", "same_as"})
+_DATED_REPEATED = frozenset({"by", "cite", "because_of", "responds_to", "="})
+
 # kind -> (clauses that may appear once, clauses that may repeat)
 CLAUSES: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "source": (frozenset({"outlet", "published", "file", "author", "url"}), frozenset()),
     "actor": (frozenset({"is"}), frozenset({"aka"})),
     "person": (frozenset(), frozenset({"of"})),
-    "event": (frozenset({"status"}), frozenset({"by", "cite", "responds_to", "="})),
-    "precondition": (frozenset({"goal", *REQUIREMENT_KINDS}), frozenset({"by", "cite"})),
-    "deadline": (frozenset({"demands", "due"}), frozenset({"threat", "by", "cite"})),
+    "event": (_FRAMING_ONCE | {"status"}, _DATED_REPEATED),
+    "precondition": (_FRAMING_ONCE | {"goal", *REQUIREMENT_KINDS}, _DATED_REPEATED),
+    "deadline": (_FRAMING_ONCE | {"demands", "due"}, _DATED_REPEATED | {"threat"}),
     "evidence": (frozenset(), frozenset({"by", "cite"})),
+    "threat": (_FRAMING_ONCE, _DATED_REPEATED | {"if", "then"}),
+    "offer": (_FRAMING_ONCE, _DATED_REPEATED | {"if", "then"}),
+    "revision": (_FRAMING_ONCE | {"due"}, _DATED_REPEATED),
+    "withdrawal": (_FRAMING_ONCE, _DATED_REPEATED),
+    "alignment": (frozenset(), frozenset()),
 }
+
+# The statements whose second head is a date.
+DATED = ("event", "precondition", "deadline", "threat", "offer", "revision", "withdrawal")
 
 _WRITTEN = {"=": "key=value arguments", "is": "`is`"}
 
@@ -85,6 +97,9 @@ class _Clauses:
     def flat(self, keyword: str) -> tuple[Any, ...]:
         return tuple(item for c in self.by_keyword.get(keyword, ()) for item in c.payload)
 
+    def framing(self) -> Framing:
+        return Framing(self.one("per"), self.one("mode"), self.one("same_as"), self.flat("because_of"))
+
     def required(self, keyword: str, what: str, at: Name) -> Any:
         value = self.one(keyword)
         if value is None and keyword not in self.by_keyword:
@@ -96,7 +111,7 @@ class _Clauses:
 def assemble(raw: RawStatement, diagnostics: list[Diagnostic]) -> Statement | None:
     """The AST node for one statement, or None (with diagnostics) when its clauses do not fit."""
     clauses = _Clauses(raw, diagnostics)
-    if any(head is None for head in raw.heads[:2]) and raw.kind in ("event", "precondition", "deadline"):
+    if any(head is None for head in raw.heads[:2]) and raw.kind in DATED:
         clauses.ok = False  # a malformed date, already reported
     node = _BUILDERS[raw.kind](raw, clauses)
     return node if clauses.ok else None
@@ -121,7 +136,7 @@ def _person(raw: RawStatement, c: _Clauses) -> Statement:
 def _event(raw: RawStatement, c: _Clauses) -> Statement:
     id_, date, actor, verb, target = raw.heads
     return EventDecl(id_, date, actor, verb, target, c.one("status"), c.flat("by"), c.all("cite"),
-                     c.flat("responds_to"), c.all("="), raw.span)
+                     c.flat("responds_to"), c.all("="), raw.span, c.framing())
 
 
 def _precondition(raw: RawStatement, c: _Clauses) -> Statement | None:
@@ -141,7 +156,7 @@ def _precondition(raw: RawStatement, c: _Clauses) -> Statement | None:
     start = clause.span
     kind = Name(given[0], Span.at(start.source, start.line, start.column, len(given[0])))
     return PreconditionDecl(id_, date, actor, goal, kind, clause.payload, c.flat("by"),
-                            c.all("cite"), raw.span)
+                            c.all("cite"), raw.span, c.framing(), c.flat("responds_to"), c.all("="))
 
 
 def _deadline(raw: RawStatement, c: _Clauses) -> Statement:
@@ -149,7 +164,35 @@ def _deadline(raw: RawStatement, c: _Clauses) -> Statement:
     demand = c.required("demands", "demand", id_)
     due = c.required("due", "due date", id_)
     return DeadlineDecl(id_, date, issuer, addressee, demand, due, c.all("threat"), c.flat("by"),
-                        c.all("cite"), raw.span)
+                        c.all("cite"), raw.span, c.framing(), c.flat("responds_to"), c.all("="))
+
+
+def _conditional(raw: RawStatement, c: _Clauses) -> Statement:
+    id_, date, issuer, addressee = raw.heads
+    if "then" not in c.by_keyword:
+        c.fail(f"{raw.kind} `{id_.text}` has no consequence", id_.span,
+               f"add what is {raw.kind}ed: then ACTOR VERB [TARGET]")
+    return ConditionalDecl(id_, raw.kind, date, issuer, addressee, c.all("if"), c.all("then"),
+                           c.flat("by"), c.all("cite"), raw.span, c.framing(),
+                           c.flat("responds_to"), c.all("="))
+
+
+def _revision(raw: RawStatement, c: _Clauses) -> Statement:
+    id_, date, actor, deadline = raw.heads
+    due = c.required("due", "new due date", id_)
+    return RevisionDecl(id_, date, actor, deadline, due, c.flat("by"), c.all("cite"), raw.span,
+                        c.framing(), c.flat("responds_to"), c.all("="))
+
+
+def _withdrawal(raw: RawStatement, c: _Clauses) -> Statement:
+    id_, date, actor, precondition, how = raw.heads
+    return WithdrawalDecl(id_, date, actor, precondition, how, c.flat("by"), c.all("cite"),
+                          raw.span, c.framing(), c.flat("responds_to"), c.all("="))
+
+
+def _alignment(raw: RawStatement, c: _Clauses) -> Statement:
+    a, kind, b, since, until = raw.heads
+    return AlignmentDecl(a, kind, b, since, until, raw.span)
 
 
 def _evidence(raw: RawStatement, c: _Clauses) -> Statement:
@@ -168,4 +211,9 @@ _BUILDERS: dict[str, Callable[[RawStatement, _Clauses], Statement | None]] = {
     "precondition": _precondition,
     "deadline": _deadline,
     "evidence": _evidence,
+    "threat": _conditional,
+    "offer": _conditional,
+    "revision": _revision,
+    "withdrawal": _withdrawal,
+    "alignment": _alignment,
 }

@@ -57,13 +57,35 @@ class RelativeDate:
 class Pattern:
     """An event pattern: actor, verb and target, where `_` matches anything.
 
-    An omitted target is the wildcard `_` as well.
+    An omitted target is the wildcard `_` as well. A negated pattern (`no ACTOR VERB [TARGET]`)
+    means that the actor does not do it.
     """
 
     actor: Name
     verb: Name
     target: Name | None
     span: Span
+    negated: bool = False
+
+
+@attrs.frozen
+class Voice:
+    """`per outlet` (name None), `per anonymous` or `per NAME` (a person or an actor)."""
+
+    name: Name | None
+    span: Span
+
+
+@attrs.frozen
+class Framing:
+    """The clauses every dated statement may take about how it is reported: `per` (whose
+    voice), `mode` (asserted, reported, hedged, denied), `same_as` (the same remark reported
+    again) and `because_of` (what caused it)."""
+
+    voice: Voice | None = None
+    mode: Name | None = None
+    same_as: Name | None = None
+    because_of: tuple[Name, ...] = ()
 
 
 @attrs.frozen
@@ -137,6 +159,7 @@ class EventDecl:
     responds_to: tuple[Name, ...]
     args: tuple[Arg, ...]
     span: Span
+    framing: Framing = Framing()
 
 
 @attrs.frozen
@@ -150,6 +173,9 @@ class PreconditionDecl:
     speakers: tuple[Name, ...]
     citations: tuple[Citation, ...]
     span: Span
+    framing: Framing = Framing()
+    responds_to: tuple[Name, ...] = ()
+    args: tuple[Arg, ...] = ()
 
 
 @attrs.frozen
@@ -164,6 +190,75 @@ class DeadlineDecl:
     speakers: tuple[Name, ...]
     citations: tuple[Citation, ...]
     span: Span
+    framing: Framing = Framing()
+    responds_to: tuple[Name, ...] = ()
+    args: tuple[Arg, ...] = ()
+
+
+@attrs.frozen
+class ConditionalDecl:
+    """`threat`/`offer ID DATE ISSUER to ADDRESSEE if PATTERN then PATTERN...`: what the issuer
+    says it will do (`then`) if a condition is met (`if`)."""
+
+    id: Name
+    kind: str  # "threat" or "offer"
+    date: DateSpec
+    issuer: Name
+    addressee: Name
+    conditions: tuple[Pattern, ...]
+    consequences: tuple[Pattern, ...]
+    speakers: tuple[Name, ...]
+    citations: tuple[Citation, ...]
+    span: Span
+    framing: Framing = Framing()
+    responds_to: tuple[Name, ...] = ()
+    args: tuple[Arg, ...] = ()
+
+
+@attrs.frozen
+class RevisionDecl:
+    """`revision ID DATE ACTOR of DEADLINE due DATE|+Nd`: a deadline moved."""
+
+    id: Name
+    date: DateSpec
+    actor: Name
+    deadline: Name
+    due: DateSpec | RelativeDate
+    speakers: tuple[Name, ...]
+    citations: tuple[Citation, ...]
+    span: Span
+    framing: Framing = Framing()
+    responds_to: tuple[Name, ...] = ()
+    args: tuple[Arg, ...] = ()
+
+
+@attrs.frozen
+class WithdrawalDecl:
+    """`withdrawal ID DATE ACTOR of PRECONDITION [as waived|withdrawn]`."""
+
+    id: Name
+    date: DateSpec
+    actor: Name
+    precondition: Name
+    how: Name | None
+    speakers: tuple[Name, ...]
+    citations: tuple[Citation, ...]
+    span: Span
+    framing: Framing = Framing()
+    responds_to: tuple[Name, ...] = ()
+    args: tuple[Arg, ...] = ()
+
+
+@attrs.frozen
+class AlignmentDecl:
+    """`alignment A aligned|opposed B [from DATE] [until DATE]`."""
+
+    a: Name
+    kind: Name
+    b: Name
+    valid_from: DateSpec | None
+    valid_until: DateSpec | None
+    span: Span
 
 
 @attrs.frozen
@@ -177,7 +272,13 @@ class EvidenceDecl:
 
 
 Statement = Union[
-    SourceDecl, ActorDecl, PersonDecl, EventDecl, PreconditionDecl, DeadlineDecl, EvidenceDecl
+    SourceDecl, ActorDecl, PersonDecl, EventDecl, PreconditionDecl, DeadlineDecl, EvidenceDecl,
+    ConditionalDecl, RevisionDecl, WithdrawalDecl, AlignmentDecl,
+]
+
+# The statements with an id and a date, which take `per`, `mode`, `same_as` and `because_of`.
+DatedStatement = Union[
+    EventDecl, PreconditionDecl, DeadlineDecl, ConditionalDecl, RevisionDecl, WithdrawalDecl
 ]
 
 

@@ -15,7 +15,7 @@ from lark import Token, Transformer, v_args
 
 from reasoner.errors import Diagnostic, error
 from reasoner.events.ast import (
-    Affiliation, Arg, Citation, DateSpec, Name, Pattern, RelativeDate, Value,
+    Affiliation, Arg, Citation, DateSpec, Name, Pattern, RelativeDate, Value, Voice,
 )
 from reasoner.events.dates import DateError, parse_date, parse_relative
 from reasoner.source import SourceText, Span
@@ -140,6 +140,29 @@ class TreeToClauses(Transformer):
     def evidence_stmt(self, meta: Any, c: list[Any]) -> RawStatement:
         return self._statement("evidence", meta, [self.name(c[0])], c[1:])
 
+    def threat_stmt(self, meta: Any, c: list[Any]) -> RawStatement:
+        heads = [self.name(c[0]), self.date(c[1]), c[2], c[3]]
+        return self._statement("threat", meta, heads, c[4:])
+
+    def offer_stmt(self, meta: Any, c: list[Any]) -> RawStatement:
+        heads = [self.name(c[0]), self.date(c[1]), c[2], c[3]]
+        return self._statement("offer", meta, heads, c[4:])
+
+    def revision_stmt(self, meta: Any, c: list[Any]) -> RawStatement:
+        heads = [self.name(c[0]), self.date(c[1]), c[2], self.name(c[3])]
+        return self._statement("revision", meta, heads, c[4:])
+
+    def withdrawal_stmt(self, meta: Any, c: list[Any]) -> RawStatement:
+        how = self.name(c[4]) if c[4] is not None else None
+        heads = [self.name(c[0]), self.date(c[1]), c[2], self.name(c[3]), how]
+        return self._statement("withdrawal", meta, heads, c[5:])
+
+    def alignment_stmt(self, meta: Any, c: list[Any]) -> RawStatement:
+        a, kind, b, since, until = c
+        heads = [a, self.name(kind), b, self.date(since) if since is not None else None,
+                 self.date(until) if until is not None else None]
+        return self._statement("alignment", meta, heads, [])
+
     # ---- small parts ---------------------------------------------------------------------
     def actor(self, meta: Any, c: list[Token]) -> Name:
         return self.name(c[0])
@@ -149,6 +172,9 @@ class TreeToClauses(Transformer):
 
     def pattern(self, meta: Any, c: list[Any]) -> Pattern:
         return Pattern(c[0], c[1], c[2], self.span(meta))
+
+    def negated_pattern(self, meta: Any, c: list[Any]) -> Pattern:
+        return Pattern(c[0], c[1], c[2], self.span(meta), True)
 
     # ---- clauses -------------------------------------------------------------------------
     def _clause(self, keyword: str, meta: Any, payload: Any) -> Clause:
@@ -239,6 +265,32 @@ class TreeToClauses(Transformer):
 
     def threat_clause(self, meta: Any, c: list[Pattern]) -> Clause:
         return self._clause("threat", meta, c[0])
+
+    def if_clause(self, meta: Any, c: list[Pattern]) -> Clause:
+        return self._clause("if", meta, c[0])
+
+    def then_clause(self, meta: Any, c: list[Pattern]) -> Clause:
+        return self._clause("then", meta, c[0])
+
+    def per_outlet_clause(self, meta: Any, c: list[Token]) -> Clause:
+        return self._clause("per", meta, Voice(None, self.span(meta)))
+
+    def per_clause(self, meta: Any, c: list[Token]) -> Clause:
+        return self._clause("per", meta, Voice(self.name(c[0]), self.span(meta)))
+
+    def mode_clause(self, meta: Any, c: list[Token]) -> Clause:
+        return self._clause("mode", meta, self.name(c[0]))
+
+    def mode_arg_clause(self, meta: Any, c: list[Token]) -> Clause:
+        """`mode=value, ...`: an argument named mode (the keyword followed by `=`)."""
+        key = Name("mode", Span(self.source, meta.line, meta.column, meta.line, meta.column + 3))
+        return self._clause("=", meta, Arg(key, tuple(self.value(v) for v in c), self.span(meta)))
+
+    def same_as_clause(self, meta: Any, c: list[Token]) -> Clause:
+        return self._clause("same_as", meta, self.name(c[0]))
+
+    def because_clause(self, meta: Any, c: list[Token]) -> Clause:
+        return self._clause("because_of", meta, tuple(self.name(t) for t in c))
 
     def due_clause(self, meta: Any, c: list[Token]) -> Clause:
         token = c[0]

@@ -8,7 +8,10 @@ from lark import Token
 
 from reasoner.events.dates import DATE_HINT
 
-STATEMENT_KEYWORDS = ("source", "actor", "person", "event", "precondition", "deadline", "evidence")
+STATEMENT_KEYWORDS = (
+    "source", "actor", "person", "event", "precondition", "deadline", "evidence", "threat", "offer",
+    "revision", "withdrawal", "alignment",
+)
 
 # What each statement expects before its clauses, in order.
 HEADS: dict[str, tuple[str, ...]] = {
@@ -19,6 +22,11 @@ HEADS: dict[str, tuple[str, ...]] = {
     "precondition": ("an id", "a date", "the actor who states it"),
     "deadline": ("an id", "a date", "the issuing actor", "`to`", "the addressee"),
     "evidence": ("the id of the statement it supports",),
+    "threat": ("an id", "a date", "the threatening actor", "`to`", "the addressee"),
+    "offer": ("an id", "a date", "the offering actor", "`to`", "the addressee"),
+    "revision": ("an id", "a date", "the revising actor", "`of`", "the id of the deadline revised"),
+    "withdrawal": ("an id", "a date", "the withdrawing actor", "`of`", "the id of the precondition"),
+    "alignment": ("an actor", "`aligned` or `opposed`", "another actor"),
 }
 
 SHAPES: dict[str, str] = {
@@ -35,6 +43,19 @@ SHAPES: dict[str, str] = {
         'threat ACTOR VERB [TARGET] cite SOURCE "QUOTE"'
     ),
     "evidence": 'evidence ID cite SOURCE "QUOTE"',
+    "threat": (
+        'threat ID DATE ISSUER to ADDRESSEE if ACTOR VERB [TARGET] then ACTOR VERB [TARGET] '
+        'by PERSON cite SOURCE "QUOTE"'
+    ),
+    "offer": (
+        'offer ID DATE ISSUER to ADDRESSEE if ACTOR VERB [TARGET] then ACTOR VERB [TARGET] '
+        'by PERSON cite SOURCE "QUOTE"'
+    ),
+    "revision": 'revision ID DATE ACTOR of DEADLINE due DATE|+10d by PERSON cite SOURCE "QUOTE"',
+    "withdrawal": (
+        'withdrawal ID DATE ACTOR of PRECONDITION [as waived|withdrawn] by PERSON cite SOURCE "QUOTE"'
+    ),
+    "alignment": "alignment ACTOR aligned|opposed ACTOR [from DATE] [until DATE]",
 }
 
 _WORDS = {

@@ -36,7 +36,8 @@ class LineStarts:
     statement keywords must be lexable in every state (`always_accept`).
     """
 
-    always_accept = ("SOURCE", "ACTOR", "PERSON", "EVENT", "PRECONDITION", "DEADLINE", "EVIDENCE")
+    always_accept = ("SOURCE", "ACTOR", "PERSON", "EVENT", "PRECONDITION", "DEADLINE", "EVIDENCE",
+                     "THREAT", "OFFER", "REVISION", "WITHDRAWAL", "ALIGNMENT")
 
     def process(self, stream: Iterator[Token]) -> Iterator[Token]:
         for token in stream:

@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from reasoner.errors import Diagnostic
-from reasoner.events.ast import Affiliation, Arg, Citation, Name, Pattern, Value
+from reasoner.events.ast import Affiliation, Arg, Citation, Name, Pattern, Value, Voice
 from reasoner.events.build import Clause, RawStatement, read_date, read_due, unquote
 from reasoner.source import SourceText, Span
 
@@ -52,11 +52,14 @@ _TOKEN = re.compile(
 _DATE = re.compile(r"~?[0-9][0-9-]*(\.\.~?[0-9][0-9-]*)?").fullmatch
 _NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?").fullmatch
 
-STATEMENTS = frozenset({"source", "actor", "person", "event", "precondition", "deadline", "evidence"})
+STATEMENTS = frozenset({
+    "source", "actor", "person", "event", "precondition", "deadline", "evidence", "threat", "offer",
+    "revision", "withdrawal", "alignment",
+})
 KEYWORDS = STATEMENTS | frozenset({
     "to", "outlet", "published", "file", "author", "url", "aka", "is", "of", "as", "from", "until",
     "status", "by", "cite", "responds_to", "goal", "requires", "only_if", "unless", "after",
-    "demands", "due", "threat",
+    "demands", "due", "threat", "if", "then", "per", "mode", "same_as", "because_of", "no",
 })
 
 
@@ -242,6 +245,48 @@ def _evidence_head(src: SourceText, diagnostics: list[Diagnostic], toks: list[To
     return (_name(toks[1]),), 2
 
 
+def _expect_keyword(token: Token, keyword: str) -> None:
+    if token[0] != "KW" or token[1] != keyword:
+        raise NotFast
+
+
+def _of_head(src: SourceText, diagnostics: list[Diagnostic], toks: list[Token]) -> tuple[tuple, int]:
+    """`revision ID DATE ACTOR of DEADLINE`."""
+    id_ = _name(toks[1])
+    date = _date(src, diagnostics, toks[2])
+    actor = _text(toks[3])
+    _expect_keyword(toks[4], "of")
+    return (id_, date, actor, _name(toks[5])), 6
+
+
+def _withdrawal_head(src: SourceText, diagnostics: list[Diagnostic], toks: list[Token]) -> tuple[tuple, int]:
+    """`withdrawal ID DATE ACTOR of PRECONDITION [as HOW]`."""
+    heads, at = _of_head(src, diagnostics, toks)
+    how = None
+    if _is_keyword(toks, at, "as"):
+        how = _name(toks[at + 1])
+        at += 2
+    return (*heads, how), at
+
+
+def _alignment_head(src: SourceText, diagnostics: list[Diagnostic], toks: list[Token]) -> tuple[tuple, int]:
+    """`alignment A KIND B [from DATE] [until DATE]`: the whole statement (it has no clauses)."""
+    a = _text(toks[1])
+    kind = _name(toks[2])
+    b = _text(toks[3])
+    at = 4
+    since = until = None
+    if _is_keyword(toks, at, "from"):
+        since = _date(src, diagnostics, toks[at + 1])
+        at += 2
+    if _is_keyword(toks, at, "until"):
+        until = _date(src, diagnostics, toks[at + 1])
+        at += 2
+    if at != len(toks):
+        raise NotFast
+    return (a, kind, b, since, until), at
+
+
 _HEADS: dict[str, Callable[[SourceText, list[Diagnostic], list[Token]], tuple[tuple, int]]] = {
     "source": _two_names,
     "actor": _two_names,
@@ -250,6 +295,11 @@ _HEADS: dict[str, Callable[[SourceText, list[Diagnostic], list[Token]], tuple[tu
     "precondition": _precondition_head,
     "deadline": _deadline_head,
     "evidence": _evidence_head,
+    "threat": _deadline_head,
+    "offer": _deadline_head,
+    "revision": _of_head,
+    "withdrawal": _withdrawal_head,
+    "alignment": _alignment_head,
 }
 
 
@@ -327,11 +377,14 @@ def _cite_clause(src, diagnostics, toks, at, first, append) -> int:
 
 def _pattern_clause(src, diagnostics, toks, at, first, append) -> int:  # goal, requires, ...
     start = toks[at]
-    actor = _text(start)
+    negated = start[0] == "KW" and start[1] == "no"
+    if negated:
+        at += 1
+    actor = _text(toks[at])
     verb = _name(toks[at + 1])
     target, at = _target(toks, at + 2)
     last = toks[at - 1]
-    pattern = Pattern(actor, verb, target, _span(src, start, last))
+    pattern = Pattern(actor, verb, target, _span(src, start, last), negated)
     append(_clause(src, first[1], pattern, first, last))
     return at
 
@@ -347,6 +400,25 @@ def _due_clause(src, diagnostics, toks, at, first, append) -> int:
     due = read_due(src, kind, token[1], token[2], token[3], diagnostics)
     append(_clause(src, "due", due, first, token))
     return at + 1
+
+
+def _per_clause(src, diagnostics, toks, at, first, append) -> int:
+    token = toks[at]
+    if token[0] == "KW" and token[1] == "outlet":
+        name = None
+    else:
+        name = _text(token)
+    span = _span(src, first, token)
+    append(_new(Clause, ("per", Voice(name, span), span)))
+    return at + 1
+
+
+def _mode_clause(src, diagnostics, toks, at, first, append) -> int:
+    """`mode M`, or `mode=value, ...` (an argument named mode)."""
+    if toks[at][0] == "=":
+        key = _new(Name, ("mode", _span(src, first, first)))
+        return _arg_clause(src, toks, at, first[:5] + (key,), append)
+    return _name_clause(src, diagnostics, toks, at, first, append)
 
 
 def _is_keyword(toks: list[Token], at: int, keyword: str) -> bool:
@@ -424,5 +496,11 @@ _CLAUSES: dict[str, Callable[..., int]] = {
     "after": _pattern_clause,
     "demands": _pattern_clause,
     "threat": _pattern_clause,
+    "if": _pattern_clause,
+    "then": _pattern_clause,
     "due": _due_clause,
+    "per": _per_clause,
+    "mode": _mode_clause,
+    "same_as": _name_clause,
+    "because_of": _names_clause,
 }
