@@ -24,6 +24,7 @@ from reasoner.explain.proof import Proof, WhyNot
 from reasoner.explain.search import ProofBuilder, fact_text
 from reasoner.explain.whynot import why_not
 from reasoner.facts_io import read_input, sort_key
+from reasoner.frames import Answers, html_table, relation_frame, rows_of
 from reasoner.gcpause import paused_gc
 from reasoner.limits import DEFAULT_MAX_TUPLES, Budget, Limits
 from reasoner.loader import parse_with_includes, read_source
@@ -159,7 +160,7 @@ class Engine:
     def add_facts(self, relation: str, rows: Iterable[Iterable[object]]) -> None:
         """Add rows (sequences of str, int, float or datetime.date) to a relation. A relation
         that does not exist yet is created with the column types of the first row."""
-        rows = [tuple(row) for row in rows]
+        rows = rows_of(rows)
         with self._lock:
             state = self._state
             schema = state.analysis.schemas.get(relation) if state.analysis else None
@@ -270,6 +271,25 @@ class Engine:
                 raise QueryError(_no_relation(name, relations))
             return set(relations[name].tuples)
 
+    def to_pandas(self, name: str):
+        """A relation as a pandas DataFrame (sorted rows), its columns named as in the `.decl`."""
+        with self._lock:
+            columns = self.schema(name).columns
+            return relation_frame(columns, self.relation(name))
+
+    def __repr__(self) -> str:
+        sizes = self._sizes()
+        return (f"<Engine: {len(sizes)} relations, {sum(sizes.values()):,} tuples>")
+
+    def _repr_html_(self) -> str:
+        sizes = self._sizes()
+        return html_table(("relation", "arity", "tuples"),
+                          [(n, a, sizes[n]) for n, a in self.relations().items()], empty="no relations")
+
+    def _sizes(self) -> dict[str, int]:
+        with self._lock:
+            return {name: self.size(name) for name in self.relations() if name in self._state.relations}
+
     def size(self, name: str) -> int:
         with self._lock:
             relations = self._state.relations
@@ -281,14 +301,14 @@ class Engine:
     def program(self) -> Program:
         return self._state.program
 
-    def query(self, goal: str) -> list[dict[str, object]]:
+    def query(self, goal: str) -> Answers:
         """Answer a goal (`?- p(X), X > 2.`, `p(X), X > 2` ...): one dict per answer, from
         variable name to value, sorted. A goal without variables gives `[{}]` or `[]`."""
         source = SourceText("<query>", goal)
         query = parse_query(source)
         return self.ask(query)
 
-    def ask(self, query: ast.Query) -> list[dict[str, object]]:
+    def ask(self, query: ast.Query) -> Answers:
         with self._lock:
             state = self._state
             schemas = state.analysis.schemas
@@ -315,7 +335,7 @@ class Engine:
                                     schemas, types, title=str(query))
                 function = plan.bind(state.relations, state.context)
                 run_plan(plan, function, None, results, budget)
-            return [dict(zip(names, row)) for row in sorted(results, key=sort_key)]
+            return Answers(names, (dict(zip(names, row)) for row in sorted(results, key=sort_key)))
 
     def explain(self, fact: str, depth: int | None = None) -> Proof:
         """The minimal-height proof of a fact that holds, e.g. `explain('path(1, 3)')`: a tree of
