@@ -167,11 +167,14 @@ def _deadline(raw: RawStatement, c: _Clauses) -> Statement:
                         c.all("cite"), raw.span, c.framing(), c.flat("responds_to"), c.all("="))
 
 
+_PAST = {"threat": "threatened", "offer": "offered"}
+
+
 def _conditional(raw: RawStatement, c: _Clauses) -> Statement:
     id_, date, issuer, addressee = raw.heads
     if "then" not in c.by_keyword:
         c.fail(f"{raw.kind} `{id_.text}` has no consequence", id_.span,
-               f"add what is {raw.kind}ed: then ACTOR VERB [TARGET]")
+               f"add what is {_PAST[raw.kind]}: then ACTOR VERB [TARGET]")
     return ConditionalDecl(id_, raw.kind, date, issuer, addressee, c.all("if"), c.all("then"),
                            c.flat("by"), c.all("cite"), raw.span, c.framing(),
                            c.flat("responds_to"), c.all("="))

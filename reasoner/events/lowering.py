@@ -442,7 +442,7 @@ class _Lowering:
         precondition = self.reference_of_kind(statement.precondition, "precondition")
         how = DEFAULT_WITHDRAWAL
         if statement.how is not None:
-            how = self.word(statement.how, WITHDRAWAL_KINDS, "way to drop a precondition")
+            how = self.word(statement.how, WITHDRAWAL_KINDS, "withdrawal kind")
         row = (id_, precondition, self.actor(statement.actor), statement.date.first,
                statement.date.last, how)
         self.add("precondition_withdrawn", row, statement.span)
@@ -451,7 +451,7 @@ class _Lowering:
 
     def alignment(self, statement: AlignmentDecl) -> None:
         a, b = self.actor(statement.a), self.actor(statement.b)
-        kind = self.word(statement.kind, ALIGNMENT_KINDS, "alignment")
+        kind = self.word(statement.kind, ALIGNMENT_KINDS, "alignment kind")
         if a == b:
             self.fail(f"an actor is not aligned with or opposed to itself", statement.b.span,
                       "name two different actors")
