@@ -62,6 +62,8 @@ class ProofNode:
       "aggregate" an aggregate's value; `children` are (up to a limit) the facts aggregated over
       "condition" a comparison or test of the body, with the values substituted
       "elided"    a derived fact below the depth limit; `:why N` (or explaining the fact) expands it
+      "reference" a derived fact proved already, earlier in the tree: `see` is the number of the
+                  node that proves it (the sub-proof is shown once)
     """
 
     number: int  # preorder number, 1 for the root; stable for a given fact and engine state
@@ -74,6 +76,7 @@ class ProofNode:
     origin: Origin | None = None
     children: tuple[ProofNode, ...] = ()
     omitted: int = 0  # aggregate nodes: how many more facts were aggregated over than are shown
+    see: int | None = None  # reference nodes: the number of the node that proves the fact
 
     @property
     def rule_span(self) -> Span | None:

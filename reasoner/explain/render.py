@@ -7,6 +7,9 @@ A `Proof` (why a fact holds) prints as a tree, one line per node, with tree guid
     │  └─ [3] edge(1, 2)    fact, tc.dl:1
     └─ [4] edge(2, 3)    fact, tc.dl:2
 
+A derived fact that the tree proves a second time is printed once; later it reads
+`[7] act("x")    [see 3]`, in every format (in DOT, one box with several edges into it).
+
 A `WhyNot` (why a fact does not hold) prints, for each rule that could derive the fact, the
 literal where it fails and examples of the bindings that reached it.
 
@@ -160,6 +163,8 @@ def proof_text(proof: Proof, width: int = WIDTH, elided_hint: str = REPL_HINT) -
             annotation = _rule_annotation(node)
         elif node.kind == "elided":
             head.append(" … " + elided_hint.format(number=node.number))
+        elif node.kind == "reference":
+            head.append(GAP[1:] + see_text(node))
         elif node.kind == "fact" and node.origin is not None:
             annotation, after = _origin_lines(node, quoted, room)
         one_line = lead + " ".join(head) + (GAP + " ".join(annotation) if annotation else "")
@@ -175,6 +180,11 @@ def proof_text(proof: Proof, width: int = WIDTH, elided_hint: str = REPL_HINT) -
             stack.append((below_items[index], below + ("└─ " if last else "├─ "),
                           below + ("   " if last else "│  ")))
     return "\n".join(line.rstrip() for line in lines)
+
+
+def see_text(node: ProofNode) -> str:
+    """What a reference node says: where its fact was proved, `[see 6]`."""
+    return f"[see {node.see}]"
 
 
 def _origin_lines(node: ProofNode, quoted: dict[str, int], room: int) -> tuple[list[str], list[str]]:
@@ -225,6 +235,7 @@ def _node_data(node: ProofNode, parent: int | None) -> dict[str, object]:
         "rule": rule,
         "origin": None if node.origin is None else origin_data(node.origin),
         "omitted": node.omitted,
+        "see": node.see,
         "children": [child.number for child in node.children],
     }
 
@@ -277,12 +288,18 @@ _DOT_STYLE = {
 def proof_dot(proof: Proof, elided_hint: str = "(not shown: below the depth limit)") -> str:
     """The proof as a Graphviz digraph: one box per node (input facts filled, with their
     origin and quotes; derived facts with their rule), an edge from each fact to the facts
-    that prove it."""
+    that prove it. A fact proved more than once in the tree is one box with several edges
+    into it (reference nodes draw no box of their own)."""
     out = ["digraph proof {", "  rankdir=TB;",
            '  node [fontname="Helvetica", fontsize=10];', '  edge [color="gray30"];']
     edges: list[str] = []
     quoted: dict[str, int] = {}
     for node in proof.root.walk():
+        # a fact proved twice is one box: a reference is an edge to the box that proves it
+        edges += [f"  n{node.number} -> n{child.see if child.kind == 'reference' else child.number};"
+                  for child in node.children]
+        if node.kind == "reference":
+            continue
         label = [f"[{node.number}] {node.text}"]
         if node.kind == "derived" and node.rule is not None:
             label += _fill(_rule_annotation(node), DOT_WIDTH, indent="   ")
@@ -295,7 +312,6 @@ def proof_dot(proof: Proof, elided_hint: str = "(not shown: below the depth limi
             label.append(f"… and {node.omitted} more")
         style = _DOT_STYLE.get(node.kind, "shape=box")
         out.append(f"  n{node.number} [label={dot_string(label)}, {style}];")
-        edges += [f"  n{node.number} -> n{child.number};" for child in node.children]
     return "\n".join(out + edges + ["}"])
 
 

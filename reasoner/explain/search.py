@@ -212,31 +212,43 @@ class ProofBuilder:
 
     # ---- trees -------------------------------------------------------------------------------
     def proof(self, relation: str, row: tuple, depth: int | None = None) -> Proof:
-        """The proof tree of a fact that holds, derived facts below `depth` levels elided."""
+        """The proof tree of a fact that holds, derived facts below `depth` levels elided.
+
+        A derived fact proved a second time is not proved again: its node is a reference to
+        the node that proved it first (kind "reference", `see` its number). A later occurrence
+        nearer the root than the first is proved in full when a depth limit would have cut
+        the first one shorter."""
         # Walk in preorder with an explicit stack (proofs can be thousands of levels deep),
         # then build the nodes from the leaves up.
-        entries: list[list] = []  # [kind, text, relation, row, rule, origin, level, parent, omitted]
+        entries: list[list] = []  # [kind, text, relation, row, rule, origin, level, parent, omitted, see]
+        proved: dict[tuple[str, tuple], tuple[int, int]] = {}  # fact -> (entry, level) proving it
         stack = [("fact", relation, row, 1, -1)]
         while stack:
             kind, rel, values, level, parent = stack.pop()
             index = len(entries)
             if kind == "aggregate":  # `rel` is its text, `values` its facts and how many more
                 facts, omitted = values
-                entries.append(["aggregate", rel, None, None, None, None, level, parent, omitted])
+                entries.append(["aggregate", rel, None, None, None, None, level, parent, omitted, None])
                 stack.extend(reversed([("fact", r, t, level + 1, index) for r, t in facts]))
                 continue
             if kind != "fact":
-                entries.append([kind, rel, None, None, None, None, level, parent, 0])
+                entries.append([kind, rel, None, None, None, None, level, parent, 0, None])
                 continue
             text = fact_text(rel, values)
             if self.is_input(rel, values):
-                entries.append(["fact", text, rel, values, None, self.origins.of(rel, values), level, parent, 0])
+                entries.append(["fact", text, rel, values, None, self.origins.of(rel, values), level, parent, 0,
+                                None])
+                continue
+            first = proved.get((rel, values))
+            if first is not None and (depth is None or first[1] <= level):
+                entries.append(["reference", text, rel, values, None, None, level, parent, 0, first[0]])
                 continue
             if (depth is not None and level > depth) or len(entries) >= MAX_NODES:
-                entries.append(["elided", text, rel, values, None, None, level, parent, 0])
+                entries.append(["elided", text, rel, values, None, None, level, parent, 0, None])
                 continue
             step = self.step(rel, values)
-            entries.append(["derived", text, rel, values, step.rule, None, level, parent, 0])
+            proved[(rel, values)] = (index, level)
+            entries.append(["derived", text, rel, values, step.rule, None, level, parent, 0, None])
             children = []
             for item in step.items:
                 if item[0] == "atom":
@@ -249,16 +261,43 @@ class ProofBuilder:
         return Proof(self._build(entries), depth)
 
     @staticmethod
-    def _build(entries: list[list]) -> ProofNode:
+    def _heights(entries: list[list]) -> list[int]:
+        """The height of each entry's proof: 1 + its children's for a derived fact, its facts'
+        for an aggregate, the referenced node's for a reference, 0 for the rest. A reference
+        points to an earlier node that may sit in another branch, so this is computed over the
+        proof as a graph, without recursion."""
+        below: list[list[int]] = [[] for _ in entries]
+        for index, entry in enumerate(entries):
+            if entry[7] >= 0:
+                below[entry[7]].append(index)
+        heights: list[int | None] = [None] * len(entries)
+        for start in range(len(entries) - 1, -1, -1):
+            stack = [(start, False)]
+            while stack:
+                index, ready = stack.pop()
+                if heights[index] is not None:
+                    continue
+                kind, see = entries[index][0], entries[index][9]
+                needs = [see] if kind == "reference" else below[index]
+                if not ready:
+                    stack.append((index, True))
+                    stack.extend((n, False) for n in needs if heights[n] is None)
+                    continue
+                tallest = max((heights[n] or 0 for n in needs), default=0)
+                heights[index] = {"derived": 1 + tallest, "aggregate": tallest,
+                                  "reference": tallest}.get(kind, 0)
+        return [h or 0 for h in heights]
+
+    @classmethod
+    def _build(cls, entries: list[list]) -> ProofNode:
+        heights = cls._heights(entries)
         children: dict[int, list[ProofNode]] = {}
         node = None
         for index in range(len(entries) - 1, -1, -1):
-            kind, text, relation, values, rule, origin, _, parent, omitted = entries[index]
+            kind, text, relation, values, rule, origin, _, parent, omitted, see = entries[index]
             below = tuple(reversed(children.pop(index, [])))
-            height = 1 + max((c.height for c in below), default=0) if kind == "derived" else 0
-            if kind == "aggregate":
-                height = max((c.height for c in below), default=0)
-            node = ProofNode(index + 1, kind, text, relation, values, rule, height, origin, below, omitted)
+            node = ProofNode(index + 1, kind, text, relation, values, rule, heights[index], origin, below, omitted,
+                             None if see is None else see + 1)
             children.setdefault(parent, []).append(node)
         assert node is not None
         return node

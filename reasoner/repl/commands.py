@@ -294,7 +294,7 @@ def _node_fact(session: Session, number: int) -> str:
     if node is None:
         last = max(n.number for n in proof.root.walk())
         raise CommandError(f"the last proof has no node {number} (its nodes are 1 to {last})")
-    if node.kind not in ("derived", "elided", "fact"):
+    if node.kind not in ("derived", "elided", "reference", "fact"):
         raise CommandError(f"node {number} is a {node.kind} (`{node.text}`), not a fact: "
                            "only facts have proofs")
     return node.text

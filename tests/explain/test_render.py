@@ -114,7 +114,7 @@ def test_json_structure():
     assert [node["node"] for node in data["nodes"]] == list(range(1, 12))  # preorder
     root = nodes[1]
     assert list(root) == ["node", "parent", "kind", "fact", "relation", "values", "height", "rule",
-                          "origin", "omitted", "children"]
+                          "origin", "omitted", "see", "children"]
     assert root["parent"] is None and root["children"] == [2, 4, 5, 6, 7, 10, 11]
     assert root["rule"] == {"text": "path(X, Z) :- path(X, Y), edge(Y, Z).", "file": "tc.dl",
                             "line": 4, "column": 1}
@@ -130,6 +130,7 @@ def test_json_structure():
     assert nodes[7]["omitted"] == 1 and nodes[7]["children"] == [8, 9] and nodes[8]["parent"] == 7
     assert nodes[10]["kind"] == "elided" and nodes[10]["rule"]["line"] == 3
     assert nodes[11]["values"] == [2.5, 3.0]
+    assert all(node["see"] is None for node in data["nodes"])
     assert "race — day two" in text  # not escaped
     assert text == json.dumps(proof_data(sample()), indent=2, ensure_ascii=False)
 
@@ -161,6 +162,39 @@ def test_dot_graph():
     assert "style=\"filled\"" in re.findall(r"^  n3 .*$", dot, flags=re.M)[0]  # a fact
     assert "002_d78a9d7bf1290817.txt" in dot and "(tc.dl:4)" in dot
     assert render_proof(sample(), "dot") == dot
+
+
+# ---- a sub-proof shown once -----------------------------------------------------------------------
+def shared() -> Proof:
+    """path(1, 3) twice below path(1, 4): proved at [2], referred to at [5]."""
+    first = ProofNode(2, "derived", "path(1, 3)", "path", (1, 3), rule=BASE, height=1,
+                      children=(edge(3, 1, 3),))
+    again = ProofNode(5, "reference", "path(1, 3)", "path", (1, 3), height=1, see=2)
+    middle = ProofNode(4, "derived", "q(1, 3)", "q", (1, 3), rule=BASE, height=2, children=(again,))
+    return Proof(ProofNode(1, "derived", "path(1, 4)", "path", (1, 4), rule=STEP, height=3,
+                           children=(first, middle)))
+
+
+def test_reference_text():
+    assert proof_text(shared()) == """\
+[1] path(1, 4)    by path(X, Z) :- path(X, Y), edge(Y, Z).  (tc.dl:4)
+├─ [2] path(1, 3)    by path(X, Y) :- edge(X, Y).  (tc.dl:3)
+│  └─ [3] edge(1, 3)    fact, tc.dl:1
+└─ [4] q(1, 3)    by path(X, Y) :- edge(X, Y).  (tc.dl:3)
+   └─ [5] path(1, 3)    [see 2]"""
+
+
+def test_reference_json():
+    nodes = {node["node"]: node for node in json.loads(proof_json(shared()))["nodes"]}
+    assert nodes[5]["kind"] == "reference" and nodes[5]["see"] == 2 and nodes[5]["children"] == []
+    assert nodes[5]["parent"] == 4 and nodes[5]["rule"] is None and nodes[5]["height"] == 1
+    assert nodes[2]["see"] is None
+
+
+def test_reference_dot_is_one_box_with_two_edges():
+    dot = proof_dot(shared())
+    assert re.findall(r"^  n(\d+) \[label=", dot, flags=re.M) == ["1", "2", "3", "4"]
+    assert "  n1 -> n2;" in dot and "  n4 -> n2;" in dot and "n5" not in dot
 
 
 # ---- deep proofs -----------------------------------------------------------------------------------
