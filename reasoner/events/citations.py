@@ -1,7 +1,9 @@
 """Citation checking: every quote must occur verbatim in the article its source names.
 
 Whitespace, quotation marks, apostrophes and dashes may differ (articles mix straight and curly
-quotes, `ʼ` and `'`, `—` and `-`); everything else must match exactly, case included.
+quotes, `ʼ` and `'`, `—` and `-`); everything else must match exactly, case included. A source
+known only by its URL (no `file`) cannot be checked: its quotes are reported as "not checked"
+(a warning), not as errors.
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from reasoner.errors import Diagnostic, error
+from reasoner.errors import Diagnostic, error, warning
 from reasoner.events.ast import Citation, EventFile, SourceDecl
 
 _SAME = str.maketrans({
@@ -28,7 +30,8 @@ def normalize(text: str) -> str:
 
 
 def check_citations(files: list[EventFile], articles_dir: Path) -> list[Diagnostic]:
-    """A diagnostic for every quote not found in its source's article, sorted by position."""
+    """A diagnostic for every quote not found in its source's article (an error) or not
+    checked because its source has only a URL (a warning), sorted by position."""
     sources = {
         s.id.text: s for f in files for s in f.statements if isinstance(s, SourceDecl)
     }
@@ -41,6 +44,11 @@ def check_citations(files: list[EventFile], articles_dir: Path) -> list[Diagnost
         if source is None:
             problems.append(error(f"source `{citation.source.text}` is not declared in these files",
                                   citation.source.span))
+            continue
+        if source.file is None and source.url is not None:
+            problems.append(warning(
+                f"quote not checked: source `{source.id.text}` is known only by its URL",
+                citation.quote.span, f'to check it, save the article and add to the source: file "ARTICLE.txt"'))
             continue
         if source.file is None:
             problems.append(error(f"source `{source.id.text}` names no article file", citation.source.span,

@@ -32,3 +32,14 @@ def test_check_citations(tmp_path: Path) -> None:
 
 def test_normalize() -> None:
     assert normalize("it’s  “x”\n— y") == "it's \"x\" - y"
+
+
+def test_url_only_sources_are_not_checked(tmp_path: Path) -> None:
+    text = '''source s9 "Title" url "https://example.org/a"
+event e1 2025-10-22 RUS criticize USA
+    cite s9 "whatever it says"
+'''
+    problems = check_citations([parse_events(SourceText("x.events", text))], tmp_path)
+    assert [p.render().splitlines()[0] for p in problems] == [
+        "x.events:3:13: warning: quote not checked: source `s9` is known only by its URL",
+    ]
