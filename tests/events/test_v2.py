@@ -157,3 +157,14 @@ def _rows(engine: Engine, relation: str) -> set[tuple]:
     arity = engine.relations()[relation]
     names = [f"X{i}" for i in range(arity)]
     return {tuple(answer[n] for n in names) for answer in engine.query(f"{relation}({', '.join(names)})")}
+
+
+# ---- the examples of docs/events.md are valid event text ----------------------------------------
+def test_docs_examples_parse() -> None:
+    import re
+
+    doc = (ROOT / "docs" / "events.md").read_text(encoding="utf-8")
+    blocks = [b for b in re.findall(r"```\n(.*?)```", doc, re.S) if not b.startswith(".decl")]
+    assert len(blocks) >= 12
+    for block in blocks:
+        parse_events(SourceText("docs/events.md", block.replace("cite ...", 'cite s1 "q"')))
