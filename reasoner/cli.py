@@ -11,17 +11,20 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
 from reasoner.engine import Engine
 from reasoner.errors import ReasonerError
-from reasoner.facts_io import write_output
 from reasoner.limits import DEFAULT_MAX_TUPLES
 from reasoner.render import table
 
 
 def _run(args: argparse.Namespace) -> int:
+    if Path(args.program).is_dir():
+        print(f"error: {args.program} is a directory; `reasoner run` takes one rule file", file=sys.stderr)
+        return 1
     engine = Engine(fact_dir=args.fact_dir, strict=True, **_limits(args))
     try:
         warnings = engine.load(args.program)
@@ -35,8 +38,7 @@ def _run(args: argparse.Namespace) -> int:
         output_dir = None if args.output_dir == "-" else Path(args.output_dir)
         if output_dir is not None:
             output_dir.mkdir(parents=True, exist_ok=True)
-        for directive, schema, rows in engine.outputs():
-            write_output(directive, schema, rows, output_dir)
+        engine.write_outputs(output_dir)  # all files or none
         for query, rows in answers:
             print(f"{query}")
             print(table(rows, query))
@@ -236,15 +238,45 @@ def build_parser() -> argparse.ArgumentParser:
                          help="directory of .input fact files (default: .)")
     _add_limit_options(explain)
     explain.set_defaults(handler=_explain)
+
+    from reasoner.pictures.command import add_commands
+
+    add_commands(commands, _add_limit_options)
     return parser
 
 
+# The exit status after Ctrl-C and after the reader of the output went away (a `| head`):
+# 128 + the signal's number, as a shell reports a command the signal ended.
+INTERRUPTED = 130
+CLOSED_PIPE = 141
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if args.command is None:
-        args = parser.parse_args(["repl", *(argv or [])])
-    return args.handler(args)
+    """Run one command; its exit status. Ctrl-C ends it with a one-line message and 130; a
+    closed output pipe ends it quietly with 141."""
+    try:
+        parser = build_parser()
+        args = parser.parse_args(argv)
+        if args.command is None:
+            args = parser.parse_args(["repl", *(argv or [])])
+        status = args.handler(args)
+        sys.stdout.flush()  # a closed pipe shows here, not at exit
+        return status
+    except KeyboardInterrupt:
+        print("reasoner: interrupted", file=sys.stderr)
+        return INTERRUPTED
+    except BrokenPipeError:
+        _silence_stdout()
+        return CLOSED_PIPE
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so that Python's final flush does not fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 if __name__ == "__main__":
