@@ -27,7 +27,8 @@ from reasoner.resources import data_dir
 GOLDEN = Path(__file__).parent / "golden"
 CASES = sorted(p.name for p in GOLDEN.iterdir() if (p / "input.events").is_file())
 UPDATE = os.environ.get("REASONER_UPDATE_GOLDEN") == "1"
-RULE_FILES = ("time", "escalation", "talks", "deadlines", "hostility", "responses")
+RULE_FILES = ("time", "escalation", "talks", "deadlines", "hostility", "responses", "base", "fluents",
+              "sources")
 
 
 def _value(value: object) -> str:
