@@ -539,7 +539,7 @@ class _Lowering:
 
     def voice(self, id_: str, voice: Voice, sources: list[str]) -> tuple[str, str]:
         """(voice_kind, voice) of a `per` clause."""
-        if voice.name is None:
+        if voice.name is None or voice.name.text == "outlet":  # `per outlet` (or `per "outlet"`)
             if not sources:
                 self.fail(f"`per outlet`: `{id_}` cites no source, so its outlet is unknown",
                           voice.span, 'add: cite SOURCE "verbatim quote"')

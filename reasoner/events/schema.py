@@ -210,6 +210,18 @@ RELATIONS: tuple[Relation, ...] = (
 
 BY_NAME: dict[str, Relation] = {r.name: r for r in RELATIONS}
 
+# The relations with one row per statement that states it (first column: the statement's id).
+STATEMENT_HEADS = (
+    "event", "precondition", "deadline", "conditional", "deadline_revision", "precondition_withdrawn",
+)
+# Every relation whose first column is the id of a dated statement (explanations can trace such
+# a fact to the statement and its quotes).
+BY_STATEMENT = STATEMENT_HEADS + (
+    "date_precision", "event_arg", "event_status", "evidence", "said_by", "responds_to",
+    "deadline_threat", "statement_kind", "attribution", "modality", "same_as", "caused_by",
+    "pattern_negated", "conditional_if", "conditional_then",
+)
+
 
 def decls() -> list[str]:
     """The Soufflé `.decl` line of every relation, in schema order."""
