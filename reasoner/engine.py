@@ -23,9 +23,11 @@ from reasoner.evaluate import (
 from reasoner.explain.proof import Proof, WhyNot
 from reasoner.explain.search import ProofBuilder, fact_text
 from reasoner.explain.whynot import why_not
-from reasoner.facts_io import read_input, sort_key
+from reasoner.facts_io import read_input, sort_key, write_outputs
+from reasoner.files import Sandbox, real_path
 from reasoner.frames import Answers, html_table, relation_frame, rows_of
 from reasoner.gcpause import paused_gc
+from reasoner.interrupts import interrupts_held_outside
 from reasoner.limits import DEFAULT_MAX_TUPLES, Budget, Limits
 from reasoner.loader import parse_with_includes, read_source
 from reasoner.plan import compile_plan
@@ -75,12 +77,21 @@ class Engine:
 
     def __init__(self, *, fact_dir: str | Path | None = None, strict: bool = False,
                  max_tuples: int | None = DEFAULT_MAX_TUPLES, time_budget: float | None = None,
-                 derivations: bool = True):
+                 derivations: bool = True, sandbox: bool = False,
+                 allowed_dirs: Iterable[str | Path] = ()):
         """`fact_dir`: where `.input` directives look for fact files (default: the current
         directory, as Soufflé). `strict`: a relation used but never declared is an error
         (batch mode) rather than a warning. `max_tuples` and `time_budget` (seconds) stop a
         runaway evaluation with a `LimitError`; None lifts a limit. `derivations`: keep the
-        records `explain` rebuilds proofs from (a few bytes per derived tuple)."""
+        records `explain` rebuilds proofs from (a few bytes per derived tuple).
+
+        `sandbox=True` is for rules from people you do not trust: every file the engine reads
+        or writes (`load` paths, `#include`, `.input`, `write_outputs`) must lie inside one of
+        `allowed_dirs` once symbolic links are resolved (none given: nothing may be read); a
+        file outside is refused without being opened, so no message quotes it."""
+        if allowed_dirs and not sandbox:
+            raise ValueError("allowed_dirs is for sandbox=True")
+        self._sandbox = Sandbox.of(allowed_dirs) if sandbox else None
         self._fact_dir = Path(fact_dir) if fact_dir is not None else None
         self._strict = strict
         self._limits = Limits(max_tuples, time_budget)
@@ -111,8 +122,8 @@ class Engine:
         them are loaded as one change: returns the warnings, or raises a `ReasonerError` and
         changes nothing if any file has an error."""
         files = expand_paths(paths)
-        rule_sources = [(read_source(p), p.parent) for p in files if p.suffix != ".events"]
-        event_sources = [read_source(p) for p in files if p.suffix == ".events"]
+        rule_sources = [(read_source(p, self._sandbox), p.parent) for p in files if p.suffix != ".events"]
+        event_sources = [read_source(p, self._sandbox) for p in files if p.suffix == ".events"]
         return self._load_sources(rule_sources, event_sources)
 
     def load_text(self, text: str, name: str = "<text>", kind: str = "dl") -> list[Diagnostic]:
@@ -128,10 +139,10 @@ class Engine:
             files = set(state.files)
             statements = []
             for source, directory in rule_sources:
-                resolved = str(Path(source.name).resolve()) if directory is not None else None
+                resolved = str(real_path(source.name)) if directory is not None else None
                 if resolved is not None and resolved in files:
                     continue  # already read, directly or through an #include
-                statements += parse_with_includes(source, directory, files)
+                statements += parse_with_includes(source, directory, files, self._sandbox)
             event_warnings: list[Diagnostic] = []
             if event_sources:
                 state, event_warnings = _with_events(state, event_sources)
@@ -150,7 +161,7 @@ class Engine:
             input_directives = dict(state.inputs)
             for directive in inputs:
                 fact_dir = self._fact_dir or Path.cwd()
-                rows = read_input(directive, analysis.schemas[directive.relation], fact_dir)
+                rows = read_input(directive, analysis.schemas[directive.relation], fact_dir, self._sandbox)
                 base[directive.relation] = set(base.get(directive.relation, ())) | rows
                 input_directives[directive.relation] = (
                     *input_directives.get(directive.relation, ()), (directive, fact_dir))
@@ -222,15 +233,18 @@ class Engine:
                      if rows is not current.base.get(name)}
             added = {name: rows for name, rows in added.items() if rows}
             evaluation = current.evaluation
-            if added and _small(added, evaluation):
-                evaluation = update(current.plans, evaluation, _with_text_facts(state.base, current.text_facts),
-                                    added, current.context, self._limits)
-            elif added:
-                evaluation = evaluate(current.plans, _with_text_facts(state.base, current.text_facts),
-                                      _arities(analysis), current.context, self._limits, self._derivations)
-            self._state = attrs.evolve(state, analysis=analysis, plans=current.plans,
-                                       evaluation=evaluation, context=current.context,
-                                       text_facts=current.text_facts)
+            # `update` changes relations in place (and undoes that if interrupted); from its
+            # return until the new state is assigned, Ctrl-C is held, then raised.
+            with interrupts_held_outside(_UPDATE_CODE):
+                if added and _small(added, evaluation):
+                    evaluation = update(current.plans, evaluation, _with_text_facts(state.base, current.text_facts),
+                                        added, current.context, self._limits)
+                elif added:
+                    evaluation = evaluate(current.plans, _with_text_facts(state.base, current.text_facts),
+                                          _arities(analysis), current.context, self._limits, self._derivations)
+                self._state = attrs.evolve(state, analysis=analysis, plans=current.plans,
+                                           evaluation=evaluation, context=current.context,
+                                           text_facts=current.text_facts)
             return []
         plans = plan_strata(analysis)
         text_facts = _fact_rows(state.program.facts, analysis)
@@ -432,6 +446,15 @@ class Engine:
                 if d.kind in ("output", "printsize")
             ]
 
+    def write_outputs(self, output_dir: str | Path | None, stdout=None) -> None:
+        """Write the `.output` and `.printsize` relations as Soufflé does, to `output_dir`
+        (None: to `stdout`, default `sys.stdout`). All or nothing: each file is written aside
+        and renamed into place once every one was written, so on a `LoadError` (a file that
+        cannot be written, a value that cannot be printed, in sandbox mode a file outside the
+        allowed directories) every previous output is left as it was."""
+        directory = Path(output_dir) if output_dir is not None else None
+        write_outputs(self.outputs(), directory, stdout, self._sandbox)
+
 
 def expand_paths(paths) -> list[Path]:
     """Files named by paths, directories (their `.dl` and `.events` files, sorted) and glob
@@ -453,7 +476,7 @@ def expand_paths(paths) -> list[Path]:
     seen: set[Path] = set()
     unique = []
     for f in files:
-        key = f.resolve()
+        key = real_path(f)
         if key not in seen:
             seen.add(key)
             unique.append(f)
@@ -497,6 +520,9 @@ def _with_events(state: _State, sources: list[SourceText]) -> tuple[_State, list
     return (attrs.evolve(state, base=base, external=external, events=lowered.known, statement_spans=spans),
             list(lowered.warnings))
 
+
+# The code of `update`, during which Ctrl-C may interrupt a commit (it undoes its own changes).
+_UPDATE_CODE = update.__code__
 
 # The relations whose first column is the id of the statement that states them.
 _STATEMENT_RELATIONS = frozenset(("event", "precondition", "deadline", "source", "actor", "person"))

@@ -3,10 +3,16 @@
 `.input r` reads `<fact dir>/r.facts`, tab-separated; `.output r` writes `<output dir>/r.csv`,
 tab-separated. Options: `IO=file|stdout`, `filename="..."` (relative to the directory),
 `delimiter="..."`, `headers=true` (a first line of column names). Rows are written sorted.
+
+Fact files are read whole and must be regular files of at most `files.MAX_INPUT_BYTES`; a
+UTF-8 byte-order mark at the start is skipped. `write_outputs` writes all the outputs of a run
+or none: each file goes to a temporary file first, and the files are renamed into place
+only when every one was written (see `files.OutputFiles`).
 """
 
 from __future__ import annotations
 
+import io as io_module
 import sys
 from collections.abc import Iterable
 from pathlib import Path
@@ -14,6 +20,7 @@ from typing import TextIO
 
 from reasoner import ast
 from reasoner.errors import Diagnostic, LoadError, error
+from reasoner.files import OutputFiles, Sandbox, read_bytes
 from reasoner.program import RelationSchema
 from reasoner.source import SourceText, Span
 from reasoner.types import format_value, parse_value
@@ -50,8 +57,10 @@ def input_path(directive: ast.IODirective, fact_dir: Path) -> Path:
     return path if path.is_absolute() else fact_dir / path
 
 
-def read_input(directive: ast.IODirective, schema: RelationSchema, fact_dir: Path) -> set[tuple]:
-    """The tuples of the fact file a `.input` directive names. Raises `LoadError`."""
+def read_input(directive: ast.IODirective, schema: RelationSchema, fact_dir: Path,
+               sandbox: Sandbox | None = None) -> set[tuple]:
+    """The tuples of the fact file a `.input` directive names. Raises `LoadError`; with a
+    `sandbox`, for a file outside it too (without opening it)."""
     options = _options(directive)
     io = str(options.get("io", "file"))
     if io != "file":
@@ -60,7 +69,7 @@ def read_input(directive: ast.IODirective, schema: RelationSchema, fact_dir: Pat
     path = input_path(directive, fact_dir)
     delimiter = _delimiter(options, directive)
     try:
-        raw = path.read_bytes()
+        raw = read_bytes(path, sandbox=sandbox)
     except FileNotFoundError:
         raise LoadError(error(f"cannot open fact file {path} for `{directive.relation}`", directive.span,
                               "give the fact directory with -F, or a filename= option")) from None
@@ -76,7 +85,7 @@ def read_input(directive: ast.IODirective, schema: RelationSchema, fact_dir: Pat
         source = SourceText(str(path), raw.decode("utf-8", "replace"))
         raise LoadError(error(f"fact file is not UTF-8 (byte 0x{raw[exc.start]:02x})",
                               Span.at(source, line, column))) from None
-    source = SourceText(str(path), text)
+    source = SourceText(str(path), text.removeprefix("\ufeff"))  # a byte-order mark is no data
     return parse_facts(source, schema, delimiter, _truthy(options.get("headers", False)))
 
 
@@ -133,39 +142,80 @@ def write_csv(stream: TextIO, rows: Iterable[tuple], delimiter: str = "\t") -> N
             stream.write(delimiter.join(format_value(v) for v in row) + "\n")
 
 
+def write_outputs(outputs: Iterable[tuple[ast.IODirective, RelationSchema, set[tuple]]],
+                  output_dir: Path | None, stdout: TextIO | None = None,
+                  sandbox: Sandbox | None = None) -> None:
+    """Write relations as their `.output` / `.printsize` directives say; `output_dir=None`
+    means stdout. All or nothing: every file is written aside first and renamed into place
+    only when all of them were written, and nothing is printed before that; on a
+    `LoadError` (a file that cannot be written, a value that cannot be printed, a file
+    outside the `sandbox`) every previous output file is left as it was."""
+    stdout = stdout if stdout is not None else sys.stdout
+    printed: list[str] = []
+    with OutputFiles() as files:
+        for directive, schema, rows in outputs:
+            printed.append(_stage_output(files, directive, schema, rows, output_dir, sandbox))
+        try:
+            files.commit()
+        except OSError as exc:
+            raise LoadError(error(f"cannot write {exc.filename}: {exc.strerror}")) from None
+    stdout.write("".join(printed))
+
+
 def write_output(directive: ast.IODirective, schema: RelationSchema, rows: set[tuple],
                  output_dir: Path | None) -> None:
-    """Write a relation as its `.output` directive says; `output_dir=None` means stdout."""
+    """One relation written as its directive says (see `write_outputs`)."""
+    write_outputs([(directive, schema, rows)], output_dir)
+
+
+def _stage_output(files: OutputFiles, directive: ast.IODirective, schema: RelationSchema,
+                  rows: set[tuple], output_dir: Path | None, sandbox: Sandbox | None) -> str:
+    """Stage the file of one output in `files`; the text to print on stdout ('' for none)."""
     options = _options(directive)
     delimiter = _delimiter(options, directive)
     headers = _truthy(options.get("headers", False))
     io = str(options.get("io", "file"))
     if directive.kind == "printsize":
-        sys.stdout.write(f"{schema.name}\t{len(rows)}\n")
-        return
+        return f"{schema.name}\t{len(rows)}\n"
     if io == "stdout" or output_dir is None:
-        out = sys.stdout
+        out = io_module.StringIO()
         out.write(f"---------------\n{schema.name}")
         if headers:
             out.write("\n" + delimiter.join(schema.columns))
         out.write("\n===============\n")
-        write_csv(out, rows, delimiter)
+        _write_rows(out, rows, delimiter, directive, schema)
         out.write("===============\n")
-        return
+        return out.getvalue()
     if io != "file":
         raise LoadError(error(f"`IO={io}` is not supported for `.output`", directive.span,
                               "use IO=file or IO=stdout"))
     name = str(options.get("filename", f"{schema.name}.csv"))
     path = Path(name) if Path(name).is_absolute() else output_dir / name
+    if "\0" in name:
+        raise LoadError(error(f"invalid output file name {str(path)!r}", directive.span))
+    if sandbox is not None and not sandbox.allows(path):
+        raise LoadError(error(f"cannot write {path} for `{schema.name}`: outside the allowed directories",
+                              directive.span))
+
+    def content(handle: TextIO) -> None:
+        if headers:
+            handle.write(delimiter.join(schema.columns) + "\n")
+        _write_rows(handle, rows, delimiter, directive, schema)
+
     try:
-        with path.open("w", encoding="utf-8", newline="") as handle:
-            if headers:
-                handle.write(delimiter.join(schema.columns) + "\n")
-            write_csv(handle, rows, delimiter)
+        files.write(path, content)
     except OSError as exc:
         raise LoadError(error(f"cannot write {path}: {exc.strerror}", directive.span)) from None
-    except ValueError:  # a NUL character in the name
-        raise LoadError(error(f"invalid output file name {str(path)!r}", directive.span)) from None
+    return ""
+
+
+def _write_rows(stream: TextIO, rows: Iterable[tuple], delimiter: str, directive: ast.IODirective,
+                schema: RelationSchema) -> None:
+    try:
+        write_csv(stream, rows, delimiter)
+    except ValueError as exc:  # an integer too long to print (Python's 4,300-digit limit)
+        raise LoadError(error(f"cannot write `{schema.name}`: a value cannot be printed ({exc})",
+                              directive.span, "no output was written; the previous files are unchanged")) from None
 
 
 def find_row(directive: ast.IODirective, schema: RelationSchema, fact_dir: Path, row: tuple) -> Span | None:
@@ -174,7 +224,7 @@ def find_row(directive: ast.IODirective, schema: RelationSchema, fact_dir: Path,
     path = input_path(directive, fact_dir)
     delimiter = _delimiter(options, directive)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8").removeprefix("\ufeff")
     except (OSError, ValueError):
         return None
     source = SourceText(str(path), text)

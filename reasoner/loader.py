@@ -6,14 +6,16 @@ from pathlib import Path
 
 from reasoner import ast
 from reasoner.errors import Diagnostic, LoadError, ParseError, error
+from reasoner.files import Sandbox, read_bytes, real_path
 from reasoner.source import SourceText
 from reasoner.syntax import parse_program
 
 
-def read_source(path: Path) -> SourceText:
-    """The text of a file as a `SourceText`; a `LoadError` if it is missing or not UTF-8."""
+def read_source(path: Path, sandbox: Sandbox | None = None) -> SourceText:
+    """The text of a file as a `SourceText`; a `LoadError` if it is missing, not a regular
+    file, too large (`files.MAX_INPUT_BYTES`), not UTF-8, or outside the `sandbox`."""
     try:
-        raw = path.read_bytes()
+        raw = read_bytes(path, sandbox=sandbox)
     except FileNotFoundError:
         raise LoadError(error(f"no such file: {path}")) from None
     except IsADirectoryError:
@@ -36,26 +38,27 @@ def read_source(path: Path) -> SourceText:
 
 
 def parse_with_includes(source: SourceText, directory: Path | None,
-                        loaded: set[str] | None = None) -> list[ast.Statement]:
+                        loaded: set[str] | None = None, sandbox: Sandbox | None = None) -> list[ast.Statement]:
     """Parse `source`, replacing each `#include "file"` by the statements of that file
     (resolved against the including file's directory). Collects errors of every file.
 
     `loaded` holds the resolved paths of files already read; a file is included once only
     (so a file that is both loaded and included, or included twice, counts once). It is
-    updated with the files read here."""
+    updated with the files read here. With a `sandbox`, an included file must lie inside it
+    (after resolving links); one outside is reported without being opened."""
     diagnostics: list[Diagnostic] = []
-    top = (str(Path(source.name).resolve()),) if directory is not None else ()
+    top = (str(real_path(source.name)),) if directory is not None else ()
     if loaded is None:
         loaded = set()
     loaded.update(top)
-    statements = _parse(source, directory, top, diagnostics, loaded)
+    statements = _parse(source, directory, top, diagnostics, loaded, sandbox)
     if diagnostics:
         raise ParseError(diagnostics)
     return statements
 
 
 def _parse(source: SourceText, directory: Path | None, stack: tuple[str, ...],
-           diagnostics: list[Diagnostic], loaded: set[str]) -> list[ast.Statement]:
+           diagnostics: list[Diagnostic], loaded: set[str], sandbox: Sandbox | None = None) -> list[ast.Statement]:
     try:
         parsed = parse_program(source)
     except ParseError as exc:
@@ -73,7 +76,7 @@ def _parse(source: SourceText, directory: Path | None, stack: tuple[str, ...],
             diagnostics.append(error(f"cannot include {statement.path!r}: a file name cannot hold a NUL "
                                      "character", statement.span))
             continue
-        path = shown.resolve()
+        path = real_path(shown)
         if str(path) in stack:
             diagnostics.append(error(f"`{statement.path}` includes itself", statement.span))
             continue
@@ -81,12 +84,12 @@ def _parse(source: SourceText, directory: Path | None, stack: tuple[str, ...],
             continue  # included once only
         loaded.add(str(path))
         try:
-            included = read_source(shown)
+            included = read_source(shown, sandbox)
         except LoadError as exc:
             diagnostics.append(error(f"cannot include `{statement.path}`: {exc.diagnostics[0].message}",
                                      statement.span,
                                      "the path is relative to the including file's directory"
                                      if not Path(statement.path).is_absolute() else None))
             continue
-        result.extend(_parse(included, shown.parent, stack + (str(path),), diagnostics, loaded))
+        result.extend(_parse(included, shown.parent, stack + (str(path),), diagnostics, loaded, sandbox))
     return result

@@ -32,21 +32,26 @@ def parse_number(text: str) -> int:
     stripped = text.strip()
     sign = 1
     body = stripped
-    if body[:1] in "+-":
+    if body[:1] and body[:1] in "+-":
         sign = -1 if body[0] == "-" else 1
         body = body[1:]
+    # ASCII only: `int` would also read other scripts' digits (`٣`), and `_` separators.
+    digits, base = body, 10
     if body[:2].lower() == "0x":
-        return sign * int(body[2:], 16)
-    if body[:2].lower() == "0b":
-        return sign * int(body[2:], 2)
-    if not body.isdigit():
-        raise ValueError(f"`{text}` is not a number")
-    return sign * int(body)
+        digits, base = body[2:], 16
+    elif body[:2].lower() == "0b":
+        digits, base = body[2:], 2
+    if not digits or not digits.isascii() or not digits.isalnum():
+        raise ValueError(f"`{text}` is not a number" if text else "an empty field is not a number")
+    try:
+        return sign * int(digits, base)
+    except ValueError:
+        raise ValueError(f"`{text}` is not a number") from None
 
 
 def parse_date(text: str) -> datetime.date:
     text = text.strip()
-    if len(text) != 10 or text[4] != "-" or text[7] != "-":
+    if len(text) != 10 or text[4] != "-" or text[7] != "-" or not text.isascii():
         raise ValueError(f"`{text}` is not a date (expected YYYY-MM-DD)")
     try:
         return datetime.date.fromisoformat(text)
@@ -70,6 +75,8 @@ def parse_value(text: str, base: str) -> object:
         return value
     if base == "float":
         try:
+            if not text.isascii() or "_" in text:  # `float` reads `٣` and `1_0` too
+                raise ValueError
             return float(text.strip())
         except ValueError:
             raise ValueError(f"`{text}` is not a float") from None

@@ -15,6 +15,7 @@ import attrs
 
 from reasoner.explain.render import proof_json, proof_text, why_not_json, why_not_text
 from reasoner.facts_io import sort_key
+from reasoner.files import OutputFiles
 from reasoner.render import FORMATS
 from reasoner.repl.session import CommandError, Reply, Session
 
@@ -165,15 +166,19 @@ def _save(session: Session, args: list[str]) -> None:
         note = "// also loaded in the session: " + " ".join(session.loaded) + "\n"
     else:
         note = ""
+    # Both files written aside and renamed into place together: a failure changes neither.
     try:
-        if rule_path is not None and rules:
-            rule_path.write_text(note + "\n".join(rules) + "\n", encoding="utf-8")
-            written.append(f"{len(rules)} input{'s' if len(rules) != 1 else ''} to {rule_path}")
-        if event_path is not None:
-            event_path.write_text(note.replace("//", "#", 1) + "\n".join(events) + "\n", encoding="utf-8")
-            written.append(f"{len(events)} input{'s' if len(events) != 1 else ''} to {event_path}")
+        with OutputFiles() as files:
+            if rule_path is not None and rules:
+                files.write(rule_path, lambda handle: handle.write(note + "\n".join(rules) + "\n"))
+                written.append(f"{len(rules)} input{'s' if len(rules) != 1 else ''} to {rule_path}")
+            if event_path is not None:
+                text = note.replace("//", "#", 1) + "\n".join(events) + "\n"
+                files.write(event_path, lambda handle: handle.write(text))
+                written.append(f"{len(events)} input{'s' if len(events) != 1 else ''} to {event_path}")
+            files.commit()
     except OSError as exc:
-        raise CommandError(f"cannot write {exc.filename}: {exc.strerror}") from None
+        raise CommandError(f"cannot write {exc.filename or target}: {exc.strerror or exc}; nothing was saved") from None
     session.say("saved " + " and ".join(written))
 
 

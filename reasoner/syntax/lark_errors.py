@@ -81,10 +81,29 @@ def _statement_start(token: lark.Token) -> bool:
     }
 
 
+def _unterminated_comment(exc: UnexpectedInput, source: SourceText, what: str) -> Diagnostic | None:
+    """A `/*` with no `*/` after it: the BLOCK_COMMENT token cannot match, so the lexer reads
+    `/` as division (or fails on it) and the parser stumbles there or on the `*` after it."""
+    token = getattr(exc, "token", None)
+    at = getattr(exc, "pos_in_stream", None) if token is None else getattr(token, "start_pos", None)
+    if at is None:
+        return None
+    text = source.text
+    start = at if text.startswith("/*", at) else at - 1 if at > 0 and text.startswith("/*", at - 1) else None
+    if start is None or "*/" in text[start + 2:]:
+        return None
+    line, column = source.position(start)
+    return error(f"unterminated comment in {what}", Span.at(source, line, column, 2),
+                 "a block comment `/* ... */` is closed with `*/`")
+
+
 def diagnostic_from_lark(exc: UnexpectedInput, source: SourceText, what: str,
                          patterns: dict[str, str] | None = None) -> Diagnostic:
     """One diagnostic for a lark parse failure in `source`. `patterns` gives the literal
     text of the grammar's anonymous keyword terminals, for the "expected ..." list."""
+    unterminated = _unterminated_comment(exc, source, what)
+    if unterminated is not None:
+        return unterminated
     if isinstance(exc, UnexpectedCharacters):
         char = source.text[exc.pos_in_stream] if exc.pos_in_stream < len(source.text) else ""
         span = Span.at(source, exc.line, exc.column)
