@@ -178,8 +178,9 @@ class _Lowering:
             self.define(statement.id, self.sources, "source")
             self.outlets.setdefault(statement.id.text, statement.outlet.text if statement.outlet else "")
         elif isinstance(statement, PersonDecl):
-            if self.is_repeat(statement, statement.id.text in self.persons,
-                              self.persons_here.get(statement.id.text)):
+            id_ = statement.id.text
+            here = self.persons_here.get(id_)
+            if self.is_repeat(statement, here is not None or id_ in self.person_decls, here):
                 return
             self.define(statement.id, self.persons, "person")
             self.persons_here.setdefault(statement.id.text, statement)
