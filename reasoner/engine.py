@@ -25,6 +25,7 @@ from reasoner.explain.search import ProofBuilder, fact_text
 from reasoner.explain.whynot import why_not
 from reasoner.facts_io import read_input, sort_key, write_outputs
 from reasoner.files import Sandbox, real_path
+from reasoner.events import schema as event_schema
 from reasoner.frames import Answers, html_table, relation_frame, rows_of
 from reasoner.gcpause import paused_gc
 from reasoner.interrupts import interrupts_held_outside
@@ -525,7 +526,8 @@ def _with_events(state: _State, sources: list[SourceText]) -> tuple[_State, list
 _UPDATE_CODE = update.__code__
 
 # The relations whose first column is the id of the statement that states them.
-_STATEMENT_RELATIONS = frozenset(("event", "precondition", "deadline", "source", "actor", "person"))
+# The relations whose rows are statements of their own (the span of the first one is kept).
+_STATEMENT_RELATIONS = frozenset((*event_schema.STATEMENT_HEADS, "source", "actor", "person"))
 
 
 def _fact_rows(facts: Iterable[ast.Clause], analysis: Analysis) -> dict[str, dict[tuple, Span | None]]:

@@ -3,16 +3,13 @@ text, a `.input` file, the verb vocabulary, or `Engine.add_facts`."""
 
 from __future__ import annotations
 
+from reasoner.events.schema import BY_STATEMENT
 from reasoner.explain.proof import Origin, Quote
 from reasoner.facts_io import find_row, sort_key
 from reasoner.source import SourceText, Span
 
 # Relations of the event schema whose first column names the statement (second for `alias`).
-_BY_FIRST_COLUMN = frozenset((
-    "event", "precondition", "deadline", "source", "actor", "person", "affiliation",
-    "date_precision", "event_arg", "event_status", "evidence", "said_by", "responds_to",
-    "deadline_threat",
-))
+_BY_FIRST_COLUMN = frozenset((*BY_STATEMENT, "source", "actor", "person", "affiliation"))
 
 
 class Origins:
