@@ -56,7 +56,9 @@ def table(answers: list[dict[str, object]], query: ast.Query | None = None, limi
     shown = answers if limit is None else answers[:limit]
     cells = [[display_value(row[n]) for n in columns] for row in shown]
     widths = [max([len(n)] + [len(r[i]) for r in cells]) for i, n in enumerate(columns)]
-    numeric = [all(_is_number(row[n]) for row in shown) for n in columns]  # right-aligned
+    # right-aligned: columns of numbers (cells left empty, as a timeline's, aside)
+    numeric = [all(_is_number(row[n]) or row[n] == "" for row in shown) and any(_is_number(row[n]) for row in shown)
+               for n in columns]
 
     def line(values: list[str]) -> str:
         return " | ".join(v.rjust(w) if right else v.ljust(w)

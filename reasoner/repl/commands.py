@@ -18,6 +18,7 @@ from reasoner.facts_io import sort_key
 from reasoner.files import OutputFiles
 from reasoner.render import FORMATS
 from reasoner.repl.session import CommandError, Reply, Session
+from reasoner.repl.statements import SHAPES as STATEMENT_SHAPES
 
 
 @attrs.frozen
@@ -247,16 +248,24 @@ def _facts(session: Session, args: list[str]) -> None:
     name = _relation(session, args[0])
     columns = list(session.engine.schema(name).columns)
     tuples = sorted(session.engine.relation(name), key=sort_key)
-    session.show([dict(zip(columns, row)) for row in tuples], columns, limit=limit)
+    rows = [dict(zip(columns, row)) for row in tuples]
+    own = tuple(columns[:1]) if name in STATEMENT_SHAPES else ()  # `:facts event` shows its ids plain
+    session.show(session.readable(rows, columns, plain=own), columns, limit=limit)
 
 
-@command("timeline", "[ACTOR [ACTOR]]", "events in date order, with verb, Goldstein score and source",
-         "With one actor, the events it did or suffered; with two, the events between them.\n"
+@command("timeline", "[ACTOR [ACTOR]]",
+         "events, deadlines, preconditions, threats and offers in date order, with their source",
+         "Events with verb, Goldstein score and status; deadlines where issued (demand, threats)\n"
+         "and where due (again for each revision); preconditions (side, goal, kind, requirement)\n"
+         "and their withdrawal or waiver; conditional threats and offers (if ..., then ...).\n"
+         "The status of a deadline or precondition is the rules' deadline_status or\n"
+         "precondition_status as of the as-of date, when the program has them.\n"
+         "With one actor, what it takes part in; with two, what is between them.\n"
          "Actors are ids or aliases (`:timeline Moscow Washington`).",
          arguments=("actor", "actor"))
 def _timeline(session: Session, args: list[str]) -> None:
     _expect("timeline", args, 0, 2)
-    from reasoner.repl.timeline import COLUMNS, TimelineError, timeline
+    from reasoner.repl.timeline import COLUMNS, TimelineError, status_note, timeline
 
     try:
         rows = timeline(session.engine, args)
@@ -266,7 +275,11 @@ def _timeline(session: Session, args: list[str]) -> None:
         who = "" if not args else f" of {args[0]}" if len(args) == 1 else f" between {args[0]} and {args[1]}"
         session.say(f"no events{who}")
         return
-    session.show(rows, COLUMNS, limit=len(rows))
+    columns = [c for c in COLUMNS if c != "details" or any(row["details"] for row in rows)]
+    session.show(rows, columns, limit=len(rows))
+    note = status_note(session.engine)
+    if note and session.format == "table":
+        session.say(note)
 
 
 # ---- explanations ----------------------------------------------------------------------------
@@ -318,17 +331,27 @@ def _whynot(session: Session, args: list[str]) -> None:
 
 
 # ---- output ----------------------------------------------------------------------------------
-@command("set", "[NAME VALUE]", "show or change the settings: max_tuples, time_budget, depth",
+@command("set", "[NAME VALUE]", "show or change the settings: max_tuples, time_budget, depth, ids",
          "max_tuples: derived tuples one evaluation may add; time_budget: seconds it may take.\n"
          "`none` lifts a limit. An evaluation that crosses a limit stops with an error naming\n"
          "the relation and the rule, and the session keeps what it had before.\n"
-         "depth: how many levels of a proof `:why` prints (default 6; `none`: all of them).",
+         "depth: how many levels of a proof `:why` prints (default 6; `none`: all of them).\n"
+         "ids: `detail` (default) shows, in tables, each statement id of an answer column that\n"
+         "holds only ids with its date, actor, verb and target, rows in date order:\n"
+         "`us_oil_sanctions (2025-10-22 USA impose_sanctions RUS)`; `plain` shows the bare ids.\n"
+         "A variable the question joins with `event(V, ...)` (or deadline, precondition...) is\n"
+         "left plain: the answer has those columns already. CSV and JSON are always plain.",
          arguments=("setting",))
 def _set(session: Session, args: list[str]) -> None:
     _expect("set", args, 0, 2)
     if len(args) == 1:
-        raise CommandError("give a value: `:set max_tuples 1000000`, `:set time_budget 30` or `:set depth 10`")
-    if args:
+        raise CommandError("give a value: `:set max_tuples 1000000`, `:set time_budget 30`, `:set depth 10` "
+                           "or `:set ids plain`")
+    if args and args[0] == "ids":
+        if args[1] not in ID_STYLES:
+            raise CommandError(f"ids are shown `detail` or `plain`, not `{args[1]}`")
+        session.ids = args[1]
+    elif args:
         name, text = args
         if name not in SETTINGS:
             raise CommandError(f"unknown setting `{name}`; choose {', '.join(SETTINGS[:-1])} or {SETTINGS[-1]}")
@@ -351,10 +374,11 @@ def _set(session: Session, args: list[str]) -> None:
     limits = session.engine.limits
     show = lambda v, unit="": "none" if v is None else f"{v:,}{unit}" if isinstance(v, int) else f"{v:g}{unit}"
     session.say(f"max_tuples {show(limits.max_tuples)}\ntime_budget {show(limits.time_budget, ' s')}\n"
-                f"depth {show(session.depth)}")
+                f"depth {show(session.depth)}\nids {session.ids}")
 
 
-SETTINGS = ("max_tuples", "time_budget", "depth")
+SETTINGS = ("max_tuples", "time_budget", "depth", "ids")
+ID_STYLES = ("detail", "plain")
 
 
 @command("format", "table|csv|json", "how answers print (no argument: the current format)",

@@ -81,13 +81,16 @@ def _command(text: str, vocabulary: Vocabulary) -> Suggestion:
         return _result(word, _matching(word, {"table": "", "csv": "", "json": ""}))
     if what == "setting" and position == 0:
         return _result(word, _matching(word, SETTINGS))
+    if what == "setting" and position == 1 and parts[1] == "ids":
+        return _result(word, _matching(word, {"detail": "", "plain": ""}))
     if what == "file":
         return _result(word, _files(word))
     return _result(word, [])
 
 
 SETTINGS = {"max_tuples": "derived tuples per evaluation", "time_budget": "seconds per evaluation",
-            "depth": "levels of a proof `:why` prints"}
+            "depth": "levels of a proof `:why` prints",
+            "ids": "statement ids with date, actor, verb (detail) or bare (plain)"}
 
 
 def _fact(text: str, vocabulary: Vocabulary) -> Suggestion:

@@ -21,6 +21,7 @@ from reasoner.explain.proof import Proof
 from reasoner.render import query_columns, render
 from reasoner.repl.inputs import classify
 from reasoner.repl.lexer import significant, tokenize
+from reasoner.repl.statements import SHAPES, StatementCache, with_details
 from reasoner.source import SourceText
 
 TABLE_LIMIT = 50  # rows of an answer table shown before the "first N shown" note
@@ -61,6 +62,8 @@ class Session:
         self.counter = 0
         self.depth: int | None = PROOF_DEPTH  # `:set depth`; None: whole proofs
         self.last_proof: Proof | None = None  # the last proof `:why` printed, for `:why N`
+        self.ids = "detail"  # `:set ids`: statement ids in tables with their date, actor, verb, target
+        self.statements = StatementCache()
 
     def say(self, text: str) -> None:
         print(text, file=self.out)
@@ -68,6 +71,15 @@ class Session:
     def show(self, rows: list[dict[str, object]], columns: list[str], limit: int | None = None) -> None:
         """Rows in the session's format (tables cut at `limit`, default the session's)."""
         self.say(render(rows, columns, self.format, limit if limit is not None else self.limit))
+
+    def readable(self, rows: list[dict[str, object]], columns: list[str],
+                 plain: tuple[str, ...] = ()) -> list[dict[str, object]]:
+        """With `:set ids detail` (the default) and tables, the columns whose values are all
+        statement ids (but `plain`) show each with its date, actor, verb and target, and the rows
+        go in date order (see `reasoner.repl.statements`); CSV and JSON stay as they are."""
+        if self.ids != "detail" or self.format != "table" or not rows:
+            return rows
+        return with_details(rows, columns, self.statements.get(self.engine), plain)
 
     # ---- one input ---------------------------------------------------------------------
     def handle(self, text: str) -> Reply:
@@ -100,7 +112,8 @@ class Session:
         name = self.next_name()
         query = as_query(name, text)
         if query is not None:
-            self.show(self.engine.ask(query), query_columns(query))
+            columns = query_columns(query)
+            self.show(self.readable(self.engine.ask(query), columns, joined_statements(query)), columns)
             return
         warnings = self.engine.load_text(text, name=name)
         self.added.append(Added("dl", text.strip()))
@@ -153,6 +166,18 @@ def as_query(name: str, text: str) -> ast.Query | None:
             and any(isinstance(a, (ast.Var, ast.Wildcard)) for a in statements[0].head.args)):
         return parse_query(source)
     return None
+
+
+def joined_statements(query: ast.Query) -> tuple[str, ...]:
+    """The variables a query itself joins with a statement's relation as its id
+    (`event(R, D, _, A, V, _)`): their answers already show what the statement says."""
+    names = []
+    for body in query.bodies:
+        for literal in body:
+            if (isinstance(literal, ast.Atom) and literal.relation in SHAPES and literal.args
+                    and isinstance(literal.args[0], ast.Var)):
+                names.append(literal.args[0].name)
+    return tuple(names)
 
 
 def _count(number: int, noun: str) -> str:

@@ -49,7 +49,7 @@ def test_why_uses_the_session_depth_and_expands_nodes():
     assert expanded.startswith("[1] path(1, 4)")  # numbered afresh
     assert "[2] path(1, 3)  … (:why 2 to expand)" in expanded
     assert s.last_proof is not None and s.last_proof.root.text == "path(1, 4)"
-    assert answer(s, out, ":set depth none").endswith("depth none\n") and s.depth is None
+    assert "depth none\n" in answer(s, out, ":set depth none") and s.depth is None
 
 
 def test_why_errors_keep_the_session():
@@ -115,5 +115,6 @@ def test_fact_arguments_complete_relations_then_ids():
 
 def test_settings_complete():
     assert texts(":set d") == ["depth"]
-    assert texts(":set ") == ["depth", "max_tuples", "time_budget"]
+    assert texts(":set ") == ["depth", "ids", "max_tuples", "time_budget"]
     assert texts(":set depth ") == []
+    assert texts(":set ids ") == ["detail", "plain"] and texts(":set ids p") == ["plain"]

@@ -130,7 +130,8 @@ def test_completion_multiline_history_and_interrupt(environment, tmp_path):
         repl.send('("unfr\t')
         repl.expect(r'"unfriendly_act"')
         repl.send(", S).\r")
-        repl.expect(r"S\s*\n-+\nus_oil_sanctions\n\(1 row\)")
+        # (a column of event ids shows each with its date, actor, verb and target)
+        repl.expect(r"S\s*\n-+\nus_oil_sanctions \(2025-10-22 USA impose_sanctions RUS[^)\n]*\)\n\(1 row\)")
         repl.expect(PROMPT)
 
         # Multi-line input: `.` inside a string or a comment does not end the statement.
