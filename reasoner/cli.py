@@ -37,7 +37,12 @@ def _run(args: argparse.Namespace) -> int:
         answers = [(query, engine.ask(query)) for query in engine.program.queries]
         output_dir = None if args.output_dir == "-" else Path(args.output_dir)
         if output_dir is not None:
-            output_dir.mkdir(parents=True, exist_ok=True)
+            try:
+                output_dir.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                print(f"error: cannot create the output directory {output_dir}: "
+                      f"{'not a directory' if isinstance(exc, FileExistsError) else exc.strerror}", file=sys.stderr)
+                return 1
         engine.write_outputs(output_dir)  # all files or none
         for query, rows in answers:
             print(f"{query}")

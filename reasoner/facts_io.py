@@ -224,8 +224,8 @@ def find_row(directive: ast.IODirective, schema: RelationSchema, fact_dir: Path,
     path = input_path(directive, fact_dir)
     delimiter = _delimiter(options, directive)
     try:
-        text = path.read_text(encoding="utf-8").removeprefix("\ufeff")
-    except (OSError, ValueError):
+        text = read_bytes(path).decode("utf-8").removeprefix("\ufeff")
+    except (OSError, ValueError):  # UnicodeDecodeError is a ValueError
         return None
     source = SourceText(str(path), text)
     for number, line in enumerate(text.split("\n"), start=1):

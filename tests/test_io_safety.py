@@ -393,3 +393,10 @@ def test_a_sandbox_writes_outputs_inside_only(jail, tmp_path):
 def test_allowed_dirs_need_the_sandbox(tmp_path):
     with pytest.raises(ValueError):
         Engine(allowed_dirs=[tmp_path])
+
+
+def test_an_output_directory_that_is_a_file_is_an_error(tmp_path, capsys):
+    (tmp_path / "p.dl").write_text(".decl p(x: number)\np(1).\n.output p\n", encoding="utf-8")
+    (tmp_path / "out").write_text("a file\n", encoding="utf-8")
+    assert main(["run", str(tmp_path / "p.dl"), "-D", str(tmp_path / "out")]) == 1
+    assert "cannot create the output directory" in capsys.readouterr().err
