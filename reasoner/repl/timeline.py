@@ -10,8 +10,8 @@ to them, in the same date order, every other dated statement of the event langua
 
 The status column of a deadline or a precondition is what the rules say as of the session's
 as-of date: `deadline_status(deadline, as_of, status)` and
-`precondition_status(precondition, as_of, status)`, when the loaded program has them (the one
-for the latest as-of date when it has several). A relation the session does not have is
+`precondition_status(precondition, as_of, status)`, when the loaded program has them (for the
+date `as_of(day)` holds, or else the latest as-of date they have). A relation the session does not have is
 skipped, so the timeline works on any program, with or without the rule library.
 """
 
@@ -47,12 +47,16 @@ def resolve_actor(engine: Engine, name: str) -> str:
 
 
 def latest_status(engine: Engine, relation: str) -> tuple[dict[str, str], datetime.date | None]:
-    """`relation(id, as_of, status)` as id -> status at the latest as-of date it has, and that
-    date (None when the program has no such relation or it is empty)."""
+    """`relation(id, as_of, status)` as id -> status at the session's as-of date (the one
+    `as_of(day)` holds, when the program has it and the relation has statuses for it; else the
+    latest as-of date the relation has), and that date (None when the program has no such
+    relation or it is empty)."""
     found = [row for row in rows(engine, relation, 3) if isinstance(row[1], datetime.date)]
     if not found:
         return {}, None
-    as_of = max(row[1] for row in found)
+    days = {row[1] for row in found}
+    current = {row[0] for row in rows(engine, "as_of", 1)} & days
+    as_of = max(current) if current else max(days)
     statuses: dict[str, list[str]] = {}
     for statement, day, status in found:
         if day == as_of:

@@ -81,3 +81,10 @@ def test_timeline_with_one_or_two_actors():
     between = {row["id"] for row in timeline(engine, ["RUS", "UKR"])}
     assert between == {"talks_need_ceasefire", "ceasefire_dropped", "strong_response"}
     assert "parity" not in {row["id"] for row in timeline(engine, ["UKR"])}
+
+
+def test_statuses_are_those_of_the_sessions_as_of_date():
+    engine = talks()
+    engine.load_text('deadline_status("fifty_days", 2025-12-01, "met").', name="later.dl")
+    assert status_note(engine) == "statuses as of 2025-10-27"  # as_of(2025-10-27) holds
+    assert {row["status"] for row in timeline(engine, []) if row["id"] == "fifty_days"} == {"lapsed"}
