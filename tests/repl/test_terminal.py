@@ -138,7 +138,8 @@ def test_completion_multiline_history_and_interrupt(environment, tmp_path):
         repl.send('?- event(E, D, _, "RUS", V, "USA"), V = "criticize", "a." != "b.", // c.\r')
         repl.expect(r"\.\.\.>")
         repl.send("D >= 2025-10-26.\r")
-        repl.expect(r"E +\| D +\| V\n-+\+.*\nunfriendly_act +\| 2025-10-26 +\| criticize\n\(1 row\)")
+        # (the corpus may hold other criticism of that day: only this row is required)
+        repl.expect(r"E +\| D +\| V\n-+\+.*\n(?:.*\n)*?unfriendly_act +\| 2025-10-26 +\| criticize\n(?:.*\n)*?\(\d+ rows?\)")
         repl.expect(PROMPT)
 
         # Ctrl-C during an evaluation that would take minutes; the session stays as it was.
