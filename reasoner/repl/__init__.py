@@ -6,7 +6,8 @@ shell or by a script on stdin.
     completer.py  what could complete the input (a pure function) and its prompt_toolkit adapter
     session.py    one input answered: queries, rules, facts, event statements
     commands.py   the `:commands`
-    timeline.py   `:timeline`
+    timeline.py   `:timeline`: events, deadlines, preconditions, threats and offers in date order
+    statements.py the dated statements as `id (date actor verb target)`, for answers (`:set ids`)
     history.py    where the history file lives
     script.py     the non-interactive loop; shell.py the interactive one
 """
