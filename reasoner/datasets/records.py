@@ -1,0 +1,97 @@
+"""One imported event and the facts of the event schema (docs/events.md) it becomes.
+
+Every event gives, as an `.events` statement would: `event` (one day, `date_precision` exact),
+`event_status` occurred, `statement_kind` event, `modality` asserted, `attribution` in the voice
+of the outlet that published the article the row was coded from, `evidence` citing the row
+("ICEWS event 32889836 (story 47400351, sentence 2)", "GDELT event 564111644: <SOURCEURL>") from a
+`source` per dataset and outlet, and `event_arg`s: the CAMEO code, the row's own Goldstein score,
+intensity, quad class, mentions or fatalities, the actors' own codes, names and sectors.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from reasoner.datasets.actors import Actor
+from reasoner.events.schema import BEGINNING, END_OF_TIME
+
+
+class Record:
+    """An event read from one row (or several rows merged by de-duplication)."""
+
+    __slots__ = ("id", "day", "actor", "target", "verb", "code", "args", "source", "outlet",
+                 "quote", "file", "line", "root", "states", "counts")
+
+    def __init__(self, id: str, day: dt.date, actor: Actor, target: Actor | None, verb: str,
+                 code: str, args: list[tuple[str, str]], source: tuple[str, str], outlet: str,
+                 quote: str, file: str, line: int, root: bool = True, states: bool = True,
+                 counts: list[int] | None = None):
+        self.id = id
+        self.day = day
+        self.actor = actor
+        self.target = target
+        self.verb = verb
+        self.code = code  # the dataset's own event code (de-duplication key)
+        self.args = args
+        self.source = source  # (source id, title)
+        self.outlet = outlet
+        self.quote = quote
+        self.file = file
+        self.line = line
+        self.root = root  # GDELT: IsRootEvent
+        self.states = states  # both sides are state actors proper
+        self.counts = counts  # GDELT: [mentions, sources, articles, rows merged]
+
+    def merge(self, other: Record) -> None:
+        """Fold a duplicate row into this event (de-duplication): its counts are added."""
+        if self.counts is not None and other.counts is not None:
+            self.counts = [a + b for a, b in zip(self.counts, other.counts)]
+
+
+COUNT_KEYS = ("mentions", "sources", "articles", "rows")
+
+
+class FactSink:
+    """The facts of the events kept so far, by relation; the actors and sources they name."""
+
+    def __init__(self, known_actors: frozenset[str] = frozenset()) -> None:
+        self.facts: dict[str, set[tuple]] = {name: set() for name in (
+            "event", "date_precision", "event_status", "statement_kind", "attribution",
+            "modality", "evidence", "event_arg", "source", "actor")}
+        self.known_actors = set(known_actors)
+        self.actors: dict[str, Actor] = {}
+        self.sources: dict[str, tuple] = {}
+        self.positions: dict[str, tuple[str, int]] = {}  # event id -> (file, line)
+
+    def add(self, record: Record) -> None:
+        facts = self.facts
+        id_ = record.id
+        target = record.target
+        facts["event"].add((id_, record.day, record.day, record.actor.id, record.verb,
+                            target.id if target is not None else ""))
+        facts["date_precision"].add((id_, "exact"))
+        facts["event_status"].add((id_, "occurred"))
+        facts["statement_kind"].add((id_, "event"))
+        facts["modality"].add((id_, "asserted"))
+        facts["attribution"].add((id_, "outlet", record.outlet))
+        source_id, title = record.source
+        facts["evidence"].add((id_, source_id, record.quote))
+        if source_id not in self.sources:
+            row = (source_id, title, record.outlet, BEGINNING, END_OF_TIME, "")
+            self.sources[source_id] = row
+            facts["source"].add(row)
+        args = facts["event_arg"]
+        for key, value in record.args:
+            args.add((id_, key, value))
+        if record.counts is not None:
+            for key, count in zip(COUNT_KEYS, record.counts):
+                args.add((id_, key, str(count)))
+        for actor in (record.actor, target):
+            if actor is not None and actor.id not in self.actors:
+                self.actors[actor.id] = actor
+                if actor.id not in self.known_actors:
+                    facts["actor"].add((actor.id, actor.name, actor.kind))
+        self.positions[id_] = (record.file, record.line)
+
+    def count(self) -> int:
+        return sum(len(rows) for rows in self.facts.values())
