@@ -202,6 +202,39 @@ class Engine:
             base[relation] = set(base.get(relation, ())) | converted
             self._commit(attrs.evolve(state, base=base, external=external))
 
+    def load_dataset(self, format: str, paths: Iterable[str | Path], **options: object):
+        """Import machine-coded event data (`format`: gdelt1, gdelt2, icews, polecat, acled) as
+        facts of the event schema, next to whatever is loaded; returns the `ImportReport`.
+        Options (see `reasoner.datasets.ImportOptions`): since, until, countries, dyads,
+        root_only, dedupe, actors ("all" or "states"), max_bad_rows (default 0), progress.
+        All or nothing: on a `LoadError` (a file of another format, a damaged or empty file,
+        more bad rows than max_bad_rows) the engine is unchanged."""
+        from reasoner.datasets import ImportOptions, read_dataset
+        from reasoner.datasets.source_rows import RowText
+        from reasoner.events.vocabulary import load_vocabulary
+
+        chosen = ImportOptions.of(**options)
+        with self._lock:
+            state = self._state
+            known = frozenset(row[0] for row in state.base.get("actor", ()))
+            imported = read_dataset(format, paths, chosen, known)
+            base = dict(state.base)
+            facts = imported.sink.facts
+            if state.events is None and not base.get("verb"):  # the vocabulary the verbs are of
+                facts = {**facts, "verb": {verb.fact() for verb in load_vocabulary()}}
+            for name, rows in facts.items():
+                old = base.get(name)
+                base[name] = (old | rows) if old else rows
+            external = dict(state.external)
+            external.update(event_schemas())
+            spans = dict(state.statement_spans)
+            texts: dict[str, RowText] = {}
+            for id_, (file, line) in imported.sink.positions.items():
+                text = texts.get(file) or texts.setdefault(file, RowText(file, ""))
+                spans.setdefault(id_, (Span(text, line, 1, line, 1), "event"))
+            self._commit(attrs.evolve(state, base=base, external=external, statement_spans=spans))
+            return imported.report
+
     def add_schema(self, schema: RelationSchema) -> None:
         """Declare a relation fed from outside the rule text (used by the event loader)."""
         with self._lock:
