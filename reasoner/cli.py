@@ -247,6 +247,9 @@ def build_parser() -> argparse.ArgumentParser:
     from reasoner.pictures.command import add_commands
 
     add_commands(commands, _add_limit_options)
+    from reasoner.datasets.command import add_commands as add_dataset_commands
+
+    add_dataset_commands(commands, _add_limit_options)
     return parser
 
 

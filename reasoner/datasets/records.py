@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from reasoner.datasets.actors import Actor
+from reasoner.datasets.actors import Actor, identifier
 from reasoner.events.schema import BEGINNING, END_OF_TIME
 
 
@@ -33,7 +33,7 @@ class Record:
         self.verb = verb
         self.code = code  # the dataset's own event code (de-duplication key)
         self.args = args
-        self.source = source  # (source id, title)
+        self.source = source  # ("dataset:outlet", title): one source per dataset and outlet
         self.outlet = outlet
         self.quote = quote
         self.file = file
@@ -60,7 +60,8 @@ class FactSink:
             "modality", "evidence", "event_arg", "source", "actor")}
         self.known_actors = set(known_actors)
         self.actors: dict[str, Actor] = {}
-        self.sources: dict[str, tuple] = {}
+        self.sources: dict[str, tuple] = {}  # source id -> its row
+        self.source_ids: dict[tuple[str, str], str] = {}  # (dataset:outlet, title) -> source id
         self.positions: dict[str, tuple[str, int]] = {}  # event id -> (file, line)
 
     def add(self, record: Record) -> None:
@@ -74,12 +75,10 @@ class FactSink:
         facts["statement_kind"].add((id_, "event"))
         facts["modality"].add((id_, "asserted"))
         facts["attribution"].add((id_, "outlet", record.outlet))
-        source_id, title = record.source
+        source_id = self.source_ids.get(record.source)
+        if source_id is None:
+            source_id = self._new_source(record)
         facts["evidence"].add((id_, source_id, record.quote))
-        if source_id not in self.sources:
-            row = (source_id, title, record.outlet, BEGINNING, END_OF_TIME, "")
-            self.sources[source_id] = row
-            facts["source"].add(row)
         args = facts["event_arg"]
         for key, value in record.args:
             args.add((id_, key, value))
@@ -92,6 +91,20 @@ class FactSink:
                 if actor.id not in self.known_actors:
                     facts["actor"].add((actor.id, actor.name, actor.kind))
         self.positions[id_] = (record.file, record.line)
+
+    def _new_source(self, record: Record) -> str:
+        """The id of a new source (dataset and outlet): an identifier, unique."""
+        key, title = record.source
+        base = identifier(key)
+        source_id, number = base, 1
+        while source_id in self.sources:
+            number += 1
+            source_id = f"{base}_{number}"
+        row = (source_id, title, record.outlet, BEGINNING, END_OF_TIME, "")
+        self.sources[source_id] = row
+        self.source_ids[record.source] = source_id
+        self.facts["source"].add(row)
+        return source_id
 
     def count(self) -> int:
         return sum(len(rows) for rows in self.facts.values())
