@@ -108,7 +108,7 @@ def test_corpus_v2_framing(corpus) -> None:
     assert events["peskov_not_cancelled"][3] == "RUS"
     assert attribution["peskov_not_cancelled"] == ("speaker", "peskov")
     # An intention to send missiles is verbal; Trump's forecast of talks is a US statement.
-    assert events["more_missiles_for_kyiv"][4] == "express_intent_to_aid"
+    assert events["more_missiles_for_kyiv"][4] == "express_intent_to_provide_military_aid"
     assert events["trump_predicts_talks"][3] == "USA" and modality["trump_predicts_talks"] == "likely"
     # Reported, anonymous and editorial statements.
     assert attribution["rus_demands_withdrawal"] == ("anonymous", "")
