@@ -35,6 +35,7 @@ class Gdelt1(Format):
         self.dates = Dates()
         self.verbs = verb_table()
         self.outlets: dict[str, str] = {}
+        self.common = {}.setdefault
 
     def layout(self) -> str:
         return (f"{self.title} event rows have {' or '.join(map(str, self.widths))} tab-separated "
@@ -72,13 +73,16 @@ class Gdelt1(Format):
         except ValueError:
             raise RowError("invalid count", "NumMentions, NumSources and NumArticles must be whole numbers",
                            MENTIONS + 1) from None
-        args = [("cameo", code), ("goldstein", goldstein), ("quad", fields[QUAD]), ("tone", fields[TONE])]
+        common = self.common  # few distinct values: one string object each
+        args = [("cameo", code), ("goldstein", common(goldstein, goldstein)),
+                ("quad", common(fields[QUAD], fields[QUAD])), ("tone", fields[TONE])]
         if fields[A1_CODE]:
-            args.append(("actor_code", fields[A1_CODE]))
+            args.append(("actor_code", common(fields[A1_CODE], fields[A1_CODE])))
         if fields[A2_CODE]:
-            args.append(("target_code", fields[A2_CODE]))
-        if fields[self.place]:
-            args.append(("place", fields[self.place]))
+            args.append(("target_code", common(fields[A2_CODE], fields[A2_CODE])))
+        place = fields[self.place]
+        if place:
+            args.append(("place", common(place, place)))
         url = fields[self.url] if self.url and len(fields) > self.url else ""
         outlet = self._outlet(url)
         quote = f"GDELT event {event}: {url}" if url else f"GDELT event {event}"

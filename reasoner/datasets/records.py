@@ -63,34 +63,46 @@ class FactSink:
         self.sources: dict[str, tuple] = {}  # source id -> its row
         self.source_ids: dict[tuple[str, str], str] = {}  # (dataset:outlet, title) -> source id
         self.positions: dict[str, tuple[str, int]] = {}  # event id -> (file, line)
+        self._adders: tuple | None = None
 
     def add(self, record: Record) -> None:
-        facts = self.facts
+        adders = self._adders
+        if adders is None:
+            facts = self.facts
+            adders = self._adders = tuple(facts[name].add for name in (
+                "event", "date_precision", "event_status", "statement_kind", "modality",
+                "attribution", "evidence", "event_arg"))
+        event, precision, status, kind, modality, attribution, evidence, arg = adders
         id_ = record.id
         target = record.target
-        facts["event"].add((id_, record.day, record.day, record.actor.id, record.verb,
-                            target.id if target is not None else ""))
-        facts["date_precision"].add((id_, "exact"))
-        facts["event_status"].add((id_, "occurred"))
-        facts["statement_kind"].add((id_, "event"))
-        facts["modality"].add((id_, "asserted"))
-        facts["attribution"].add((id_, "outlet", record.outlet))
+        event((id_, record.day, record.day, record.actor.id, record.verb,
+               target.id if target is not None else ""))
+        precision((id_, "exact"))
+        status((id_, "occurred"))
+        kind((id_, "event"))
+        modality((id_, "asserted"))
+        attribution((id_, "outlet", record.outlet))
         source_id = self.source_ids.get(record.source)
         if source_id is None:
             source_id = self._new_source(record)
-        facts["evidence"].add((id_, source_id, record.quote))
-        args = facts["event_arg"]
+        evidence((id_, source_id, record.quote))
         for key, value in record.args:
-            args.add((id_, key, value))
+            arg((id_, key, value))
         if record.counts is not None:
             for key, count in zip(COUNT_KEYS, record.counts):
-                args.add((id_, key, str(count)))
-        for actor in (record.actor, target):
-            if actor is not None and actor.id not in self.actors:
-                self.actors[actor.id] = actor
-                if actor.id not in self.known_actors:
-                    facts["actor"].add((actor.id, actor.name, actor.kind))
+                if key != "rows" or count > 1:  # rows merged: only when de-duplicated
+                    arg((id_, key, str(count)))
+        actors = self.actors
+        if record.actor.id not in actors:
+            self._new_actor(record.actor)
+        if target is not None and target.id not in actors:
+            self._new_actor(target)
         self.positions[id_] = (record.file, record.line)
+
+    def _new_actor(self, actor: Actor) -> None:
+        self.actors[actor.id] = actor
+        if actor.id not in self.known_actors:
+            self.facts["actor"].add((actor.id, actor.name, actor.kind))
 
     def _new_source(self, record: Record) -> str:
         """The id of a new source (dataset and outlet): an identifier, unique."""
