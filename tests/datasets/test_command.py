@@ -1,0 +1,57 @@
+"""`reasoner import`: the summary, the `.events` file it writes (loadable with the corpus, the same
+events as `Engine.load_dataset`), and errors that write nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from reasoner import Engine
+from reasoner.cli import main
+from reasoner.resources import data_dir
+
+FIXTURES = Path(__file__).parent / "fixtures"
+ICEWS = FIXTURES / "icews-events-2018-sample.tab"
+
+pytest.importorskip("pycountry")
+
+
+def test_import_prints_counts(capsys) -> None:
+    status = main(["import", "gdelt1", str(FIXTURES / "gdelt-v1-events-sample.csv"), "--no-progress"])
+    out = capsys.readouterr().out
+    assert status == 0
+    assert out.splitlines() == [
+        "GDELT 1.0: 710 rows read from 1 file, 667 events kept, 43 skipped, 0 bad",
+        "  skipped 43: no actor (Actor1 empty)",
+    ]
+
+
+def test_events_file_loads_with_the_corpus_and_matches_load_dataset(tmp_path: Path, capsys) -> None:
+    out = tmp_path / "icews.events"
+    assert main(["import", "icews", str(ICEWS), "--dyads", "RUS-USA,RUS-UKR", "-o", str(out)]) == 0
+    assert "wrote 55 events" in capsys.readouterr().out
+    from_file = Engine()
+    from_file.load(data_dir("corpus"), out)
+    direct = Engine()
+    direct.load(data_dir("corpus"))
+    direct.load_dataset("icews", [ICEWS], dyads=["RUS-USA", "RUS-UKR"])
+    for relation in ("event", "event_arg", "evidence", "attribution", "modality", "statement_kind",
+                     "event_status", "date_precision", "actor", "source"):
+        file_rows = {r for r in from_file.relation(relation) if not str(r[0]).startswith("s0")}
+        direct_rows = {r for r in direct.relation(relation) if not str(r[0]).startswith("s0")}
+        assert file_rows == direct_rows, relation
+
+
+def test_a_bad_import_writes_nothing(tmp_path: Path, capsys) -> None:
+    out = tmp_path / "bad.events"
+    status = main(["import", "icews", str(FIXTURES / "icews-bad-rows.tab"), "-o", str(out)])
+    err = capsys.readouterr().err
+    assert status == 1 and not out.exists()
+    assert "icews-bad-rows.tab:3:10: error: bad ICEWS row: invalid date" in err
+    status = main(["import", "icews", str(FIXTURES / "icews-bad-rows.tab"), "--max-bad-rows", "3",
+                   "-o", str(out)])
+    captured = capsys.readouterr()
+    assert status == 0 and out.exists()
+    assert "icews-bad-rows.tab:5:33: warning: bad ICEWS row: unknown country name 'Atlantis'" in captured.err
+    assert "ICEWS: 5 rows read from 1 file, 2 events kept, 0 skipped, 3 bad" in captured.out
