@@ -34,7 +34,8 @@ class Gdelt1(Format):
     def __init__(self) -> None:
         self.dates = Dates()
         self.verbs = verb_table()
-        self.outlets: dict[str, str] = {}
+        self.outlets: dict[str, tuple[str, tuple[str, str]]] = {}
+        self.scores: set[str] = set()  # Goldstein scores seen (checked once each)
         self.common = {}.setdefault
 
     def layout(self) -> str:
@@ -67,7 +68,9 @@ class Gdelt1(Format):
         if actor is None:
             return "no actor (Actor1 empty)"
         target, target_state = _actor(fields, A2_CODE, A2_NAME, A2_COUNTRY, A2_GROUP, A2_TYPE, resolver)
-        goldstein = number_text(fields[GOLDSTEIN], "Goldstein score", GOLDSTEIN + 1)
+        goldstein = fields[GOLDSTEIN]
+        if goldstein not in self.scores:
+            self.scores.add(number_text(goldstein, "Goldstein score", GOLDSTEIN + 1))
         try:
             counts = [int(fields[MENTIONS]), int(fields[SOURCES]), int(fields[ARTICLES]), 1]
         except ValueError:
@@ -84,22 +87,21 @@ class Gdelt1(Format):
         if place:
             args.append(("place", common(place, place)))
         url = fields[self.url] if self.url and len(fields) > self.url else ""
-        outlet = self._outlet(url)
+        outlet, source = self._outlet(url)
         quote = f"GDELT event {event}: {url}" if url else f"GDELT event {event}"
-        return Record(f"gdelt_{event}", day, actor, target, verb, code, args,
-                      (f"{self.name}:{outlet}", f"{self.title} events from {outlet}"), outlet, quote,
+        return Record(f"gdelt_{event}", day, actor, target, verb, code, args, source, outlet, quote,
                       file, line, root=fields[ROOT] == "1",
                       states=actor_state and (target is None or target_state), counts=counts)
 
-    def _outlet(self, url: str) -> str:
-        """The web site an article's URL is on (the outlet whose voice the event is in)."""
-        if not url:
-            return "GDELT"
-        host = url.split("/", 3)[2] if "://" in url else url.split("/", 1)[0]
-        outlet = self.outlets.get(host)
-        if outlet is None:
-            outlet = self.outlets[host] = host.removeprefix("www.") or "GDELT"
-        return outlet
+    def _outlet(self, url: str) -> tuple[str, tuple[str, str]]:
+        """The web site an article's URL is on (the outlet whose voice the event is in), and the
+        source of the events it published."""
+        host = (url.split("/", 3)[2] if "://" in url else url.split("/", 1)[0]) if url else ""
+        found = self.outlets.get(host)
+        if found is None:
+            outlet = host.removeprefix("www.") or "GDELT"
+            found = self.outlets[host] = (outlet, (f"{self.name}:{outlet}", f"{self.title} events from {outlet}"))
+        return found
 
 
 class Gdelt2(Gdelt1):
