@@ -25,7 +25,8 @@ def rows(engine: Engine, goal: str, *names: str) -> set[tuple]:
 
 
 def test_library_files_load_alone_without_warnings() -> None:
-    for name in ("time", "escalation", "talks", "deadlines", "base", "fluents", "sources"):
+    for name in ("time", "escalation", "talks", "deadlines", "base", "fluents", "sources", "hostility",
+                 "responses"):
         engine = Engine()
         assert engine.load(data_dir("rules") / f"{name}.dl", data_dir("corpus")) == [], name
 
