@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import re
 from collections.abc import Iterator
+from typing import Any
 
 from reasoner.datasets.actors import Actor, ActorResolver, UnknownCountry
 from reasoner.datasets.base import Dates, HeaderFormat, RowError, number_text, present
@@ -61,7 +62,7 @@ class Acled(HeaderFormat):
 
     def split(self, lines: Iterator[tuple[str, int, str]]) -> Iterator[tuple[str, int, str, list[str]]]:
         """CSV rows (a quoted field may hold commas and line breaks)."""
-        position = {"name": "", "number": 0}
+        position: dict[str, Any] = {"name": "", "number": 0}
 
         def texts() -> Iterator[str]:
             for name, number, text in lines:

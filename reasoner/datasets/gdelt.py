@@ -27,7 +27,7 @@ ROOT, CODE, QUAD, GOLDSTEIN, MENTIONS, SOURCES, ARTICLES, TONE = 25, 26, 29, 30,
 class Gdelt1(Format):
     name = "gdelt1"
     title = "GDELT 1.0"
-    widths = (57, 58)
+    widths: tuple[int, ...] = (57, 58)
     place = 50  # ActionGeo_FullName
     url = 57
 
@@ -36,7 +36,7 @@ class Gdelt1(Format):
         self.verbs = verb_table()
         self.outlets: dict[str, tuple[str, tuple[str, str]]] = {}
         self.scores: set[str] = set()  # Goldstein scores seen (checked once each)
-        self.common = {}.setdefault
+        self.common = dict[str, str]().setdefault
 
     def layout(self) -> str:
         return (f"{self.title} event rows have {' or '.join(map(str, self.widths))} tab-separated "

@@ -4,6 +4,7 @@ and de-duplication, state actors only, and how many bad rows to put up with."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import attrs
 
@@ -42,15 +43,15 @@ class ImportOptions:
     def of(cls, **given: object) -> ImportOptions:
         """Options from keyword arguments, accepting lists for `countries` and pairs (or
         "RUS-USA" strings) for `dyads`, ISO dates as strings."""
-        values = dict(given)
+        values: dict[str, Any] = dict(given)
         for key in ("since", "until"):
             if isinstance(values.get(key), str):
-                values[key] = dt.date.fromisoformat(values[key])  # type: ignore[arg-type]
+                values[key] = dt.date.fromisoformat(values[key])
         if "countries" in values:
-            values["countries"] = frozenset(values["countries"] or ())  # type: ignore[arg-type]
+            values["countries"] = frozenset(values["countries"] or ())
         if "dyads" in values:
-            values["dyads"] = frozenset(_pair(d) for d in values["dyads"] or ())  # type: ignore[union-attr]
-        return cls(**values)  # type: ignore[arg-type]
+            values["dyads"] = frozenset(_pair(d) for d in values["dyads"] or ())
+        return cls(**values)
 
 
 def _pair(dyad: object) -> frozenset[str]:

@@ -55,8 +55,8 @@ def read_dataset(format: str, paths: Iterable[str | Path], options: ImportOption
     fact (the engine has them). Raises LoadError (see the module's docstring)."""
     options = options or ImportOptions()
     kind = format_class(format)
-    paths = [Path(p) for p in paths]
-    if not paths:
+    files = [Path(p) for p in paths]
+    if not files:
         raise LoadError(error("no data files given"))
     report = ImportReport(kind.title)
     sink = FactSink(known_actors)
@@ -64,7 +64,7 @@ def read_dataset(format: str, paths: Iterable[str | Path], options: ImportOption
     merged: dict[tuple, Record] | None = {} if options.dedupe else None
     progress = Progress(options.progress, kind.title)
     try:
-        for path in paths:
+        for path in files:
             _read_file(kind(), path, options, resolver, report, sink, merged, progress)
     finally:
         progress.close()
