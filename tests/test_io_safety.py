@@ -123,7 +123,15 @@ def test_save_into_a_missing_directory_changes_nothing(tmp_path):
 # ---- the commit is interrupt-safe --------------------------------------------------------------
 
 
-def test_an_interrupt_right_after_an_update_leaves_relations_and_base_facts_consistent(monkeypatch):
+@pytest.fixture
+def ctrl_c_raises():
+    """SIGINT handled by Python's default handler (KeyboardInterrupt), whatever ran before."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, previous)
+
+
+def test_an_interrupt_right_after_an_update_leaves_relations_and_base_facts_consistent(monkeypatch, ctrl_c_raises):
     """SIGINT arriving after `update` changed relations in place but before the new state
     is assigned: the engine must not keep relations that its base facts do not explain."""
     engine = Engine()
@@ -146,7 +154,7 @@ def test_an_interrupt_right_after_an_update_leaves_relations_and_base_facts_cons
     assert {name: engine.relation(name) for name in ("edge", "path")} == seen
 
 
-def test_an_interrupt_during_an_update_undoes_it(monkeypatch):
+def test_an_interrupt_during_an_update_undoes_it(monkeypatch, ctrl_c_raises):
     engine = Engine()
     engine.load_text(".decl edge(x: number, y: number)\n.decl path(x: number, y: number)\n"
                      "path(X, Y) :- edge(X, Y).\npath(X, Z) :- path(X, Y), edge(Y, Z).\n")
@@ -277,6 +285,18 @@ def test_a_one_megabyte_string_parses_in_bounded_memory():
 SLOW = ".decl n(x: number)\nn(0).\nn(X + 1) :- n(X), X < 100000000.\n.output n\n"
 
 
+def wait_for_cpu_seconds(pid: int, seconds: float, timeout: float = 60.0) -> None:
+    """Wait until process `pid` has used `seconds` of CPU time (a loaded machine slows its
+    imports down: a fixed sleep could interrupt it before the command starts)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        if (int(fields[11]) + int(fields[12])) / ticks >= seconds:  # utime + stime
+            return
+        time.sleep(0.05)
+
+
 @pytest.mark.parametrize("command", ["run", "query"])
 def test_ctrl_c_gives_one_line_and_status_130(tmp_path, command):
     (tmp_path / "slow.dl").write_text(SLOW, encoding="utf-8")
@@ -284,7 +304,7 @@ def test_ctrl_c_gives_one_line_and_status_130(tmp_path, command):
             else ["query", "--no-defaults", "slow.dl", "-q", "n(X)"])
     child = reasoner_process(*args, "--max-tuples", "none", cwd=tmp_path,
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    time.sleep(2.0)  # past the imports, into the evaluation
+    wait_for_cpu_seconds(child.pid, 1.5)  # past the imports, into the evaluation
     child.send_signal(signal.SIGINT)
     out, err = child.communicate(timeout=60)
     assert child.returncode == 130
