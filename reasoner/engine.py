@@ -214,6 +214,11 @@ class Engine:
         from reasoner.events.vocabulary import load_vocabulary
 
         chosen = ImportOptions.of(**options)
+        paths = list(paths)
+        if self._sandbox is not None:
+            refused = [p for p in paths if not self._sandbox.allows(p)]
+            if refused:
+                raise LoadError(error(f"cannot read {refused[0]}: outside the allowed directories"))
         with self._lock:
             state = self._state
             known = frozenset(row[0] for row in state.base.get("actor", ()))

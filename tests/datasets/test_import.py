@@ -242,3 +242,24 @@ def test_state_actors_only() -> None:
     imported = read_dataset("icews", [ICEWS], ImportOptions(actors="states"))
     assert imported.report.kept == 2060
     assert all(kind == "state" for _, _, kind in imported.sink.facts["actor"])
+
+
+def test_sandbox_refuses_data_files_outside(tmp_path: Path) -> None:
+    engine = Engine(sandbox=True, allowed_dirs=[tmp_path])
+    with pytest.raises(LoadError) as raised:
+        engine.load_dataset("icews", [ICEWS])
+    assert "outside the allowed directories" in raised.value.render()
+    inside = tmp_path / ICEWS.name
+    shutil.copyfile(ICEWS, inside)
+    assert engine.load_dataset("icews", [inside]).kept == 3705
+
+
+def test_damaged_zip_is_an_error(tmp_path: Path) -> None:
+    archive = tmp_path / "20160728.export.CSV.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as out:
+        out.write(GDELT, "20160728.export.CSV")
+    data = archive.read_bytes()
+    archive.write_bytes(data[: len(data) // 2])
+    with pytest.raises(LoadError) as raised:
+        read_dataset("gdelt1", [archive])
+    assert "is not a readable zip archive" in raised.value.render()
