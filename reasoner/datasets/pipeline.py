@@ -24,6 +24,7 @@ from reasoner.datasets.records import FactSink, Record
 from reasoner.datasets.report import ImportReport
 from reasoner.datasets.source_rows import row_span
 from reasoner.errors import Diagnostic, LoadError, error
+from reasoner.gcpause import paused_gc
 
 FORMATS: dict[str, type[Format]] = {
     "gdelt1": Gdelt1, "gdelt2": Gdelt2, "icews": Icews, "polecat": Polecat, "acled": Acled,
@@ -64,8 +65,9 @@ def read_dataset(format: str, paths: Iterable[str | Path], options: ImportOption
     merged: dict[tuple, Record] | None = {} if options.dedupe else None
     progress = Progress(options.progress, kind.title)
     try:
-        for path in files:
-            _read_file(kind(), path, options, resolver, report, sink, merged, progress)
+        with paused_gc():  # millions of tuples that live on: no collection traversing them
+            for path in files:
+                _read_file(kind(), path, options, resolver, report, sink, merged, progress)
     finally:
         progress.close()
     if merged is not None:
