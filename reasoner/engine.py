@@ -232,11 +232,12 @@ class Engine:
                 base[name] = (old | rows) if old else rows
             external = dict(state.external)
             external.update(event_schemas())
-            spans = dict(state.statement_spans)
-            texts: dict[str, RowText] = {}
-            for id_, (file, line) in imported.sink.positions.items():
-                text = texts.get(file) or texts.setdefault(file, RowText(file, ""))
-                spans.setdefault(id_, (Span(text, line, 1, line, 1), "event"))
+            with paused_gc():
+                spans = dict(state.statement_spans)
+                texts: dict[str, RowText] = {}
+                for id_, (file, line) in imported.sink.positions.items():
+                    text = texts.get(file) or texts.setdefault(file, RowText(file, ""))
+                    spans.setdefault(id_, (Span(text, line, 1, line, 1), "event"))
             self._commit(attrs.evolve(state, base=base, external=external, statement_spans=spans))
             return imported.report
 
