@@ -71,6 +71,8 @@ class _Reader:
         self.engine = engine
         self.negated: set[tuple[str, str]] = {(s, p) for s, p in rows(engine, "pattern_negated", 2)}
         self.mode = dict(rows(engine, "modality", 2))
+        self.same_as = dict(rows(engine, "same_as", 2))
+        self.voice = {statement: (kind, voice) for statement, kind, voice in rows(engine, "attribution", 3)}
         self.sources: dict[str, set[str]] = {}
         for statement, source, _quote in rows(engine, "evidence", 3):
             self.sources.setdefault(statement, set()).add(source)
@@ -82,9 +84,21 @@ class _Reader:
         return ", ".join(sorted(self.sources.get(statement, ())))
 
     def hedge(self, statement: str) -> list[str]:
-        """`mode likely` for a statement not simply asserted."""
+        """How the statement is put, when not simply asserted by its speaker or outlet:
+        `mode likely`, `per anonymous` (or the actor relaying it), `same as E` (a report again
+        of the same remark or event)."""
+        notes = []
         mode = self.mode.get(statement, "asserted")
-        return [] if mode == "asserted" else [f"mode {mode}"]
+        if mode != "asserted":
+            notes.append(f"mode {mode}")
+        kind, voice = self.voice.get(statement, ("", ""))
+        if kind == "anonymous":
+            notes.append("per anonymous")
+        elif kind == "actor":
+            notes.append(f"per {voice}")
+        if statement in self.same_as:
+            notes.append(f"same as {self.same_as[statement]}")
+        return notes
 
 
 def _row(start: datetime.date, end: datetime.date, statement: str, actor: str, verb: str, target: str,
