@@ -263,3 +263,10 @@ def test_damaged_zip_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(LoadError) as raised:
         read_dataset("gdelt1", [archive])
     assert "is not a readable zip archive" in raised.value.render()
+
+
+def test_progress_bar_on_request(capsys) -> None:
+    pytest.importorskip("tqdm")
+    report = read_dataset("gdelt1", [GDELT], ImportOptions(progress=True)).report
+    assert report.kept == 667
+    capsys.readouterr()  # the bar went to stderr and was cleared
