@@ -189,14 +189,18 @@ def with_details(answers: list[dict[str, object]], columns: list[str], found: di
         return answers
 
     def when(row: dict[str, object]) -> tuple:
-        return tuple((found[row[c]].start, found[row[c]].end) if row[c] in found else (datetime.date.min,) * 2
-                     for c in chosen)
+        days = []
+        for column in chosen:
+            statement = found.get(str(row[column]))
+            days.append((statement.start, statement.end) if statement else (datetime.date.min,) * 2)
+        return tuple(days)
 
     shown = []
     for row in sorted(answers, key=when):
         row = dict(row)
         for column in chosen:
-            if row[column] in found:
-                row[column] = found[row[column]].labelled()  # type: ignore[index]
+            statement = found.get(str(row[column]))
+            if statement is not None:
+                row[column] = statement.labelled()
         shown.append(row)
     return shown
