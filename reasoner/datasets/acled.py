@@ -19,7 +19,7 @@ from typing import Any
 from reasoner.datasets.actors import Actor, ActorResolver, UnknownCountry
 from reasoner.datasets.base import Dates, HeaderFormat, RowError, number_text, present
 from reasoner.datasets.cameo import quad_class, verb_table
-from reasoner.datasets.records import Record
+from reasoner.datasets.records import Record, one_line
 
 # ACLED sub-event type -> CAMEO event code (our mapping; ACLED codebook 2023 for the types).
 SUB_EVENT_CODES = {
@@ -115,7 +115,7 @@ class Acled(HeaderFormat):
         source = get(fields, "source")
         outlet = source if present(source) else "ACLED"
         notes = get(fields, "notes")
-        quote = f"ACLED event {event}" + (f": {notes}" if present(notes) else "")
+        quote = f"ACLED event {event}" + (f": {one_line(notes)}" if present(notes) else "")
         return Record(f"acled_{_id(event)}", day, actor, target, self.verbs[code], sub or kind, args,
                       (f"acled:{outlet}", f"ACLED events from {outlet}"), outlet, quote, file, line,
                       states=actor_state and (target is None or target_state))

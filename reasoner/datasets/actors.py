@@ -104,10 +104,7 @@ class ActorResolver:
 
     @staticmethod
     def state(alpha3: str, name: str) -> Actor:
-        declared = corpus_declarations().get(alpha3)
-        if declared is not None:
-            return declared[0]
-        return Actor(alpha3, name, "state")
+        return declared(alpha3, name, "state")
 
     def country_name(self, name: str) -> Actor | None:
         """The state a country name names (None for a missing value); raises UnknownCountry."""
@@ -155,7 +152,7 @@ class ActorResolver:
                 if code in MISSING:
                     found = None
                 elif code in CAMEO_REGIONS:
-                    found = Actor(code, code, "region")
+                    found = declared(code, code, "region")
                 else:
                     found = self._state_of_code(CAMEO_COUNTRY_CODES.get(code, code))
             except UnknownCountry as exc:
@@ -174,22 +171,25 @@ class ActorResolver:
     def group_code(self, code: str) -> Actor:
         """A CAMEO known group (UNO, NAT...) by its code: its acronym (NATO) or code as id."""
         label = known_groups().get(code, code)
-        return Actor(_group_id(code, label), label, "organisation")
+        return declared(_group_id(code, label), label, "organisation")
 
     def named(self, name: str, kind: str = "group") -> Actor:
         """A non-state actor by name: a CAMEO known group if its label is the name, else the
         name made an identifier."""
         if self._groups_by_label is None:
             self._groups_by_label = {
-                _plain_label(label): Actor(_group_id(code, label), label, "organisation")
+                _plain_label(label): declared(_group_id(code, label), label, "organisation")
                 for code, label in known_groups().items()}
         group = self._groups_by_label.get(_plain_label(name))
         if group is not None:
             return group
-        declared = corpus_declarations().get(identifier(name))
-        if declared is not None:
-            return declared[0]
-        return Actor(identifier(name), name, kind)
+        return declared(identifier(name), name, kind)
+
+
+def declared(id: str, name: str, kind: str) -> Actor:
+    """The actor with this id as the shipped corpus declares it, else as given."""
+    found = corpus_declarations().get(id)
+    return found[0] if found is not None else Actor(id, name, kind)
 
 
 def _plain_label(label: str) -> str:

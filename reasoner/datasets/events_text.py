@@ -13,13 +13,13 @@ from pathlib import Path
 from typing import TextIO
 
 from reasoner.datasets.actors import corpus_declarations
-from reasoner.datasets.records import FactSink
+from reasoner.datasets.records import FactSink, one_line
 from reasoner.datasets.report import ImportReport
 
 
 def quoted(text: str) -> str:
     """A string of the event language (one line: line breaks become spaces)."""
-    text = " ".join(text.split())
+    text = one_line(text)
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 

@@ -12,7 +12,7 @@ columns of geography for Actor1, Actor2 and the action each, DATEADDED, SOURCEUR
 
 from __future__ import annotations
 
-from reasoner.datasets.actors import STATE_AGENT_TYPES, Actor, ActorResolver, UnknownCountry
+from reasoner.datasets.actors import STATE_AGENT_TYPES, Actor, ActorResolver, UnknownCountry, declared
 from reasoner.datasets.base import Dates, Format, FormatError, RowError, cameo_code, number_text
 from reasoner.datasets.cameo import verb_table
 from reasoner.datasets.records import Record
@@ -127,7 +127,7 @@ def _actor(fields: list[str], code: int, name: int, country: int, group: int, ty
     if fields[group]:
         return resolver.group_code(fields[group]), False
     if actor_code:
-        return Actor(actor_code, fields[name] or actor_code, "group"), False
+        return declared(actor_code, fields[name] or actor_code, "group"), False
     return None, False
 
 

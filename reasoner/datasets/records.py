@@ -51,6 +51,12 @@ class Record:
 COUNT_KEYS = ("mentions", "sources", "articles", "rows")
 
 
+def one_line(text: str) -> str:
+    """Text with its line breaks made spaces (a quote or argument of an event statement is one
+    line)."""
+    return text.replace("\r\n", " ").replace("\n", " ").replace("\r", " ")
+
+
 class FactSink:
     """The facts of the events kept so far, by relation; the actors and sources they name."""
 

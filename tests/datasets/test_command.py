@@ -55,3 +55,15 @@ def test_a_bad_import_writes_nothing(tmp_path: Path, capsys) -> None:
     assert status == 0 and out.exists()
     assert "icews-bad-rows.tab:5:33: warning: bad ICEWS row: unknown country name 'Atlantis'" in captured.err
     assert "ICEWS: 5 rows read from 1 file, 2 events kept, 0 skipped, 3 bad" in captured.out
+
+
+@pytest.mark.parametrize("format, name", [("acled", "acled-sample.csv"), ("polecat", "polecat-sample.tsv"),
+                                          ("gdelt2", "gdelt2-events.csv"), ("gdelt1", "gdelt-v1-events-sample.csv")])
+def test_events_file_of_every_format_loads_as_imported(tmp_path: Path, format: str, name: str) -> None:
+    out = tmp_path / "out.events"
+    assert main(["import", format, str(FIXTURES / name), "-o", str(out), "--no-progress"]) == 0
+    from_file, direct = Engine(), Engine()
+    from_file.load(out)
+    direct.load_dataset(format, [FIXTURES / name])
+    for relation in ("event", "event_arg", "evidence", "attribution", "actor", "source"):
+        assert from_file.relation(relation) == direct.relation(relation), relation
