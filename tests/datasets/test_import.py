@@ -270,3 +270,30 @@ def test_progress_bar_on_request(capsys) -> None:
     report = read_dataset("gdelt1", [GDELT], ImportOptions(progress=True)).report
     assert report.kept == 667
     capsys.readouterr()  # the bar went to stderr and was cleared
+
+
+def test_a_row_of_the_wrong_width_later_in_a_file_is_a_bad_row(tmp_path: Path) -> None:
+    lines = GDELT.read_text(encoding="utf-8").splitlines(keepends=True)
+    broken = tmp_path / "broken.csv"
+    broken.write_text("".join(lines[:5]) + "1\t2\t3\n" + "".join(lines[5:]), encoding="utf-8")
+    with pytest.raises(LoadError) as raised:
+        read_dataset("gdelt1", [broken])
+    assert "broken.csv:6:1: error: bad GDELT 1.0 row: 3 columns, not 57 or 58" in raised.value.render()
+    report = read_dataset("gdelt1", [broken], ImportOptions(max_bad_rows=1)).report
+    assert (report.read, report.kept, report.bad) == (711, 667, {"wrong number of columns": 1})
+
+
+def test_an_invalid_gdelt_date_and_code_are_bad_rows(tmp_path: Path) -> None:
+    fields = GDELT.read_text(encoding="utf-8").splitlines()[0].split("\t")
+    bad_date = list(fields)
+    bad_date[1] = "20160231"
+    bad_code = list(fields)
+    bad_code[0], bad_code[26] = "1", "999"
+    path = tmp_path / "bad.csv"
+    path.write_text("\t".join(bad_date) + "\n" + "\t".join(bad_code) + "\n", encoding="utf-8")
+    report = read_dataset("gdelt1", [path], ImportOptions(max_bad_rows=None)).report
+    assert report.bad == {"invalid date": 1, "unknown CAMEO event code": 1}
+    assert [d.render().splitlines()[0] for d in report.diagnostics] == [
+        f"{path}:1:11: warning: bad GDELT 1.0 row: invalid date '20160231': day is out of range for month",
+        f"{path}:2:{len(chr(9).join(bad_code[:26])) + 2}: warning: bad GDELT 1.0 row: unknown CAMEO event code '999'",
+    ]
