@@ -71,11 +71,10 @@ class Gdelt1(Format):
         goldstein = fields[GOLDSTEIN]
         if goldstein not in self.scores:
             self.scores.add(number_text(goldstein, "Goldstein score", GOLDSTEIN + 1))
-        try:
-            counts = [int(fields[MENTIONS]), int(fields[SOURCES]), int(fields[ARTICLES]), 1]
-        except ValueError:
+        counts = [fields[MENTIONS], fields[SOURCES], fields[ARTICLES], "1"]
+        if not (counts[0].isdigit() and counts[1].isdigit() and counts[2].isdigit()):
             raise RowError("invalid count", "NumMentions, NumSources and NumArticles must be whole numbers",
-                           MENTIONS + 1) from None
+                           MENTIONS + 1)
         common = self.common  # few distinct values: one string object each
         args = [("cameo", code), ("goldstein", common(goldstein, goldstein)),
                 ("quad", common(fields[QUAD], fields[QUAD])), ("tone", fields[TONE])]

@@ -86,6 +86,7 @@ def _read_file(fmt: Format, path: Path, options: ImportOptions, resolver: ActorR
     first = True
     rows = 0
     since, until = options.since, options.until
+    filtering = options.root_only or options.actors != "all" or options.countries or options.dyads
     for name, number, text, fields in _rows(fmt, path):
         if first:
             first = False
@@ -111,10 +112,11 @@ def _read_file(fmt: Format, path: Path, options: ImportOptions, resolver: ActorR
         if (since is not None and day < since) or (until is not None and day > until):
             report.skipped["outside the date range"] += 1
             continue
-        reason = _filtered(record, options)
-        if reason:
-            report.skipped[reason] += 1
-            continue
+        if filtering:
+            reason = _filtered(record, options)
+            if reason:
+                report.skipped[reason] += 1
+                continue
         if merged is not None:
             key = (day, record.actor.id, record.target.id if record.target else "", record.code)
             earlier = merged.get(key)

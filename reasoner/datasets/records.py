@@ -25,7 +25,7 @@ class Record:
     def __init__(self, id: str, day: dt.date, actor: Actor, target: Actor | None, verb: str,
                  code: str, args: list[tuple[str, str]], source: tuple[str, str], outlet: str,
                  quote: str, file: str, line: int, root: bool = True, states: bool = True,
-                 counts: list[int] | None = None):
+                 counts: list[str] | None = None):
         self.id = id
         self.day = day
         self.actor = actor
@@ -40,15 +40,14 @@ class Record:
         self.line = line
         self.root = root  # GDELT: IsRootEvent
         self.states = states  # both sides are state actors proper
-        self.counts = counts  # GDELT: [mentions, sources, articles, rows merged]
+        self.counts = counts  # GDELT: [mentions, sources, articles, rows merged], as text
 
     def merge(self, other: Record) -> None:
         """Fold a duplicate row into this event (de-duplication): its counts are added."""
         if self.counts is not None and other.counts is not None:
-            self.counts = [a + b for a, b in zip(self.counts, other.counts)]
+            self.counts = [str(int(a) + int(b)) for a, b in zip(self.counts, other.counts)]
 
 
-COUNT_KEYS = ("mentions", "sources", "articles", "rows")
 
 
 def one_line(text: str) -> str:
@@ -95,9 +94,12 @@ class FactSink:
         for key, value in record.args:
             arg((id_, key, value))
         if record.counts is not None:
-            for key, count in zip(COUNT_KEYS, record.counts):
-                if key != "rows" or count > 1:  # rows merged: only when de-duplicated
-                    arg((id_, key, str(count)))
+            mentions, sources, articles, rows = record.counts
+            arg((id_, "mentions", mentions))
+            arg((id_, "sources", sources))
+            arg((id_, "articles", articles))
+            if rows != "1":  # rows merged: only when de-duplicated
+                arg((id_, "rows", rows))
         actors = self.actors
         if record.actor.id not in actors:
             self._new_actor(record.actor)
