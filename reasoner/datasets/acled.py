@@ -77,7 +77,7 @@ class Acled(HeaderFormat):
             except StopIteration:
                 return
             except csv.Error as exc:
-                raise RowError("unreadable CSV", f"unreadable CSV: {exc}") from None
+                raise RowError("unreadable CSV", f"unreadable CSV at line {position['number']}: {exc}") from None
             if fields:
                 yield position["name"], start, ",".join(fields)[:500], fields
 

@@ -135,8 +135,12 @@ def _read_file(fmt: Format, path: Path, options: ImportOptions, resolver: ActorR
 
 
 def _rows(fmt: Format, path: Path):
-    """The rows of a file; a CSV error is reported at the line it occurs on."""
-    yield from fmt.split(data_lines(path))
+    """The rows of a file; text that cannot be split into rows (CSV quoting gone wrong) stops
+    the import at the file."""
+    try:
+        yield from fmt.split(data_lines(path))
+    except RowError as exc:
+        raise LoadError(error(f"{path} cannot be read as {fmt.title}: {exc.detail}", None, fmt.layout())) from None
 
 
 def _filtered(record: Record, options: ImportOptions) -> str | None:
