@@ -6,13 +6,14 @@ more bad rows than `max_bad_rows` raise a `LoadError` and nothing is produced.""
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable
 from pathlib import Path
 
 import attrs
 
 from reasoner.datasets.acled import Acled
-from reasoner.datasets.actors import ActorResolver
+from reasoner.datasets.actors import ActorResolver, UnknownCountry
 from reasoner.datasets.base import Format, FormatError, RowError
 from reasoner.datasets.gdelt import Gdelt1, Gdelt2
 from reasoner.datasets.icews import Icews
@@ -62,6 +63,7 @@ def read_dataset(format: str, paths: Iterable[str | Path], options: ImportOption
     report = ImportReport(kind.title)
     sink = FactSink(known_actors)
     resolver = ActorResolver()
+    options = _with_ids(options, resolver)
     merged: dict[tuple, Record] | None = {} if options.dedupe else None
     progress = Progress(options.progress, kind.title)
     try:
@@ -141,6 +143,24 @@ def _rows(fmt: Format, path: Path):
         yield from fmt.split(data_lines(path))
     except RowError as exc:
         raise LoadError(error(f"{path} cannot be read as {fmt.title}: {exc.detail}", None, fmt.layout())) from None
+
+
+def _with_ids(options: ImportOptions, resolver: ActorResolver) -> ImportOptions:
+    """The options with country names in `countries` and `dyads` ("Russia") made ids (RUS);
+    ids are kept as given. An unknown name is an error."""
+    def id_of(name: str) -> str:
+        if re.fullmatch(r"[A-Z0-9_]+", name):  # an id such as RUS or NATO
+            return name
+        try:
+            state = resolver.country_name(name)
+        except UnknownCountry:
+            state = None
+        return state.id if state is not None else name
+
+    if not options.countries and not options.dyads:
+        return options
+    return attrs.evolve(options, countries=frozenset(id_of(c) for c in options.countries),
+                        dyads=frozenset(frozenset(id_of(end) for end in pair) for pair in options.dyads))
 
 
 def _filtered(record: Record, options: ImportOptions) -> str | None:

@@ -297,3 +297,10 @@ def test_an_invalid_gdelt_date_and_code_are_bad_rows(tmp_path: Path) -> None:
         f"{path}:1:11: warning: bad GDELT 1.0 row: invalid date '20160231': day is out of range for month",
         f"{path}:2:{len(chr(9).join(bad_code[:26])) + 2}: warning: bad GDELT 1.0 row: unknown CAMEO event code '999'",
     ]
+
+
+def test_countries_and_dyads_may_be_named() -> None:
+    by_name = read_dataset("icews", [ICEWS], ImportOptions.of(dyads=[("Russia", "United States")])).sink
+    assert len(by_name.facts["event"]) == 20
+    assert read_dataset("icews", [ICEWS], ImportOptions.of(countries=["Russian Federation"])).report.kept == \
+        read_dataset("icews", [ICEWS], ImportOptions.of(countries=["RUS"])).report.kept
