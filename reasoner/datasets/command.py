@@ -30,7 +30,7 @@ def add_commands(commands, add_limit_options=None) -> None:
     command.add_argument("--since", type=_date, metavar="DATE", help="keep events on or after DATE")
     command.add_argument("--until", type=_date, metavar="DATE", help="keep events on or before DATE")
     command.add_argument("--countries", type=_ids, metavar="IDS",
-                         help="keep events whose actor or target is one of these ids, e.g. RUS,USA")
+                         help="keep events whose actor or target is one of these ids or country names, e.g. RUS,USA")
     command.add_argument("--dyads", type=_dyads, metavar="PAIRS",
                          help="keep events between these pairs (either way), e.g. RUS-USA,RUS-UKR")
     command.add_argument("--root-only", action="store_true", help="GDELT: root events only (IsRootEvent)")
