@@ -142,11 +142,17 @@ def _holds(engine: Engine, fact: str) -> bool | None:
         return None
 
 
-def _add_limit_options(parser: argparse.ArgumentParser) -> None:
+def _add_limit_options(parser: argparse.ArgumentParser, time_budget: float | None = None) -> None:
     parser.add_argument("--max-tuples", type=_limit(int), default=DEFAULT_MAX_TUPLES, metavar="N",
                         help=f"stop when an evaluation derives more than N tuples (default {DEFAULT_MAX_TUPLES:,}; 'none' lifts it)")
-    parser.add_argument("--time-budget", type=_limit(float), default=None, metavar="SECONDS",
-                        help="stop an evaluation that runs longer than this (default: no budget)")
+    parser.add_argument("--time-budget", type=_limit(float), default=time_budget, metavar="SECONDS",
+                        help="stop an evaluation that runs longer than this (default: "
+                             + (f"{time_budget:g} s" if time_budget else "no budget") + "; 0 or 'none' lifts it)")
+
+
+# Default time budgets (seconds per evaluation): a batch run, and each load or goal in the REPL.
+RUN_TIME_BUDGET = 600.0
+REPL_TIME_BUDGET = 60.0
 
 
 def _limit(kind):
@@ -154,6 +160,8 @@ def _limit(kind):
         if text.lower() in ("none", "off", "unlimited"):
             return None
         value = kind(text)
+        if kind is float and value == 0:  # `--time-budget 0`: no budget
+            return None
         if value <= 0 and not (kind is int and value == 0):
             raise argparse.ArgumentTypeError("must be positive, or 'none'")
         return value
@@ -188,7 +196,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("-D", "--output-dir", default=".", help="directory for .output files, or - for stdout (default: .)")
     run.add_argument("--dump", choices=["ast", "strata", "plan"],
                      help="print a pipeline stage (the parsed program, the strata or the generated plans) and stop")
-    _add_limit_options(run)
+    _add_limit_options(run, time_budget=RUN_TIME_BUDGET)
     run.set_defaults(handler=_run)
 
     check = commands.add_parser("check", help="validate rule and event files without evaluating them")
@@ -205,7 +213,7 @@ def build_parser() -> argparse.ArgumentParser:
     repl.add_argument("--strict", action="store_true",
                       help="with a script on stdin: stop with status 1 at the first input that fails")
     repl.add_argument("--no-echo", action="store_true", help="with a script on stdin: do not echo the input")
-    _add_limit_options(repl)
+    _add_limit_options(repl, time_budget=REPL_TIME_BUDGET)
     repl.set_defaults(handler=_repl)
 
     query = commands.add_parser(

@@ -29,7 +29,7 @@ from reasoner.events import schema as event_schema
 from reasoner.frames import Answers, html_table, relation_frame, rows_of
 from reasoner.gcpause import paused_gc
 from reasoner.interrupts import interrupts_held_outside
-from reasoner.limits import DEFAULT_MAX_TUPLES, Budget, Limits
+from reasoner.limits import DEFAULT_MAX_MEMORY, DEFAULT_MAX_TUPLES, Budget, Limits
 from reasoner.loader import parse_with_includes, read_source
 from reasoner.plan import compile_plan
 from reasoner.program import Program, RelationSchema
@@ -78,12 +78,14 @@ class Engine:
 
     def __init__(self, *, fact_dir: str | Path | None = None, strict: bool = False,
                  max_tuples: int | None = DEFAULT_MAX_TUPLES, time_budget: float | None = None,
-                 derivations: bool = True, sandbox: bool = False,
+                 max_memory: int | None = DEFAULT_MAX_MEMORY, derivations: bool = True, sandbox: bool = False,
                  allowed_dirs: Iterable[str | Path] = ()):
         """`fact_dir`: where `.input` directives look for fact files (default: the current
         directory, as Soufflé). `strict`: a relation used but never declared is an error
         (batch mode) rather than a warning. `max_tuples` and `time_budget` (seconds) stop a
-        runaway evaluation with a `LimitError`; None lifts a limit. `derivations`: keep the
+        runaway evaluation with a `LimitError`, and so does `max_memory` (bytes the derived
+        tuples may take, by estimate; default half of the machine's memory); None lifts a limit.
+        `derivations`: keep the
         records `explain` rebuilds proofs from (a few bytes per derived tuple).
 
         `sandbox=True` is for rules from people you do not trust: every file the engine reads
@@ -95,7 +97,7 @@ class Engine:
         self._sandbox = Sandbox.of(allowed_dirs) if sandbox else None
         self._fact_dir = Path(fact_dir) if fact_dir is not None else None
         self._strict = strict
-        self._limits = Limits(max_tuples, time_budget)
+        self._limits = Limits(max_tuples, time_budget, max_memory)
         self._derivations = derivations
         self._lock = threading.RLock()
         self._state = _State()
@@ -106,7 +108,8 @@ class Engine:
     def limits(self) -> Limits:
         return self._limits
 
-    def set_limits(self, *, max_tuples: int | None | object = ..., time_budget: float | None | object = ...) -> None:
+    def set_limits(self, *, max_tuples: int | None | object = ..., time_budget: float | None | object = ...,
+                   max_memory: int | None | object = ...) -> None:
         """Change the limits for later evaluations (an argument left out keeps its value)."""
         with self._lock:
             changes = {}
@@ -114,6 +117,8 @@ class Engine:
                 changes["max_tuples"] = max_tuples
             if time_budget is not ...:
                 changes["time_budget"] = time_budget
+            if max_memory is not ...:
+                changes["max_memory"] = max_memory
             self._limits = attrs.evolve(self._limits, **changes)
 
     # ---- loading ---------------------------------------------------------------------

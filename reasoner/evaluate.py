@@ -21,10 +21,10 @@ import attrs
 from reasoner import ast
 from reasoner.analysis import Analysis
 from reasoner.analysis.strata import Stratum, dependency_edges
-from reasoner.errors import EvaluationError, error
+from reasoner.errors import EvaluationError, LimitError, error
 from reasoner.functors import FunctorError
 from reasoner.groups import StratumGroups
-from reasoner.limits import Budget, Limits
+from reasoner.limits import Budget, Limits, value_bytes
 from reasoner.plan import RulePlan, compile_rule
 from reasoner.relation import Relation, index_choice
 from reasoner.variants import Variants
@@ -86,7 +86,17 @@ def make_context() -> dict:
             number = ordinals[key] = len(ordinals)
         return number
 
-    return {"ord_of": ord_of, "_patterns": {}}
+    return {"ord_of": ord_of, "_patterns": {}, "_ordinals": ordinals}
+
+
+def _forget_new_ordinals(context: dict, known: int) -> None:
+    """Undo the numbers `ord()` gave since the context held `known` of them (a failed change
+    leaves the numbering as it was: the next symbol gets the number it would have had)."""
+    ordinals = context.get("_ordinals")
+    if ordinals is None:
+        return
+    while len(ordinals) > known:
+        ordinals.popitem()  # dicts keep insertion order: the newest number goes first
 
 
 def run_plan(plan: RulePlan, function, delta, out: set, budget: Budget) -> None:
@@ -96,12 +106,23 @@ def run_plan(plan: RulePlan, function, delta, out: set, budget: Budget) -> None:
         function(delta, out.add, budget.check)
     except FunctorError as exc:
         span = exc.span or (plan.clause.span if plan.clause is not None else None)
+        if exc.limit:
+            raise LimitError(error(f"evaluation stopped in {_rule_of(plan)}: {exc}", span)) from None
         raise EvaluationError(error(f"evaluation failed: {exc}", span)) from None
+    except MemoryError:
+        span = plan.clause.span if plan.clause is not None else None
+        raise LimitError(error(f"evaluation stopped in {_rule_of(plan)}: out of memory", span,
+                               "lower the memory budget, Engine(max_memory=...), to be stopped "
+                               "earlier; or give the program more memory")) from None
     except RecursionError:
         raise
     except (TypeError, ValueError, OverflowError) as exc:
         span = plan.clause.span if plan.clause is not None else None
         raise EvaluationError(error(f"evaluation failed: {exc}", span)) from None
+
+
+def _rule_of(plan: RulePlan) -> str:
+    return f"a rule for `{plan.clause.head.relation}`" if plan.clause is not None else "the goal"
 
 
 @attrs.frozen
@@ -125,7 +146,12 @@ def evaluate(
     relations = {name: Relation(name, arity, base.get(name, ()), derivations)
                  for name, arity in arities.items()}
     budget = Budget(limits)
-    rounds = tuple(_Fixpoint(relations, context, budget).full(plan) for plan in strata)
+    known = len(context.get("_ordinals", ()))
+    try:
+        rounds = tuple(_Fixpoint(relations, context, budget).full(plan) for plan in strata)
+    except BaseException:
+        _forget_new_ordinals(context, known)
+        raise
     return Evaluation(relations, rounds)
 
 
@@ -145,6 +171,8 @@ def update(
     relations = dict(previous.relations)
     journal: list[Callable[[], None]] = []  # what undoes each in-place change, in order
     fixpoint = _Fixpoint(relations, context, Budget(limits), journal)
+    known = len(context.get("_ordinals", ()))
+    journal.append(partial(_forget_new_ordinals, context, known))
     try:
         changed: dict[str, set] = {}
         for name, rows in added.items():
@@ -199,6 +227,7 @@ class _Fixpoint:
         self.context = context
         self.budget = budget
         self.journal = journal  # in-place insertions to undo if an update fails
+        self.made: dict[str, set[int]] = {}  # relation -> columns its rules compute values in
 
     def full(self, plan: StratumPlan) -> int:
         """Compute a stratum from its base facts and the strata below; returns its last round."""
@@ -332,6 +361,8 @@ class _Fixpoint:
         target = out[head]
         before = len(target)
         run_plan(plan, function, delta, target, self.budget)
+        if plan.made:
+            self.made.setdefault(head, set()).update(plan.made)
         grown = len(target) - before
         best = feeder.get(head)
         if best is None or grown > best[1]:
@@ -347,6 +378,8 @@ class _Fixpoint:
                 if self.journal is not None:
                     self.journal.append(partial(relation.remove, new))
                 relation.insert_new(new, round_)
-                self.budget.added(feeder[name][0], len(new))
+                columns = self.made.get(name)
+                size = value_bytes(new, tuple(columns)) if columns else 0
+                self.budget.added(feeder[name][0], len(new), size, relation.arity)
             delta[name] = new
         return delta

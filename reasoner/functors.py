@@ -9,21 +9,24 @@ from __future__ import annotations
 
 import datetime
 import math
-import re
 from collections.abc import Callable, Sequence
 
 import attrs
+import re2
 
+from reasoner.limits import BIG, MAX_DIGITS, MAX_STRING
 from reasoner.types import INTEGRAL, NUMERIC, display_value, parse_date, parse_number
 
 
 class FunctorError(Exception):
     """A functor failed on a value (bad conversion, division by zero...). `span` is where the
-    failing application is written, when the compiled rule passed it along."""
+    failing application is written, when the compiled rule passed it along. `limit`: the value
+    crossed a per-value limit (reported as a `LimitError`)."""
 
-    def __init__(self, message: str, span: object = None):
+    def __init__(self, message: str, span: object = None, limit: bool = False):
         super().__init__(message)
         self.span = span
+        self.limit = limit
 
 
 @attrs.frozen
@@ -175,9 +178,41 @@ def float_pow(a: float, b: float) -> float:
 def int_pow(a: int, b: int, where: object = None) -> int:
     if b < 0:
         return 0 if abs(a) != 1 else (a if b % 2 else 1)
-    if b > 4096:
-        raise FunctorError("exponent too large", where)
-    return a**b
+    if abs(a) > 1 and (abs(a).bit_length() - 1) * b > MAX_DIGITS * 3.33:
+        # |a| ** b >= 2 ** (bits(a) - 1) * b: more digits than allowed, so not even computed
+        raise FunctorError(f"{_short(a)} ^ {b} has more than {MAX_DIGITS:,} digits", where, limit=True)
+    return check_int(a**b, where)
+
+
+def check_int(value: int, where: object = None) -> int:
+    """`value` if it has fewer than `MAX_DIGITS` digits, else a limit error."""
+    if -BIG < value < BIG:
+        return value
+    return too_big(value, where)
+
+
+def too_big(value: int, where: object = None) -> int:
+    """Called by generated code when an integer result is out of bounds: too many digits, or
+    a negative unsigned."""
+    if value < 0 and -BIG < value:
+        raise FunctorError(f"the unsigned result {value} is negative", where)
+    raise FunctorError(f"an integer result has {_digits(value)} digits, more than the "
+                       f"{MAX_DIGITS:,} allowed", where, limit=True)
+
+
+def too_long(value: str, where: object = None) -> str:
+    """Called by generated code when a string result is longer than `MAX_STRING`."""
+    raise FunctorError(f"a string result has {len(value):,} characters, more than the "
+                       f"{MAX_STRING:,} allowed", where, limit=True)
+
+
+def _digits(value: int) -> str:
+    """About how many decimal digits an integer has (without converting it to text)."""
+    return f"about {int(abs(value).bit_length() * 0.30103):,}"
+
+
+def _short(value: int) -> str:
+    return str(value) if -10**20 < value < 10**20 else f"(a number of {_digits(value)} digits)"
 
 
 def add_days(d: datetime.date, n: int, where: object = None) -> datetime.date:
@@ -199,13 +234,23 @@ def substr(s: str, start: int, length: int, where: object = None) -> str:
 
 def to_number(value: object, where: object = None) -> int:
     if isinstance(value, float):
+        if value != value or value in (math.inf, -math.inf):
+            raise FunctorError(f"cannot convert {value!r} to a number", where)
         return int(value)
     if isinstance(value, int):
         return value
+    text = str(value)
+    if len(text) > MAX_DIGITS + 8:  # sign, prefix, blanks
+        raise FunctorError(f"cannot convert a symbol of {len(text):,} characters to a number "
+                           f"(at most {MAX_DIGITS:,} digits)", where, limit=True)
     try:
-        return parse_number(str(value))
-    except ValueError:
-        raise FunctorError(f"cannot convert {value!r} to a number", where) from None
+        return check_int(parse_number(text), where)
+    except (ValueError, IndexError):
+        raise FunctorError(f"cannot convert {_quote(text)} to a number", where) from None
+
+
+def _quote(text: str) -> str:
+    return repr(text) if len(text) <= 60 else repr(text[:60]) + f"... ({len(text):,} characters)"
 
 
 def to_unsigned(value: object, where: object = None) -> int:
@@ -218,8 +263,9 @@ def to_unsigned(value: object, where: object = None) -> int:
 def to_float(value: object, where: object = None) -> float:
     try:
         return float(value)  # type: ignore[arg-type]
-    except ValueError:
-        raise FunctorError(f"cannot convert {value!r} to a float", where) from None
+    except (ValueError, OverflowError):
+        shown = _short(value) if isinstance(value, int) else _quote(str(value))
+        raise FunctorError(f"cannot convert {shown} to a float", where) from None
 
 
 def to_date(value: object, where: object = None) -> datetime.date:
@@ -246,12 +292,26 @@ def contains(sub: str, s: str) -> bool:
     return sub in s
 
 
-def compile_pattern(pattern: str, cache: dict, where: object = None) -> re.Pattern:
+_RE2_OPTIONS = re2.Options()
+_RE2_OPTIONS.log_errors = False  # the error is reported as a diagnostic, not on stderr
+
+
+def compile_pattern(pattern: str, cache: dict, where: object = None):
+    """The compiled form of a `match` pattern, by RE2: matching takes time linear in the text
+    (no catastrophic backtracking: `(a+)+$` on many a's and a b answers at once). RE2 has no
+    backreferences (`\\1`) nor lookaround (`(?=`), which are reported."""
     compiled = cache.get(pattern)
     if compiled is None:
         try:
-            compiled = re.compile(pattern)
-        except re.error as exc:
-            raise FunctorError(f"invalid regular expression {pattern!r}: {exc}", where) from None
+            compiled = re2.compile(pattern, options=_RE2_OPTIONS)
+        except re2.error as exc:
+            reason = exc.args[0] if exc.args else "invalid"
+            if isinstance(reason, bytes):
+                reason = reason.decode("utf-8", "replace")
+            hint = ""
+            marks = ("(?=", "(?!", "(?<=", "(?<!", *(f"\\{digit}" for digit in "123456789"))
+            if any(mark in pattern for mark in marks):
+                hint = " (backreferences and lookaround are not supported)"
+            raise FunctorError(f"invalid regular expression {_quote(pattern)}: {reason}{hint}", where) from None
         cache[pattern] = compiled
     return compiled

@@ -14,6 +14,7 @@ the relations of one evaluation.
 
 from __future__ import annotations
 
+import collections
 import datetime
 import itertools
 from bisect import bisect_left, bisect_right
@@ -24,12 +25,26 @@ from collections.abc import Callable
 import attrs
 
 from reasoner import ast, functors
+from reasoner.errors import CheckError, error
+from reasoner.limits import BIG, MAX_STRING
 from reasoner.program import RelationSchema
-from reasoner.types import BASE_TYPES, NUMERIC
+from reasoner.types import BASE_TYPES, INTEGRAL, NUMERIC
 
 # Whether plans may read atoms through sorted indexes (a switch for the tests and benchmarks
 # that compare them with the nested-loop plans; read when a plan is compiled).
 SORTED_INDEXES = True
+
+# Python refuses more than 20 nested loops in one function and 100 levels of indentation. A
+# rule's body is therefore written as a chain of functions: once a function holds this many
+# nested loops (or this much indentation), the rest of the body goes into a function of its
+# own, called with the variables bound so far. An aggregate's body stays in one function.
+SPLIT_LOOPS = 10
+SPLIT_INDENT = 30
+MAX_LOOPS = 19  # Python's limit is 20 nested blocks
+MAX_INDENT = 95  # ... and 100 levels of indentation
+# The most literals one rule body (or goal) may have, after `;` is expanded: a longer body is
+# a diagnostic (each `SPLIT_LOOPS` atoms cost a nested call, and the recursion depth is bounded).
+MAX_BODY = 4_096
 
 
 @attrs.frozen
@@ -43,6 +58,8 @@ class RulePlan:
     relations: tuple[str, ...] = ()
     indexes: tuple[tuple[str, tuple[int, ...]], ...] = ()  # hash indexes it probes
     scanned: tuple[str, ...] = ()  # relations it reads in full
+    # head columns that may hold a string or integer the rule computes (for the memory budget)
+    made: tuple[int, ...] = ()
 
     def bind(self, relations: dict, context: dict) -> Callable:
         """The runnable function `run(delta, emit)` over these relation objects."""
@@ -80,6 +97,9 @@ _HELPERS = {
     "to_date": functors.to_date,
     "to_string": functors.to_string,
     "compile_pattern": functors.compile_pattern,
+    "too_big": functors.too_big,
+    "too_long": functors.too_long,
+    "_BIG": BIG,
     "_patterns": None,  # replaced per evaluation by the context
 }
 
@@ -132,7 +152,16 @@ class _Generator:
         self.sorted_indexes: dict[tuple[str, tuple[int, ...], int], str] = {}
         self.counter = itertools.count()
         self.var_names: dict[str, str] = {}
-        self.checked = False
+        # Nesting: the loops open in the function being written, and a stack of scopes (the
+        # function's body, then each aggregate's body inside it), each with the loops opened in
+        # it and how to skip the rest of the body at its top, outside any loop ("return ...",
+        # or None inside an aggregate: there the rest is nested under an `if`).
+        self.loops = 0
+        self.scopes: list[list] = [[0, "return"]]
+        self.functions: list[tuple[str, list[str]]] = []  # the continuations (see SPLIT_LOOPS)
+        self.assigned: set[str] = set()  # variables bound by `X = expr` (computed values)
+        self.head_names: set[str] = set()  # the variables the emitted tuple reads
+        self.counts: list[tuple[list[str], int]] = []  # where each loop counts its iterations
         self.ranges = True  # whether range conditions may read sorted indexes
         # For a scan on bound columns, the columns of the index to probe: those columns, or an
         # index already built on some of them (the loop then checks the others).
@@ -201,8 +230,48 @@ class _Generator:
         self.lines.append("    " * self.indent + text)
 
     def open(self, text: str) -> None:
+        if self.indent >= MAX_INDENT:
+            raise _TooDeep
         self.line(text)
         self.indent += 1
+
+    def guard(self, condition: str) -> None:
+        """Go on with the rest of the body only if `condition` holds: `continue` (or `return`
+        at a function's top) when it does not, so that filters do not nest; an `if` block at
+        the top of an aggregate's body."""
+        loops, exit_ = self.scopes[-1]
+        if loops:
+            self.line(f"if not ({condition}): continue")
+        elif exit_ is not None:
+            self.line(f"if not ({condition}): {exit_}")
+        else:
+            self.open(f"if {condition}:")
+
+    def loop(self, header: str) -> None:
+        """Open a loop whose every iteration counts towards the next limit check: every `_n`
+        iterations (of this loop or any other of the rule), `check` tests the limits and says
+        when to call it again (see `Budget.check`), so the work between two checks is bounded
+        however the loops nest, and a cheap loop does not pay a call per row."""
+        if self.loops >= MAX_LOOPS:
+            raise _TooDeep
+        self.open(header)
+        self.loops += 1
+        self.scopes[-1][0] += 1
+        self.counts.append((self.lines, len(self.lines)))
+        self.line("_n -= 1")
+        self.line("if not _n: _n = check(_b)")
+
+    def split(self, bound: set[str]) -> None:
+        """Write the rest of the body into a new function, called here with the variables
+        `bound` so far that it uses (and the loop counter, returned with the bytes made)."""
+        name = f"k{len(self.functions)}"
+        params = ", ".join(["_n", "_b", "emit", "check", "delta", *(self.var(n) for n in sorted(bound))])
+        self.line(f"_n, _b = {name}({params})")
+        self.lines = []
+        self.functions.append((f"def {name}({params}):", self.lines))
+        self.indent = 2
+        self.loops = 0
+        self.scopes = [[0, "return _n, _b"]]
 
     # ---- expressions -----------------------------------------------------------------
     def expr(self, term: ast.Term, bound: set[str], want: str | None = None) -> str:
@@ -211,7 +280,10 @@ class _Generator:
         if isinstance(term, ast.Const):
             value = term.value
             if want == "float" and term.kind == "number":
-                value = float(value)
+                try:
+                    value = float(value)
+                except OverflowError:
+                    raise CheckError(error("this integer is too large for a float", term.span)) from None
             return self.const(value)
         if isinstance(term, ast.Aggregate):
             return self.aggregate(term, bound)
@@ -223,6 +295,8 @@ class _Generator:
         op = term.op
         result = expression_type(term, self.types)
         numeric_want = result if result in NUMERIC else None
+        if want == "unsigned" and result == "number":  # integer literals stored as unsigned
+            result = "unsigned"
         args = [self.expr(a, bound, numeric_want if op not in ("days", "substr") else None) for a in term.args]
         arg_types = [expression_type(a, self.types) for a in term.args]
         if op == "+":
@@ -230,13 +304,15 @@ class _Generator:
                 if arg_types[0] == "date":
                     return f"add_days({args[0]}, {args[1]}, {self.where(term)})"
                 return f"add_days({args[1]}, {args[0]}, {self.where(term)})"
-            return f"({args[0]} + {args[1]})"
+            if result == "symbol":
+                return self.bounded_string(f"{args[0]} + {args[1]}", term)
+            return self.bounded_int(f"{args[0]} + {args[1]}", result, term)
         if op == "-":
             if result == "date":
                 return f"add_days({args[0]}, -({args[1]}), {self.where(term)})"
-            return f"({args[0]} - {args[1]})"
+            return self.bounded_int(f"{args[0]} - {args[1]}", result, term)
         if op == "*":
-            return f"({args[0]} * {args[1]})"
+            return self.bounded_int(f"{args[0]} * {args[1]}", result, term)
         if op == "/":
             if result == "float":
                 return f"float_div({args[0]}, {args[1]})"
@@ -250,11 +326,15 @@ class _Generator:
                 return f"float_pow({args[0]}, {args[1]})"
             return f"int_pow({args[0]}, {args[1]}, {self.where(term)})"
         if op == "neg":
+            if result == "unsigned":
+                return self.bounded_int(f"-{args[0]}", result, term)
             return f"(-{args[0]})"
         if op in ("min", "max"):
             return f"{op}({', '.join(args)})"
         if op == "cat":
-            return "(" + " + ".join(args) + ")"
+            if len(args) == 1:
+                return args[0]
+            return self.bounded_string(" + ".join(args), term)
         if op == "strlen":
             return f"len({args[0]})"
         if op == "date":
@@ -266,6 +346,18 @@ class _Generator:
         if op in ("days", "to_string"):
             return f"{op}({', '.join(args)})"
         raise AssertionError(f"no code for functor {op}")
+
+    def bounded_int(self, code: str, result: str | None, term: ast.Term) -> str:
+        """An integer result, checked against the per-value limit as it is made (and, for
+        an unsigned, to be non-negative); floats are not checked."""
+        if result not in INTEGRAL:
+            return f"({code})"
+        low = "0 <=" if result == "unsigned" else "-_BIG <"
+        return f"(_t if {low} (_t := {code}) < _BIG else too_big(_t, {self.where(term)}))"
+
+    def bounded_string(self, code: str, term: ast.Term) -> str:
+        """A string result, checked against the per-value limit on its length."""
+        return f"(_t if len(_t := {code}) <= {MAX_STRING} else too_long(_t, {self.where(term)}))"
 
     def aggregate(self, term: ast.Aggregate, bound: set[str]) -> str:
         """Emit the loops computing an aggregate; returns the name holding its value.
@@ -292,7 +384,8 @@ class _Generator:
             local = sorted({n for lit in term.body for n in ast.literal_variables(lit)} - bound)
             seen = self.fresh("seen")
             self.line(f"{seen} = set()")
-        outer_indent = self.indent
+        outer_indent, outer_loops = self.indent, self.loops
+        self.scopes.append([0, None])
         inner_bound = set(bound)
         steps = schedule(term.body, inner_bound, None)
         if self.ranges:
@@ -300,7 +393,7 @@ class _Generator:
         self.steps(steps, inner_bound)
         if seen:
             key = "(" + "".join(f"{self.var(n)}, " for n in local) + ")"
-            self.open(f"if {key} not in {seen}:")
+            self.guard(f"{key} not in {seen}")
             self.line(f"{seen}.add({key})")
         if term.op == "count":
             self.line(f"{result} += 1")
@@ -314,20 +407,30 @@ class _Generator:
             better = "<" if term.op == "min" else ">"
             self.open(f"if {result} is _NONE or {value} {better} {result}:")
             self.line(f"{result} = {value}")
-        self.indent = outer_indent
+        self.indent, self.loops = outer_indent, outer_loops
+        self.scopes.pop()
         if term.op == "mean":
-            self.open(f"if {result}_v:")
+            self.guard(f"{result}_v")
             self.line(f"{result} = fsum({result}_v) / len({result}_v)")
         elif exact:
             self.line(f"{result} = fsum({result}_v)")
         elif term.op in ("min", "max"):
-            self.open(f"if {result} is not _NONE:")
+            self.guard(f"{result} is not _NONE")
+        elif term.op == "sum" and target_type in INTEGRAL:
+            self.line(f"if not -_BIG < {result} < _BIG: too_big({result}, {self.where(term)})")
         return result
 
     # ---- steps -----------------------------------------------------------------------
     def steps(self, steps: list, bound: set[str]) -> None:
-        for step in steps:
+        top = len(self.scopes) == 1
+        names = [_names(step[1:]) for step in steps] if top else []
+        remaining = collections.Counter(n for step_names in names for n in step_names)
+        for index, step in enumerate(steps):
             kind = step[0]
+            if top and (self.loops >= SPLIT_LOOPS or self.indent >= SPLIT_INDENT):
+                self.split({n for n in bound if remaining[n] or n in self.head_names})
+            if top:
+                remaining.subtract(names[index])
             if kind == "scan":
                 self.scan(step[1], bound, delta=False)
             elif kind == "delta":
@@ -339,8 +442,9 @@ class _Generator:
                 want = self.types.get(var.name)
                 self.line(f"{self.var(var.name)} = {self.expr(term, bound, want)}")
                 bound.add(var.name)
+                self.assigned.add(var.name)
             elif kind == "filter":
-                self.open(f"if {self.condition(step[1], bound)}:")
+                self.guard(self.condition(step[1], bound))
             elif kind == "negation":
                 self.negation(step[1], bound)
 
@@ -384,7 +488,7 @@ class _Generator:
             key = f"({parts[0]},)" if arity == 1 else f"({', '.join(parts)})"
             if arity == 0:
                 key = "()"
-            self.open(f"if {key} in {self.relation(atom.relation)}.tuples:")
+            self.guard(f"{key} in {self.relation(atom.relation)}.tuples")
             return
         # The bound columns the loop checks itself (rather than the index or slice it reads):
         # all of them for the delta; for an index on a subset of them, the others.
@@ -427,22 +531,12 @@ class _Generator:
             source = f"{index}.get({key}, _E)"
         else:
             source = f"{self.relation(atom.relation)}.tuples"
-        self.open(f"for {pattern} in {source}:")
-        if not self.checked:
-            # In the outermost loop, every `_n` iterations: `check` tests the limits and says
-            # when to call it again (after every iteration while each one adds many tuples,
-            # up to every 1,024 while they add few), so a runaway rule is stopped early and a
-            # cheap loop does not pay a call per row.
-            self.checked = True
-            self.line("_n -= 1")
-            self.open("if not _n:")
-            self.line("_n = check()")
-            self.indent -= 1
+        self.loop(f"for {pattern} in {source}:")
         for arg in atom.args:
             if isinstance(arg, ast.Var):
                 bound.add(arg.name)
         if checks:
-            self.open(f"if {' and '.join(checks)}:")
+            self.guard(" and ".join(checks))
 
     def range_scan(self, atom: ast.Atom, bound: set[str], column: int, bounds: tuple) -> None:
         """Loop over the rows of `atom` whose `column` is within `bounds`, read from a sorted
@@ -461,7 +555,7 @@ class _Generator:
             key = parts[0] if len(parts) == 1 else f"({', '.join(parts)})"
             values, rows = self.fresh("k"), self.fresh("r")
             self.line(f"{bucket} = {local}.get({key})")
-            self.open(f"if {bucket} is not None:")
+            self.guard(f"{bucket} is not None")
             self.line(f"{values}, {rows} = {bucket}")
         else:
             values, rows = local.split(", ")
@@ -469,9 +563,9 @@ class _Generator:
         for op, term, may_fail in bounds:
             if may_fail:
                 if lo is None and hi is None:
-                    self.open(f"if {values}:")
+                    self.guard(f"{values}")
                 else:
-                    self.open(f"if {lo or 0} < {hi or f'len({values})'}:")
+                    self.guard(f"{lo or 0} < {hi or f'len({values})'}")
             want = base if base in NUMERIC else None
             value = self.expr(term, bound, want)
             nan = "float" in (base, expression_type(term, self.types))
@@ -483,7 +577,7 @@ class _Generator:
                     self.line(f"{temporary} = {value}")
                     value = temporary
                 if nan:
-                    self.open(f"if {value} == {value}:")
+                    self.guard(f"{value} == {value}")
 
             def bisect(side: str) -> str:
                 window = f", {lo}" if lo else ""
@@ -507,13 +601,60 @@ class _Generator:
         arity = len(atom.args)
         if len(columns) == arity:
             key = "()" if arity == 0 else (f"({parts[0]},)" if arity == 1 else f"({', '.join(parts)})")
-            self.open(f"if {key} not in {self.relation(atom.relation)}.tuples:")
+            self.guard(f"{key} not in {self.relation(atom.relation)}.tuples")
         elif not columns:
-            self.open(f"if not {self.relation(atom.relation)}.tuples:")
+            self.guard(f"not {self.relation(atom.relation)}.tuples")
         else:
             index = self.index(atom.relation, tuple(columns))
             key = parts[0] if len(parts) == 1 else f"({', '.join(parts)})"
-            self.open(f"if {key} not in {index}:")
+            self.guard(f"{key} not in {index}")
+
+
+def _computes(body: tuple[ast.Literal, ...], head_terms: tuple[ast.Term, ...]) -> bool:
+    """Whether a rule applies a functor or a test (`match`, `contains`): work per row that
+    the value limits bound, but not by a small constant."""
+    stack: list = [body, head_terms]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, (ast.Call, ast.Test)):
+            return True
+        if isinstance(item, (tuple, list)):
+            stack.extend(item)
+        elif isinstance(item, ast.Atom):
+            stack.extend(item.args)
+        elif isinstance(item, ast.Negation):
+            stack.append(item.atom)
+        elif isinstance(item, ast.Comparison):
+            stack += [item.left, item.right]
+        elif isinstance(item, ast.Aggregate):
+            stack += [item.target, item.body]
+    return False
+
+
+def _names(node) -> set[str]:
+    """Every variable named in a node of the syntax tree (or a tuple of them), aggregates'
+    bodies included."""
+    found: set[str] = set()
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, ast.Var):
+            found.add(item.name)
+        elif isinstance(item, (tuple, list)):
+            stack.extend(item)
+        elif isinstance(item, (ast.Atom, ast.Call, ast.Test)):
+            stack.extend(item.args)
+        elif isinstance(item, ast.Negation):
+            stack.append(item.atom)
+        elif isinstance(item, ast.Comparison):
+            stack += [item.left, item.right]
+        elif isinstance(item, ast.Aggregate):
+            stack += [item.target, item.body]
+    return found
+
+
+class _TooDeep(Exception):
+    """The code of a plan would nest deeper than Python allows (inside one aggregate)."""
 
 
 def _materialised(aggregate: ast.Aggregate) -> bool:
@@ -545,7 +686,9 @@ def schedule(body: tuple[ast.Literal, ...], bound: set[str], delta_position: int
 
     literals = list(body)
     known = set(bound)
-    pending = list(range(len(body)))
+    # Pending literals: atoms, and the others (comparisons, negations...), by position.
+    atoms = [p for p, lit in enumerate(body) if isinstance(lit, ast.Atom)]
+    others = [p for p, lit in enumerate(body) if not isinstance(lit, ast.Atom)]
     steps: list = []
     temporaries = itertools.count()
 
@@ -560,6 +703,25 @@ def schedule(body: tuple[ast.Literal, ...], bound: set[str], delta_position: int
             return all(v in known for v in injected_variables(term, body, None))
         return True
 
+    # The score of each pending atom, kept until a variable it uses becomes known (so that
+    # choosing the next atom of a long body does not look at every argument of every atom);
+    # an atom with an aggregate argument is scored afresh every time.
+    scores: dict[int, tuple] = {}
+    atoms_left = set(atoms)
+    stale = set(atoms)
+    volatile = {p for p in atoms if any(isinstance(a, ast.Aggregate) for a in body[p].args)}
+    users: dict[str, list[int]] = {}  # variable -> the atoms that use it
+    for position in atoms:
+        for arg in body[position].args:
+            for name in ast.term_variables(arg):
+                users.setdefault(name, []).append(position)
+
+    def learn(names) -> None:
+        for name in names:
+            if name not in known:
+                known.add(name)
+                stale.update(users.get(name, ()))
+
     def place(position: int, kind: str) -> None:
         atom = literals[position]
         args = []
@@ -570,23 +732,38 @@ def schedule(body: tuple[ast.Literal, ...], bound: set[str], delta_position: int
                 temporary = ast.Var(f"~{next(temporaries)}", arg.span)  # `~`: no user name
                 args.append(temporary)
                 literals.append(ast.Comparison("=", temporary, arg, arg.span))
-                pending.append(len(literals) - 1)
+                others.append(len(literals) - 1)
         atom = ast.Atom(atom.relation, tuple(args), atom.span)
         steps.append((kind, atom))
-        known.update(a.name for a in atom.args if isinstance(a, ast.Var))
-        pending.remove(position)
+        learn([a.name for a in atom.args if isinstance(a, ast.Var)])
+        atoms.remove(position)
+        atoms_left.discard(position)
+        scores.pop(position, None)
+        volatile.discard(position)
 
     if delta_position is not None:
         place(delta_position, "delta")
 
-    while pending:
+    def score(position: int) -> tuple:
+        """(usable, rows examined or bound columns, -position): the larger, the sooner."""
+        atom = literals[position]
+        usable = all(
+            isinstance(a, (ast.Var, ast.Wildcard)) or computable(a) for a in atom.args
+        )
+        columns = tuple(
+            i for i, a in enumerate(atom.args)
+            if not isinstance(a, ast.Wildcard) and (not isinstance(a, ast.Var) or a.name in known)
+        )
+        if cost is not None:
+            return (usable, -cost(atom.relation, columns), len(columns), -position)
+        return (usable, len(columns), -position)
+
+    while atoms or others:
         placed = True
         while placed:
             placed = False
-            for position in list(pending):
+            for position in list(others):
                 literal = literals[position]
-                if isinstance(literal, ast.Atom):
-                    continue
                 step = None
                 if isinstance(literal, ast.Comparison) and literal.op == "=":
                     left, right = literal.left, literal.right
@@ -605,44 +782,40 @@ def schedule(body: tuple[ast.Literal, ...], bound: set[str], delta_position: int
                 if step is not None:
                     steps.append(step)
                     if step[0] == "assign":
-                        known.add(step[1].name)
-                    pending.remove(position)
+                        learn([step[1].name])
+                    others.remove(position)
                     placed = True
-        atoms = [p for p in pending if isinstance(literals[p], ast.Atom)]
         if not atoms:
-            if pending:
-                raise AssertionError(f"cannot schedule {[str(literals[p]) for p in pending]}")
+            if others:
+                raise AssertionError(f"cannot schedule {[str(literals[p]) for p in others]}")
             break
-
-        def ranged(atom: ast.Atom) -> bool:
-            """Whether a comparison bounds a variable this atom would bind from known ones."""
-            if not SORTED_INDEXES:
-                return False
-            new = {a.name for a in atom.args if isinstance(a, ast.Var) and a.name not in known}
-            for p in pending:
-                literal = literals[p]
-                if isinstance(literal, ast.Comparison) and literal.op in _RANGE_OPS:
-                    for side, other in ((literal.left, literal.right), (literal.right, literal.left)):
-                        if (isinstance(side, ast.Var) and side.name in new and computable(other)
-                                and ast.term_variables(other) and not ast.aggregates_in(other)):
-                            return True
-            return False
-
-        def score(position: int) -> tuple:
-            atom = literals[position]
-            usable = all(
-                isinstance(a, (ast.Var, ast.Wildcard)) or computable(a) for a in atom.args
-            )
-            columns = tuple(
-                i for i, a in enumerate(atom.args)
-                if not isinstance(a, ast.Wildcard) and (not isinstance(a, ast.Var) or a.name in known)
-            )
-            if cost is not None:
-                return (usable, -cost(atom.relation, columns), len(columns), -position)
-            return (usable, len(columns), ranged(atom), -position)
-
-        place(max(atoms, key=score), "scan")
+        for position in stale | volatile:
+            if position in scores or position in atoms_left:
+                scores[position] = score(position)
+        stale.clear()
+        best = max(atoms, key=scores.__getitem__)
+        ranged = _range_bounded(literals, others, known, computable) if cost is None and SORTED_INDEXES else ()
+        if ranged:
+            # Among the atoms as good as the best, the first that a pending comparison bounds
+            # (`D2 <= D1 + 30`, with `D1` known and `D2` the atom's): its scan becomes a range.
+            top = scores[best][:2]
+            best = next((p for p in sorted(atoms) if scores[p][:2] == top and any(
+                isinstance(a, ast.Var) and a.name in ranged for a in literals[p].args)), best)
+        place(best, "scan")
     return steps
+
+
+def _range_bounded(literals: list, others: list[int], known: set[str], computable) -> set[str]:
+    """The unknown variables that a pending comparison bounds by a term of known variables."""
+    names = set()
+    for p in others:
+        literal = literals[p]
+        if isinstance(literal, ast.Comparison) and literal.op in _RANGE_OPS:
+            for side, other in ((literal.left, literal.right), (literal.right, literal.left)):
+                if (isinstance(side, ast.Var) and side.name not in known and computable(other)
+                        and ast.term_variables(other) and not ast.aggregates_in(other)):
+                    names.add(side.name)
+    return names
 
 
 _RANGE_OPS = frozenset({"<", "<=", ">", ">=", "="})
@@ -782,6 +955,11 @@ def compile_plan(
     the filters it saves); `choose_index(relation, columns)` may name an index on a subset of
     the bound columns to probe instead of one on all of them, or none; `cost` orders the
     atoms by the rows they would examine (see `schedule`)."""
+    span = clause.span if clause is not None else None
+    if len(body) > MAX_BODY:
+        raise CheckError(error(f"this rule has {len(body):,} literals in its body, more than the "
+                               f"{MAX_BODY:,} allowed", span,
+                               "split it into rules over intermediate relations"))
     gen = _Generator(schemas, types)
     gen.ranges = ranges
     gen.choose_index = choose_index
@@ -789,28 +967,61 @@ def compile_plan(
     steps = schedule(body, bound, delta_position, cost)
     if ranges:
         steps = use_sorted_indexes(steps, bound, types, schemas)
-    gen.steps(steps, bound)
-    values = [gen.expr(t, bound, want) for t, want in zip(head_terms, head_types)]
+    run_lines = gen.lines
+    gen.head_names = _names(tuple(head_terms))
+    try:
+        gen.steps(steps, bound)
+    except _TooDeep:
+        raise CheckError(error(
+            "this rule nests too deeply to be compiled: an aggregate's body joins too many atoms",
+            span, "compute part of the aggregate's body in a relation of its own")) from None
+    values, made, sized = [], [], []
+    for column, (term, want) in enumerate(zip(head_terms, head_types)):
+        value = gen.expr(term, bound, want)
+        computed = not isinstance(term, (ast.Var, ast.Const)) or (
+            isinstance(term, ast.Var) and term.name in gen.assigned)
+        if computed and want in ("symbol", "number", "unsigned"):
+            made.append(column)
+            if want == "symbol":  # counted as it is made, for the memory budget
+                if not isinstance(term, ast.Var):
+                    temporary = gen.fresh("h")
+                    gen.line(f"{temporary} = {value}")
+                    value = temporary
+                sized.append(value)
+        values.append(value)
     if len(values) == 1:
         gen.line(f"emit(({values[0]},))")
     else:
         gen.line(f"emit(({', '.join(values)}))")
+    if sized:
+        gen.line(f"_b += {' + '.join(f'len({v})' for v in sized)}")
+    if len(gen.counts) > 1 and not sized and not _computes(body, head_terms):
+        # The last loop opened has no loop inside it: each of its runs reads one relation (or
+        # one index bucket) and, with no functor or test, does bounded work per row. Its
+        # parent loop counts those runs; counting its rows too would cost about a tenth of a
+        # join's time (transitive closure), for no gain in how soon a limit is seen.
+        lines, index = gen.counts[-1]
+        del lines[index:index + 2]
     title = title.replace("\r", "\\r").replace("\n", "\\n")
     header = [f"# {title}"] if title else []
     relation_lines = [f"    {local} = relations[{name!r}]" for name, local in gen.relations.items()]
+    functions = []
+    for signature, lines in gen.functions:
+        functions += [f"    {signature}", *lines, "        return _n, _b"]
     source = "\n".join(
         header
         + ["def make(relations):"]
         + relation_lines
         + [f"    {line}" for line in gen.prelude]
-        + ["    def run(delta, emit, check):", "        _n = 1"]
-        + gen.lines
+        + functions
+        + ["    def run(delta, emit, check):", "        _n = 1", "        _b = 0"]
+        + run_lines
         + ["    return run", ""]
     )
     code = compile(source, f"<plan {title or 'query'}>", "exec")
     delta_relation = body[delta_position].relation if delta_position is not None else None
     return RulePlan(clause, delta_position, delta_relation, source, code, tuple(gen.constants),
-                    tuple(gen.relations), tuple(gen.indexes), tuple(gen.scanned))
+                    tuple(gen.relations), tuple(gen.indexes), tuple(gen.scanned), tuple(made))
 
 
 def compile_rule(

@@ -65,8 +65,14 @@ class Program:
 
     @property
     def rules(self) -> tuple[ast.Clause, ...]:
-        return tuple(c for c in self.clauses if c.body)
+        """Clauses with a body, and those whose head aggregates over relations (`q(count :
+        p(_)).` reads `p`, so it is evaluated, and stratified, as a rule)."""
+        return tuple(c for c in self.clauses if not _is_fact(c))
 
     @property
     def facts(self) -> tuple[ast.Clause, ...]:
-        return tuple(c for c in self.clauses if not c.body)
+        return tuple(c for c in self.clauses if _is_fact(c))
+
+
+def _is_fact(clause: ast.Clause) -> bool:
+    return not clause.body and not any(ast.aggregates_in(arg) for arg in clause.head.args)

@@ -100,7 +100,7 @@ def test_an_interrupted_addition_changes_nothing(monkeypatch, always_update):
     before = engine.relation("path")
     calls = 0
 
-    def interrupt(self):
+    def interrupt(self, made=0):
         nonlocal calls
         calls += 1
         if calls > 50:

@@ -150,6 +150,11 @@ class _ClauseTyper:
             return expected
         if isinstance(term, ast.Const):
             if term.kind == "number" and expected in NUMERIC:
+                if report and expected == "float" and not _fits_float(term.value):
+                    self.diagnostics.append(error(f"the integer `{_short(term.value)}` is too large for a float",
+                                                  term.span, "write it as a float, e.g. 1e300"))
+                if report and expected == "unsigned" and term.value < 0:
+                    self.diagnostics.append(error(f"an unsigned cannot be negative: `{term}`", term.span))
                 return expected
             return term.kind
         if isinstance(term, ast.Aggregate):
@@ -171,6 +176,9 @@ class _ClauseTyper:
             if signature is None:
                 return None
             args = term.args
+            if (report and term.op == "neg" and expected == "unsigned" and _is_int_literal(args[0])
+                    and args[0].value != 0):
+                self.diagnostics.append(error(f"an unsigned cannot be negative: `{term}`", term.span))
             types: list[str | None] = [None] * len(args)
             for i, arg in enumerate(args):
                 if not _is_int_literal(arg):
@@ -191,6 +199,19 @@ class _ClauseTyper:
                     self.diagnostics.append(error(f"type error: {exc}", term.span))
                 return None
         return None
+
+
+def _fits_float(value: int) -> bool:
+    try:
+        float(value)
+    except OverflowError:
+        return False
+    return True
+
+
+def _short(value: int) -> str:
+    text = str(value)
+    return text if len(text) <= 20 else f"{text[:8]}...{text[-4:]}"
 
 
 def _is_int_literal(term: ast.Term) -> bool:

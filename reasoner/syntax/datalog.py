@@ -21,6 +21,7 @@ from lark.exceptions import UnexpectedInput
 from reasoner import ast
 from reasoner.errors import Diagnostic, ParseError, error
 from reasoner.functors import FUNCTORS, TESTS
+from reasoner.limits import BIG, MAX_DIGITS
 from reasoner.resources import grammar_text
 from reasoner.source import SourceText, Span
 from reasoner.syntax.lark_errors import diagnostic_from_lark
@@ -364,10 +365,14 @@ class _Builder:
         if kind == "number":
             text = str(node.children[0])
             try:
-                return ast.Const(int(text, 0) if text[:2] in ("0x", "0b") else int(text), "number", span)
+                value = int(text, 0) if text[:2] in ("0x", "0b") else int(text)
             except ValueError:  # more digits than Python converts (sys.get_int_max_str_digits)
-                self.fail(f"number with too many digits ({len(text)})", node)
+                value = BIG
+            if value >= BIG:
+                self.fail(f"number with too many digits ({len(text):,} characters; an integer has "
+                          f"fewer than {MAX_DIGITS:,} decimal digits)", node)
                 return ast.Wildcard(span)
+            return ast.Const(value, "number", span)
         if kind == "float":
             return ast.Const(float(str(node.children[0])), "float", span)
         if kind == "date":
