@@ -59,6 +59,18 @@ def machine_memory() -> int | None:
     return min(sizes) if sizes else None
 
 
+def available_memory() -> int | None:
+    """The bytes of memory the system could give now (`MemAvailable`), None if unknown."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as handle:
+            for line in handle:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return None
+
+
 def default_max_memory() -> int | None:
     total = machine_memory()
     return int(total * MEMORY_FRACTION) if total else None
@@ -123,6 +135,13 @@ class Budget:
         self.limits = limits
         self.derived = 0
         self.memory = 0  # estimated bytes of the tuples added so far
+        # The default memory budget is also kept below what the system can give now (80% of
+        # it), so that a busy machine stops a runaway with this error rather than MemoryError.
+        self.max_memory = limits.max_memory
+        if self.max_memory is not None and self.max_memory == DEFAULT_MAX_MEMORY:
+            available = available_memory()
+            if available:
+                self.max_memory = min(self.max_memory, int(available * 0.8))
         self.deadline = time.monotonic() + limits.time_budget if limits.time_budget else None
         self._out: set | None = None
         self._plan = None
@@ -151,7 +170,7 @@ class Budget:
         limits = self.limits
         if limits.max_tuples is not None and self.derived + size > limits.max_tuples:
             self.exceeded(self._plan, size)
-        if limits.max_memory is not None and self.memory + size * self._per_tuple + made > limits.max_memory:
+        if self.max_memory is not None and self.memory + size * self._per_tuple + made > self.max_memory:
             self.out_of_memory(self._plan, size)
         now = time.monotonic()
         if self.deadline is not None and now > self.deadline:
@@ -177,7 +196,7 @@ class Budget:
         limits = self.limits
         if limits.max_tuples is not None and self.derived > limits.max_tuples:
             self.exceeded(plan, count)
-        if limits.max_memory is not None and self.memory > limits.max_memory:
+        if self.max_memory is not None and self.memory > self.max_memory:
             self.out_of_memory(plan, count)
         if self.deadline is not None and time.monotonic() > self.deadline:
             self.timed_out(plan)
@@ -196,8 +215,8 @@ class Budget:
         name, span = _culprit(plan)
         raise LimitError(error(
             f"evaluation stopped: the derived tuples would take more than the memory budget of "
-            f"{_bytes(self.limits.max_memory)}; `{name}` was growing (by {size:,} tuples in the "
-            f"last step) through this rule",
+            f"{_bytes(self.max_memory)}; `{name}` was growing (by {_tuples(size)} in the last "
+            f"step) through this rule",
             span,
             "a rule that builds ever longer strings or larger numbers from its own results "
             "(e.g. `s(cat(X, \"a\")) :- s(X).`) never ends; if the program is right, raise the "
@@ -211,6 +230,10 @@ class Budget:
             span,
             "raise the budget: Engine(time_budget=...), --time-budget S (0 lifts it), or "
             "`:set time_budget S`"))
+
+
+def _tuples(count: int) -> str:
+    return f"{count:,} tuple{'s' if count != 1 else ''}"
 
 
 def _bytes(count: int | None) -> str:
