@@ -35,7 +35,7 @@ from reasoner.plan import compile_plan
 from reasoner.program import Program, RelationSchema
 from reasoner.source import SourceText, Span
 from reasoner.syntax import parse_query
-from reasoner.types import accepts, coerce, python_type_name
+from reasoner.types import accepts, coerce, python_type_name, short_repr
 
 
 @attrs.frozen
@@ -201,7 +201,7 @@ class Engine:
                 for value, base, column in zip(row, schema.bases, schema.columns):
                     if not accepts(base, value):
                         raise LoadError(error(
-                            f"row {number} for `{relation}`: {value!r} does not fit column `{column}` of type {base}"))
+                            f"row {number} for `{relation}`: {short_repr(value)} does not fit column `{column}` of type {base}"))
                 converted.add(tuple(coerce(b, v) for b, v in zip(schema.bases, row)))
             base = dict(state.base)
             base[relation] = set(base.get(relation, ())) | converted

@@ -16,6 +16,9 @@ from __future__ import annotations
 import datetime
 import math
 import struct
+import sys
+
+from reasoner.limits import BIG
 
 BASE_TYPES = ("symbol", "number", "unsigned", "float", "date")
 NUMERIC = frozenset({"number", "unsigned", "float"})
@@ -137,13 +140,27 @@ def accepts(base: str, value: object) -> bool:
     kind = python_type_name(value)
     if kind is None:
         return False
+    if kind == "number" and not -BIG < value < BIG:  # type: ignore[operator]
+        return False  # more digits than an integer may have (`reasoner.limits.MAX_DIGITS`)
     if base == kind or base == "?":  # `?`: a column whose type nothing determines yet
         return True
     if base == "unsigned":
         return kind == "number" and 0 <= value <= UNSIGNED_MAX  # type: ignore[operator]
     if base == "float":
-        return kind == "number"
+        return kind == "number" and -FLOAT_MAX <= value <= FLOAT_MAX  # type: ignore[operator]
     return False
+
+
+FLOAT_MAX = int(sys.float_info.max)  # the largest integer that converts to a float
+
+
+def short_repr(value: object) -> str:
+    """`repr(value)` for messages, a long value cut (an integer of thousands of digits cannot
+    even be converted to text)."""
+    if isinstance(value, int) and not -10**50 < value < 10**50:
+        return f"(an integer of about {int(abs(value).bit_length() * 0.30103) + 1:,} digits)"
+    text = repr(value)
+    return text if len(text) <= 80 else f"{text[:60]}... ({len(text):,} characters)"
 
 
 def coerce(base: str, value: object) -> object:

@@ -245,3 +245,16 @@ def test_ord_numbering_forgets_the_symbols_of_a_failed_add_facts():
     fresh.add_facts("s", [("first",)])
     fresh.add_facts("s", [("second",)])
     assert engine.relation("n") == fresh.relation("n") == {("first", 0), ("second", 1)}
+
+
+def test_add_facts_refuses_integers_too_large_for_their_column():
+    engine = Engine()
+    engine.load_text(".decl p(x: float)\n.decl q(x: number)\n")
+    with pytest.raises(ReasonerError) as caught:
+        engine.add_facts("p", [(10**400,)])
+    assert "(an integer of about 401 digits) does not fit column `x` of type float" in str(caught.value)
+    with pytest.raises(ReasonerError) as caught:
+        engine.add_facts("q", [(10**5_000,)])
+    assert "about 5,001 digits" in str(caught.value)
+    engine.add_facts("p", [(2**1023,)])
+    assert engine.relation("p") == {(float(2**1023),)}
