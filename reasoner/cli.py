@@ -5,6 +5,7 @@
     reasoner query [FILES...] -q GOAL [--format table|csv|json]   answer one goal
     reasoner run PROGRAM.dl [-F DIR] [-D DIR|-]   batch mode, as Soufflé
     reasoner check FILES... [--articles DIR]      validate without evaluating
+    reasoner relations [FILES...]                 every relation, its arity and size
     reasoner explain [PATHS...] (--why FACT | --whynot FACT) [--depth N] [--format text|json|dot]
 """
 
@@ -16,7 +17,7 @@ import sys
 from pathlib import Path
 
 from reasoner.engine import Engine
-from reasoner.errors import ReasonerError
+from reasoner.errors import CLI_HINTS, ReasonerError
 from reasoner.limits import DEFAULT_MAX_TUPLES
 from reasoner.render import table
 
@@ -48,7 +49,7 @@ def _run(args: argparse.Namespace) -> int:
             print(f"{query}")
             print(table(rows, query))
     except ReasonerError as exc:
-        print(exc.render(), file=sys.stderr)
+        print(exc.render(CLI_HINTS), file=sys.stderr)
         return 1
     return 0
 
@@ -102,10 +103,27 @@ def _query(args: argparse.Namespace) -> int:
         query = parse_query(SourceText("<query>", args.goal))
         answers = engine.ask(query)
     except ReasonerError as exc:
-        print(exc.render(), file=sys.stderr)
+        print(exc.render(CLI_HINTS), file=sys.stderr)
         return 2
     print(render(answers, query_columns(query), args.format))
     return 0 if answers else 1
+
+
+def _relations(args: argparse.Namespace) -> int:
+    """Every relation of the shipped rules and corpus plus FILES, with its arity and size."""
+    from reasoner.render import render
+    from reasoner.repl import default_files
+
+    paths = ([*default_files()] if not args.no_defaults else []) + args.files
+    try:
+        engine = _load(paths, Engine(**_limits(args)))
+    except ReasonerError as exc:
+        print(exc.render(CLI_HINTS), file=sys.stderr)
+        return 2
+    rows = [{"relation": name, "arity": arity, "tuples": engine.size(name)}
+            for name, arity in engine.relations().items()]
+    print(render(rows, ["relation", "arity", "tuples"], args.format))
+    return 0
 
 
 def _explain(args: argparse.Namespace) -> int:
@@ -119,7 +137,7 @@ def _explain(args: argparse.Namespace) -> int:
     try:
         engine = _load(args.paths or [*default_files()], Engine(fact_dir=args.fact_dir, **_limits(args)))
     except ReasonerError as exc:
-        print(exc.render(), file=sys.stderr)
+        print(exc.render(CLI_HINTS), file=sys.stderr)
         return 2
     try:
         if why:
@@ -128,7 +146,7 @@ def _explain(args: argparse.Namespace) -> int:
         else:
             output = render_why_not(engine.why_not(fact), args.format)
     except ReasonerError as exc:
-        print(exc.render(), file=sys.stderr)
+        print(exc.render(CLI_HINTS), file=sys.stderr)
         return 1 if _holds(engine, fact) is (not why) else 2
     print(output)
     return 0
@@ -228,6 +246,15 @@ def build_parser() -> argparse.ArgumentParser:
     query.add_argument("--no-defaults", action="store_true", help="do not load the shipped rules and corpus")
     _add_limit_options(query)
     query.set_defaults(handler=_query)
+
+    relations = commands.add_parser(
+        "relations", help="list every relation with its arity and number of tuples (as `:relations`)")
+    relations.add_argument("files", nargs="*", help="rule (.dl) and event (.events) files to load")
+    relations.add_argument("--format", choices=["table", "csv", "json"], default="table",
+                           help="output format (default: table)")
+    relations.add_argument("--no-defaults", action="store_true", help="do not load the shipped rules and corpus")
+    _add_limit_options(relations)
+    relations.set_defaults(handler=_relations)
 
     explain = commands.add_parser(
         "explain", help="explain why a fact holds or does not (status 0: explained, 1: the "

@@ -16,7 +16,7 @@ import attrs
 
 from reasoner import ast
 from reasoner.analysis import Analysis, analyse, check_query
-from reasoner.errors import CheckError, Diagnostic, LoadError, QueryError, error
+from reasoner.errors import LIST_RELATIONS, CheckError, Diagnostic, LoadError, QueryError, error
 from reasoner.evaluate import (
     Evaluation, Relation, StratumPlan, evaluate, make_context, plan_strata, run_plan, update,
 )
@@ -629,4 +629,4 @@ def _constant_value(term: ast.Term) -> object | None:
 def _no_relation(name: str, known) -> Diagnostic:
     matches = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
     return error(f"no relation named `{name}`", None,
-                 f"did you mean `{matches[0]}`?" if matches else "`:relations` lists them")
+                 f"did you mean `{matches[0]}`?" if matches else LIST_RELATIONS)

@@ -14,7 +14,7 @@ hint. Errors are raised as a subclass of `ReasonerError` naming the stage that f
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 import attrs
 
@@ -45,8 +45,10 @@ class Diagnostic:
             return ("", 0, 0)
         return (self.span.file, self.span.line, self.span.column)
 
-    def render(self) -> str:
-        """The diagnostic as people read it: position, message, source line, caret, hint."""
+    def render(self, hints: Mapping[str, str] | None = None) -> str:
+        """The diagnostic as people read it: position, message, source line, caret, hint.
+        `hints` replaces a hint written for the API by the words of a shell (`LIST_RELATIONS`
+        is `:relations` in the REPL, `reasoner relations` on the command line)."""
         if self.span is None:
             text = f"{self.severity}: {self.message}"
         else:
@@ -69,12 +71,19 @@ class Diagnostic:
                 width = min(width, max(1, len(shown) - caret_at + 1))
                 gutter = f"{self.span.line:>4} | "
                 text += f"\n{gutter}{shown}\n{' ' * (len(gutter) - 2)}| {' ' * (caret_at - 1)}^{'~' * (width - 1)}"
-        if self.hint:
-            text += f"\n  hint: {self.hint}"
+        hint = hints.get(self.hint, self.hint) if hints and self.hint else self.hint
+        if hint:
+            text += f"\n  hint: {hint}"
         return text
 
     def __str__(self) -> str:
         return self.render()
+
+
+# A hint that each shell words its own way (see `Diagnostic.render`).
+LIST_RELATIONS = "`Engine.relations()` lists them"
+REPL_HINTS = {LIST_RELATIONS: "`:relations` lists them"}
+CLI_HINTS = {LIST_RELATIONS: "`reasoner relations` lists them"}
 
 
 def error(message: str, span: Span | None = None, hint: str | None = None) -> Diagnostic:
@@ -96,8 +105,8 @@ class ReasonerError(Exception):
         )
         super().__init__(self.render())
 
-    def render(self) -> str:
-        return "\n".join(d.render() for d in self.diagnostics)
+    def render(self, hints: Mapping[str, str] | None = None) -> str:
+        return "\n".join(d.render(hints) for d in self.diagnostics)
 
     def __str__(self) -> str:
         return self.render()

@@ -16,7 +16,7 @@ import attrs
 
 from reasoner import ast
 from reasoner.engine import Engine
-from reasoner.errors import ParseError, ReasonerError
+from reasoner.errors import REPL_HINTS, ParseError, ReasonerError
 from reasoner.explain.proof import Proof
 from reasoner.render import query_columns, render
 from reasoner.repl.inputs import classify
@@ -96,7 +96,7 @@ class Session:
                 self.ask_or_add(text)
             return Reply()
         except ReasonerError as exc:
-            self.say(exc.render())
+            self.say(exc.render(REPL_HINTS))
         except CommandError as exc:
             self.say(f"error: {exc}")
         except Exception as exc:  # a bug: report it, keep the session
