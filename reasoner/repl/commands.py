@@ -7,6 +7,7 @@ printed by the session. `COMMANDS` is data, so `:help` and the completer read it
 from __future__ import annotations
 
 import difflib
+import json
 import shlex
 from collections.abc import Callable
 from pathlib import Path
@@ -17,7 +18,7 @@ from reasoner.explain.render import proof_json, proof_text, why_not_json, why_no
 from reasoner.facts_io import sort_key
 from reasoner.files import OutputFiles
 from reasoner.render import FORMATS
-from reasoner.repl.session import CommandError, Reply, Session
+from reasoner.repl.session import Added, CommandError, Reply, Session
 from reasoner.repl.statements import SHAPES as STATEMENT_SHAPES
 
 
@@ -135,22 +136,26 @@ def _quit(session: Session, args: list[str]) -> Reply:
          arguments=("file",))
 def _load(session: Session, args: list[str]) -> None:
     _expect("load", args, 1, 1000)
+    from reasoner.engine import expand_paths
+
+    files = [str(path.resolve()) for path in expand_paths(args)]  # what `:save` refers to
     for warning in session.engine.load(*args):
         session.say(warning.render())
     session.loaded += args
+    session.added.append(Added("load", "\n".join(files)))
     session.say(f"loaded {', '.join(args)}")
 
 
 @command("save", "FILE", "write the statements added in this session to FILE",
          "Rules, facts and directives go to FILE; event statements to FILE with the suffix\n"
          "`.events` (or to FILE itself when it ends in `.events` and there are no rules).\n"
-         "Reload them with `:load` or `reasoner repl FILES`. Files given to `:load` are listed\n"
-         "in a comment, not copied.",
+         "Files given to `:load` are part of the session: a rule file is included\n"
+         "(`#include` with its path from FILE's folder), an event file copied in its place.\n"
+         "Reload the session with `:load` or `reasoner repl FILES`.",
          arguments=("file",))
 def _save(session: Session, args: list[str]) -> None:
     _expect("save", args, 1, 1)
-    rules = [a.text for a in session.added if a.kind == "dl"]
-    events = [a.text for a in session.added if a.kind == "events"]
+    rules, events, included, copied = saved_text(session.added)
     if not rules and not events:
         session.say("nothing to save: no statements were added in this session")
         return
@@ -162,32 +167,82 @@ def _save(session: Session, args: list[str]) -> None:
         event_path = target.with_suffix(".events") if events else None
         if event_path == rule_path:
             event_path = Path(str(target) + ".events")
+    if rule_path is not None:
+        rules = [_include(text, rule_path) for text in rules]
     written = []
-    if session.loaded:
-        note = "// also loaded in the session: " + " ".join(session.loaded) + "\n"
-    else:
-        note = ""
     # Both files written aside and renamed into place together: a failure changes neither.
     try:
         with OutputFiles() as files:
             if rule_path is not None and rules:
-                files.write(rule_path, lambda handle: handle.write(note + "\n".join(rules) + "\n"))
-                written.append(f"{len(rules)} input{'s' if len(rules) != 1 else ''} to {rule_path}")
+                rule_text = "\n".join(rules) + "\n"
+                files.write(rule_path, lambda handle: handle.write(rule_text))
+                written.append(_inputs(len(rules) - included, included, "included") + f" to {rule_path}")
             if event_path is not None:
-                text = note.replace("//", "#", 1) + "\n".join(events) + "\n"
-                files.write(event_path, lambda handle: handle.write(text))
-                written.append(f"{len(events)} input{'s' if len(events) != 1 else ''} to {event_path}")
+                event_text = "\n".join(events) + "\n"
+                files.write(event_path, lambda handle: handle.write(event_text))
+                written.append(_inputs(len(events) - copied, copied, "copied") + f" to {event_path}")
             files.commit()
     except OSError as exc:
         raise CommandError(f"cannot write {exc.filename or target}: {exc.strerror or exc}; nothing was saved") from None
     session.say("saved " + " and ".join(written))
 
 
+INCLUDE = "\0include "  # a loaded rule file, in `saved_text`'s rules, until the target is known
+
+
+def saved_text(added: list[Added]) -> tuple[list[str], list[str], int, int]:
+    """The rule inputs and the event inputs of a session, in order, with the files `:load`ed
+    among them (rule files as includes to resolve, event files' text copied); and how many
+    loaded files each list holds."""
+    rules: list[str] = []
+    events: list[str] = []
+    included = copied = 0
+    for item in added:
+        if item.kind == "dl":
+            rules.append(item.text)
+        elif item.kind == "events":
+            events.append(item.text)
+        else:
+            for name in item.text.splitlines():
+                if name.endswith(".events"):
+                    text = Path(name).read_text(encoding="utf-8").rstrip("\n")
+                    events.append(f"# loaded from {name}\n{text}")
+                    copied += 1
+                else:
+                    rules.append(INCLUDE + name)
+                    included += 1
+    return rules, events, included, copied
+
+
+def _include(text: str, rule_path: Path) -> str:
+    """A rule input, or a loaded rule file as `#include` with its path from `rule_path`'s folder."""
+    if not text.startswith(INCLUDE):
+        return text
+    import os
+
+    name = text[len(INCLUDE):]
+    if Path(name) == rule_path.resolve():  # the file is being replaced: its statements go in
+        return Path(name).read_text(encoding="utf-8").rstrip("\n")
+    relative = os.path.relpath(name, rule_path.resolve().parent)
+    return "#include " + json.dumps(Path(relative).as_posix())
+
+
+def _inputs(typed: int, files: int, how: str) -> str:
+    """`2 inputs and 1 included file`."""
+    parts = [f"{typed} input{'s' if typed != 1 else ''}"] if typed or not files else []
+    if files:
+        parts.append(f"{files} {how} file{'s' if files != 1 else ''}")
+    return " and ".join(parts)
+
+
 @command("reset", "", "drop everything added or loaded since start-up")
 def _reset(session: Session, args: list[str]) -> None:
     _expect("reset", args, 0, 0)
-    dropped = session.reset()
-    session.say(f"session reset ({dropped} added input{'s' if dropped != 1 else ''} dropped)")
+    dropped, loaded = session.reset()
+    what = f"{dropped} added input{'s' if dropped != 1 else ''}"
+    if loaded:
+        what += f" and {loaded} loaded file{'s' if loaded != 1 else ''}"
+    session.say(f"session reset ({what} dropped)")
 
 
 # ---- looking around --------------------------------------------------------------------------

@@ -40,7 +40,7 @@ class Reply:
 class Added:
     """A statement added in the session, kept for `:save`."""
 
-    kind: str  # "dl" or "events"
+    kind: str  # "dl", "events", or "load" (text: the resolved paths of the files, one a line)
     text: str
 
 
@@ -129,15 +129,17 @@ class Session:
             self.say(warning.render())
         self.say(f"added {describe_events(text)}")
 
-    def reset(self) -> int:
-        """Back to the starting engine; returns how many added statements were dropped."""
+    def reset(self) -> tuple[int, int]:
+        """Back to the starting engine; returns how many added statements and how many
+        `:load`ed files were dropped."""
         engine = self.make_engine()
-        dropped = len(self.added)
+        dropped = sum(1 for a in self.added if a.kind != "load")
+        loaded = sum(len(a.text.splitlines()) for a in self.added if a.kind == "load")
         self.engine = engine
         self.added = []
         self.loaded = []
         self.last_proof = None
-        return dropped
+        return dropped, loaded
 
 
 def as_query(name: str, text: str) -> ast.Query | None:
