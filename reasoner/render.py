@@ -27,14 +27,19 @@ from reasoner import ast
 from reasoner.types import display_value
 
 FORMATS = ("table", "csv", "json")
+# Tables are for reading: a float shows at most FLOAT_DIGITS significant digits (its shortest
+# exact form when that is no longer: 0.5, -2.0, 4.5; else `%.6g`: 0.333333, 1.23457e+06), and a
+# cell wider than CELL_WIDTH characters is cut with `…`. CSV and JSON keep every value whole.
+FLOAT_DIGITS = 6
+CELL_WIDTH = 100
 
 
 def render(rows: list[dict[str, object]], columns: list[str], fmt: str = "table",
-           limit: int | None = None) -> str:
-    """Rows in one of `FORMATS`; `limit` shortens tables only (CSV and JSON are for machines
-    and always complete)."""
+           limit: int | None = None, width: int | None = CELL_WIDTH) -> str:
+    """Rows in one of `FORMATS`; `limit` shortens tables only, and `width` cuts their wide
+    cells (None: whole); CSV and JSON are for machines and always complete."""
     if fmt == "table":
-        return table(rows, columns=columns, limit=limit)
+        return table(rows, columns=columns, limit=limit, width=width)
     if fmt == "csv":
         return csv_text(rows, columns)
     if fmt == "json":
@@ -43,8 +48,16 @@ def render(rows: list[dict[str, object]], columns: list[str], fmt: str = "table"
 
 
 def table(answers: list[dict[str, object]], query: ast.Query | None = None, limit: int | None = None,
-          columns: list[str] | None = None) -> str:
-    """An aligned table with a row count; with `limit`, the first `limit` rows and a note."""
+          columns: list[str] | None = None, width: int | None = CELL_WIDTH) -> str:
+    """An aligned table with a row count; with `limit`, the first `limit` rows and a note.
+    Floats are compact and cells at most `width` characters (see `cell_text`).
+
+    >>> print(table([{"P": 1 / 3, "Q": "x" * 12}], columns=["P", "Q"], width=8))
+           P | Q
+    ---------+---------
+    0.333333 | xxxxxxx…
+    (1 row)
+    """
     if columns is None:  # `reasoner run` prints its queries' answers this way
         if not answers:
             return "(no answers)"
@@ -54,7 +67,7 @@ def table(answers: list[dict[str, object]], query: ast.Query | None = None, limi
     if not answers:
         return "(no answers)"
     shown = answers if limit is None else answers[:limit]
-    cells = [[display_value(row[n]) for n in columns] for row in shown]
+    cells = [[cell_text(row[n], width) for n in columns] for row in shown]
     widths = [max([len(n)] + [len(r[i]) for r in cells]) for i, n in enumerate(columns)]
     # right-aligned: columns of numbers (cells left empty, as a timeline's, aside)
     numeric = [all(_is_number(row[n]) or row[n] == "" for row in shown) and any(_is_number(row[n]) for row in shown)
@@ -72,6 +85,30 @@ def table(answers: list[dict[str, object]], query: ast.Query | None = None, limi
         note += f", first {limit} shown; `:format csv` prints them all"
     lines.append(note + ")")
     return "\n".join(line.rstrip() for line in lines)
+
+
+def float_text(value: float) -> str:
+    """A float in at most `FLOAT_DIGITS` significant digits: its shortest exact form if that is
+    short enough (`0.5`, `-2.0`), else rounded (`0.333333`, `1.23457e+06`).
+
+    >>> float_text(1 / 3), float_text(4.0), float_text(2.5e-07), float_text(123456789.5)
+    ('0.333333', '4.0', '2.5e-07', '1.23457e+08')
+    """
+    text = repr(value)
+    mantissa = text.split("e")[0].lstrip("-").replace(".", "").lstrip("0")
+    if len(mantissa.rstrip("0") if "e" in text or "." in text else mantissa) <= FLOAT_DIGITS:
+        return text
+    rounded = f"{value:.{FLOAT_DIGITS}g}"
+    return rounded if any(c in rounded for c in ".en") else rounded + ".0"
+
+
+def cell_text(value: object, width: int | None = CELL_WIDTH) -> str:
+    """A value as a table cell: compact floats, and at most `width` characters (None: all),
+    a longer text cut with `…`."""
+    text = float_text(value) if isinstance(value, float) else display_value(value)
+    if width is not None and len(text) > width:
+        return text[:width - 1] + "…"
+    return text
 
 
 def _is_number(value: object) -> bool:

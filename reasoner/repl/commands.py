@@ -331,7 +331,7 @@ def _timeline(session: Session, args: list[str]) -> None:
         session.say(f"no events{who}")
         return
     columns = [c for c in COLUMNS if c != "details" or any(row["details"] for row in rows)]
-    session.show(rows, columns, limit=len(rows))
+    session.show(rows, columns, limit=len(rows), width=None)  # a timeline's details in full
     note = status_note(session.engine)
     if note and session.format == "table":
         session.say(note)

@@ -18,7 +18,7 @@ from reasoner import ast
 from reasoner.engine import Engine
 from reasoner.errors import REPL_HINTS, ParseError, ReasonerError
 from reasoner.explain.proof import Proof
-from reasoner.render import query_columns, render
+from reasoner.render import CELL_WIDTH, query_columns, render
 from reasoner.repl.inputs import classify
 from reasoner.repl.lexer import significant, tokenize
 from reasoner.repl.statements import SHAPES, StatementCache, with_details
@@ -68,9 +68,11 @@ class Session:
     def say(self, text: str) -> None:
         print(text, file=self.out)
 
-    def show(self, rows: list[dict[str, object]], columns: list[str], limit: int | None = None) -> None:
-        """Rows in the session's format (tables cut at `limit`, default the session's)."""
-        self.say(render(rows, columns, self.format, limit if limit is not None else self.limit))
+    def show(self, rows: list[dict[str, object]], columns: list[str], limit: int | None = None,
+             width: int | None = CELL_WIDTH) -> None:
+        """Rows in the session's format (tables cut at `limit`, default the session's, and
+        their cells at `width` characters)."""
+        self.say(render(rows, columns, self.format, limit if limit is not None else self.limit, width))
 
     def readable(self, rows: list[dict[str, object]], columns: list[str],
                  plain: tuple[str, ...] = ()) -> list[dict[str, object]]:
