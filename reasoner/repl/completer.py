@@ -25,7 +25,7 @@ class Vocabulary:
     commands: dict[str, str] = attrs.field(factory=dict)  # name (no colon) -> summary
     command_arguments: dict[str, tuple[str, ...]] = attrs.field(factory=dict)
     relations: dict[str, str] = attrs.field(factory=dict)  # name -> "name/arity"
-    actors: dict[str, str] = attrs.field(factory=dict)  # id -> display name
+    actors: dict[str, str] = attrs.field(factory=dict)  # id or alias -> display name
     events: dict[str, str] = attrs.field(factory=dict)  # id -> "date actor verb target"
     verbs: dict[str, str] = attrs.field(factory=dict)  # verb -> "goldstein ..."
 
@@ -151,14 +151,17 @@ def _rules(text: str, vocabulary: Vocabulary) -> Suggestion:
 
 
 def vocabulary_of(engine, commands) -> Vocabulary:
-    """What `engine` knows: its relations, and the ids of the relations `actor`, `event` and
-    `verb` when it has them. `commands` is the table of `reasoner.repl.commands`."""
+    """What `engine` knows: its relations, and the ids of the relations `actor` (and the
+    aliases of `alias`), `event` and `verb` when it has them. `commands` is the table of `reasoner.repl.commands`."""
     relations = engine.relations()
     actors: dict[str, str] = {}
     events: dict[str, str] = {}
     verbs: dict[str, str] = {}
     if relations.get("actor", 0) >= 2:
         actors = {row[0]: str(row[1]) for row in engine.relation("actor")}
+    if relations.get("alias") == 2:  # `Washington` for `USA`: an alias completes as itself
+        for alias, actor in engine.relation("alias"):
+            actors.setdefault(alias, f"alias of {actor}")
     if relations.get("event") == 6:
         events = {row[0]: f"{row[1]} {row[3]} {row[4]} {row[5]}".rstrip()
                   for row in engine.relation("event")}

@@ -100,3 +100,20 @@ def test_vocabulary_without_events():
     vocabulary = vocabulary_of(engine, COMMANDS)
     assert vocabulary.actors == {} and vocabulary.events == {}
     assert vocabulary.relations == {"p": "p/1"}
+
+
+def test_timeline_completes_actor_aliases():
+    """`:timeline Wash` Tab gives `Washington` (issue 17): aliases complete as themselves."""
+    engine = Engine()
+    engine.load_text("""
+        actor RUS "Russia" is state
+            aka Moscow
+        actor USA "United States" is state
+            aka Washington
+    """.replace("\n        ", "\n"), kind="events")
+    vocabulary = vocabulary_of(engine, COMMANDS)
+    suggestion = suggest(":timeline Wash", vocabulary)
+    assert suggestion.word == "Wash"
+    assert suggestion.candidates == (("Washington", "alias of USA"),)
+    assert [t for t, _ in suggest(":timeline Moscow ", vocabulary).candidates] == [
+        "Moscow", "RUS", "USA", "Washington"]
