@@ -3,11 +3,14 @@
 In a wheel they are packaged under `reasoner/_data/`; in a source checkout (editable install,
 tests) they are the top-level `grammar/`, `rules/` and `corpus/` folders, `data/cameo/` (the CAMEO
 tables) and `corpus/articles/` (the corpus's article texts). Either way callers
-ask for them by kind and never build paths themselves.
+ask for them by kind and never build paths themselves; messages name the shipped files from the
+data root (`display_path`).
 """
 
 from __future__ import annotations
 
+import functools
+import os
 from importlib import resources
 from pathlib import Path
 
@@ -25,6 +28,22 @@ def data_dir(kind: str) -> Path:
         return Path(str(packaged))
     checkout = Path(__file__).resolve().parent.parent
     return checkout / "data" / kind if kind == "cameo" else checkout / kind
+
+
+@functools.lru_cache(maxsize=1)
+def _data_root() -> str:
+    return str(data_dir("rules").parent) + os.sep
+
+
+def display_path(name: str) -> str:
+    """A file name as messages and proofs show it: a file under the shipped data root (the
+    installed `reasoner/_data/`, or a checkout's top folder) relative to it, so that
+    `/…/site-packages/reasoner/_data/rules/deadlines.dl` reads `rules/deadlines.dl`; any
+    other name unchanged."""
+    root = _data_root()
+    if name.startswith(root):
+        return name[len(root):].replace(os.sep, "/")
+    return name
 
 
 def grammar_text(name: str) -> str:

@@ -54,10 +54,14 @@ class Span(NamedTuple):
 
     @property
     def file(self) -> str:
-        return self.source.name
+        """The file as messages name it: a shipped file from the data root
+        (`rules/deadlines.dl`, wherever the package is installed), any other as it was given."""
+        from reasoner.resources import display_path
+
+        return display_path(self.source.name)
 
     def __str__(self) -> str:
-        return f"{self.source.name}:{self.line}:{self.column}"
+        return f"{self.file}:{self.line}:{self.column}"
 
     @classmethod
     def at(cls, source: SourceText, line: int, column: int, width: int = 1) -> Span:

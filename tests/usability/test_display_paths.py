@@ -1,0 +1,30 @@
+"""Proofs and messages name a shipped file from the data root: `rules/deadlines.dl:133`, not
+`/…/site-packages/reasoner/_data/rules/deadlines.dl:133` (issue 17)."""
+
+from __future__ import annotations
+
+from reasoner import resources
+from reasoner.cli import main
+
+
+def test_installed_data_root(tmp_path, monkeypatch):
+    shipped = tmp_path / "site-packages" / "reasoner" / "_data"
+    monkeypatch.setattr(resources, "data_dir", lambda kind: shipped / kind)
+    resources._data_root.cache_clear()
+    try:
+        assert resources.display_path(str(shipped / "rules" / "deadlines.dl")) == "rules/deadlines.dl"
+        assert resources.display_path(str(shipped / "corpus" / "a.events")) == "corpus/a.events"
+        assert resources.display_path("mine/rules.dl") == "mine/rules.dl"
+        assert resources.display_path(str(tmp_path / "other.dl")) == str(tmp_path / "other.dl")
+    finally:
+        resources._data_root.cache_clear()
+
+
+def test_proof_of_the_shipped_files_names_them_from_the_data_root(capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # anywhere: the shipped files are loaded by their full path
+    status = main(["explain", "--why", 'deadline_lapsed("trump_50_days", 2025-10-27)', "--depth", "3"])
+    out = capsys.readouterr().out
+    assert status == 0
+    assert "(rules/deadlines.dl:133)" in out
+    assert "deadline statement trump_50_days, corpus/001_kremlin_talks_continue.events:12" in out
+    assert str(resources.data_dir("rules")) not in out
