@@ -78,12 +78,26 @@ def _check(args: argparse.Namespace) -> int:
 def _repl(args: argparse.Namespace) -> int:
     from reasoner.repl import run_repl
 
-    return run_repl(args.files, defaults=not args.no_defaults, strict=args.strict, echo=not args.no_echo,
+    return run_repl([str(p) for p in shipped_paths(args.files)], defaults=not args.no_defaults, strict=args.strict, echo=not args.no_echo,
                     limits=_limits(args))
+
+
+SHIPPED = ("rules", "corpus")  # names that stand for the shipped folders when no such path exists
+
+
+def shipped_paths(paths: list) -> list:
+    """`paths` with `rules` and `corpus` (also `rules/`) read as the shipped rule library and
+    corpus when there is no such file or folder here: `reasoner explain rules corpus ...` works
+    from any directory after `pip install`, and a folder of one's own of that name still wins."""
+    from reasoner.resources import data_dir
+
+    return [data_dir(str(p).rstrip("/")) if str(p).rstrip("/") in SHIPPED and not Path(p).exists() else p
+            for p in paths]
 
 
 def _load(paths: list, engine: Engine) -> Engine:
     """`engine` with `paths` loaded, its warnings printed on stderr (errors are raised)."""
+    paths = shipped_paths(paths)
     if paths:
         for warning in engine.load(*paths):
             print(warning.render(), file=sys.stderr)
