@@ -97,6 +97,52 @@ def _unterminated_comment(exc: UnexpectedInput, source: SourceText, what: str) -
                  "a block comment `/* ... */` is closed with `*/`")
 
 
+# Tokens that end a value and tokens that start one: two in a row inside parentheses are a
+# missing comma (`event(E, "RUS" V)`), not a missing `.`.
+_VALUE_ENDS = frozenset({"IDENT", "STRING", "NUMBER", "FLOAT", "DATE", "RPAR", "QNAME"})
+_VALUE_STARTS = frozenset({"IDENT", "STRING", "NUMBER", "FLOAT", "DATE", "QNAME", "BANG"})
+
+
+def _missing_comma(source: SourceText, token: lark.Token, prev: lark.Token | None) -> str | None:
+    """`between arguments` when `token` follows a value inside an atom's or a functor's
+    parentheses with no `,` between them, `between literals` inside other parentheses (a
+    parenthesised body), else None."""
+    if prev is None or token.type not in _VALUE_STARTS or prev.type not in _VALUE_ENDS:
+        return None
+    if getattr(token, "line", None) is None:
+        return None
+    lines = source.text.split("\n")
+    if token.line > len(lines):
+        return None
+    before = "\n".join(lines[:token.line - 1] + [lines[token.line - 1][:token.column - 1]])
+    opened: list[bool] = []  # for each open `(`: whether a name precedes it (an argument list)
+    i, quoted = 0, False
+    while i < len(before):
+        char = before[i]
+        if quoted:
+            if char == "\\":
+                i += 1
+            elif char == '"':
+                quoted = False
+        elif char == '"':
+            quoted = True
+        elif before.startswith("//", i):
+            end = before.find("\n", i)
+            i = len(before) if end < 0 else end
+        elif before.startswith("/*", i):
+            end = before.find("*/", i + 2)
+            i = len(before) if end < 0 else end + 1
+        elif char == "(":
+            name = before[:i].rstrip()
+            opened.append(bool(name) and (name[-1].isalnum() or name[-1] in "_?"))
+        elif char == ")" and opened:
+            opened.pop()
+        i += 1
+    if not opened:
+        return None
+    return "between arguments" if opened[-1] else "between literals"
+
+
 def diagnostic_from_lark(exc: UnexpectedInput, source: SourceText, what: str,
                          patterns: dict[str, str] | None = None) -> Diagnostic:
     """One diagnostic for a lark parse failure in `source`. `patterns` gives the literal
@@ -148,6 +194,11 @@ def diagnostic_from_lark(exc: UnexpectedInput, source: SourceText, what: str,
                 )
             return error(f"unexpected end of {what}: expected {_describe(expected, patterns)}", span)
         span = Span.at(source, token.line, token.column, len(str(token)))
+        missing = _missing_comma(source, token, prev) if "COMMA" in expected else None
+        if missing is not None:
+            return error(f"expected `,` {missing}, before {_token_text(token)}", span, (
+                "arguments are separated by `,`" if missing == "between arguments"
+                else "write `,` for and, `;` for or"))
         if "DOT" in expected and _statement_start(token) and prev is not None:
             # The previous statement was not closed: put the caret right after it.
             after = Span.at(source, prev.end_line, prev.end_column)
