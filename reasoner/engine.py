@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import threading
+import weakref
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -61,6 +62,22 @@ class _State:
         return self.evaluation.relations if self.evaluation is not None else {}
 
 
+@attrs.frozen(eq=False)
+class Snapshot:
+    """What an engine held at one moment (`Engine.snapshot`), to go back to (`Engine.restore`).
+
+    It holds the engine's state as it was: states are never changed once installed (an update
+    that would change a snapshot's relations in place works on a copy of them), so taking a
+    snapshot costs nothing and restoring one is immediate."""
+
+    owner: object = attrs.field(repr=False)
+    state: _State = attrs.field(repr=False)
+
+    def __repr__(self) -> str:
+        relations = self.state.relations
+        return f"<Snapshot: {len(relations)} relations, {sum(len(r) for r in relations.values()):,} tuples>"
+
+
 class Engine:
     """A Datalog engine instance.
 
@@ -102,6 +119,8 @@ class Engine:
         self._lock = threading.RLock()
         self._state = _State()
         self._builder: tuple[_State, ProofBuilder] | None = None
+        # evaluations a snapshot holds: an update copies their relations before changing them
+        self._pinned: weakref.WeakValueDictionary[int, Evaluation] = weakref.WeakValueDictionary()
         self._commit(_State())
 
     @property
@@ -207,6 +226,79 @@ class Engine:
             base[relation] = set(base.get(relation, ())) | converted
             self._commit(attrs.evolve(state, base=base, external=external))
 
+    def retract_facts(self, relation: str, rows: Iterable[Iterable[object]]) -> None:
+        """Take back facts: rows of `relation` that were added (`add_facts`, event statements,
+        `.input` files) or stated in rule text (`response_window(60).`), and everything that
+        held only because of them. Atomic like `add_facts`: if a row is not a stated fact of
+        the relation (it is derived, or does not hold), a `LoadError` names it and nothing
+        changes. The evaluation is updated, not redone: what the retracted facts reach is taken
+        out and derived again (see `reasoner.evaluate.update`)."""
+        rows = rows_of(rows)
+        with self._lock:
+            state = self._state
+            schema = state.analysis.schemas.get(relation) if state.analysis else None
+            if schema is None:
+                raise QueryError(_no_relation(relation, state.analysis.schemas if state.analysis else {}))
+            converted = set()
+            for number, row in enumerate(rows, start=1):
+                if len(row) != schema.arity:
+                    raise LoadError(error(
+                        f"row {number} for `{relation}` has {len(row)} values, but the relation has "
+                        f"{schema.arity} columns ({schema.signature()})"))
+                for value, base, column in zip(row, schema.bases, schema.columns):
+                    if not accepts(base, value):
+                        raise LoadError(error(
+                            f"row {number} for `{relation}`: {short_repr(value)} does not fit column `{column}` of type {base}"))
+                converted.add(tuple(coerce(b, v) for b, v in zip(schema.bases, row)))
+            stated = state.base.get(relation, set())
+            in_text = state.text_facts.get(relation, {})
+            for row in sorted(converted, key=sort_key):
+                if row not in stated and row not in in_text:
+                    holds = row in state.relations[relation].tuples if relation in state.relations else False
+                    raise LoadError(error(
+                        f"{fact_text(relation, row)} is not a stated fact: "
+                        + ("it is derived by rules" if holds else "it does not hold"),
+                        None, "retract the facts it is derived from (`:why` shows them)" if holds else None))
+            if not converted:
+                return
+            base = dict(state.base)
+            if converted & stated:
+                base[relation] = set(stated) - converted
+            program, text_facts = state.program, state.text_facts
+            if converted & in_text.keys():
+                kept = [c for c in program.clauses
+                        if not (c.head.relation == relation and _is_text_fact(c)
+                                and _fact_rows([c], state.analysis)[relation].keys() <= converted)]
+                program = attrs.evolve(program, clauses=tuple(kept))
+                text_facts = {**text_facts, relation: {r: span for r, span in in_text.items()
+                                                       if r not in converted}}
+            self._commit(attrs.evolve(state, base=base, program=program, text_facts=text_facts),
+                         state.analysis, removed={relation: converted})
+
+    def retract(self, fact: str) -> None:
+        """`retract_facts` for one fact written as rule text, e.g. `retract('response_window(60)')`."""
+        with self._lock:
+            relation, row, _span = self._ground_fact(fact)
+            self.retract_facts(relation, [row])
+
+    def snapshot(self) -> Snapshot:
+        """What the engine holds now, to go back to with `restore` (a what-if: take a snapshot,
+        add or retract facts, load rules, then restore). Costs nothing until the next change,
+        which then copies the relations it would change in place (once per snapshot)."""
+        with self._lock:
+            state = self._state
+            if state.evaluation is not None:
+                self._pinned[id(state.evaluation)] = state.evaluation
+            return Snapshot(self._pinned, state)
+
+    def restore(self, snapshot: Snapshot) -> None:
+        """Go back to what the engine held when `snapshot` was taken (rules, facts, relations;
+        the limits stay as they are now). The snapshot stays valid: restore it again later."""
+        with self._lock:
+            if snapshot.owner is not self._pinned:
+                raise ValueError("this snapshot was taken of another engine")
+            self._state = snapshot.state
+
     def load_dataset(self, format: str, paths: Iterable[str | Path], **options: object):
         """Import machine-coded event data (`format`: gdelt1, gdelt2, icews, polecat, acled) as
         facts of the event schema, next to whatever is loaded; returns the `ImportReport`.
@@ -261,15 +353,17 @@ class Engine:
             return current.analysis
         return analyse(state.program, state.external, self._strict)
 
-    def _commit(self, state: _State, analysis: Analysis | None = None) -> list[Diagnostic]:
+    def _commit(self, state: _State, analysis: Analysis | None = None,
+                removed: dict[str, set] | None = None) -> list[Diagnostic]:
         """Check, plan and evaluate `state`; install it only if all of that succeeds.
 
         When only base facts changed since the current state, the current evaluation is
         continued from them (`evaluate.update`); otherwise everything is evaluated afresh."""
         with paused_gc():
-            return self._evaluate(state, analysis)
+            return self._evaluate(state, analysis, removed or {})
 
-    def _evaluate(self, state: _State, analysis: Analysis | None) -> list[Diagnostic]:
+    def _evaluate(self, state: _State, analysis: Analysis | None,
+                  removed: dict[str, set]) -> list[Diagnostic]:
         current = self._state
         if analysis is None:
             analysis = self._analysis_for(state)
@@ -278,18 +372,20 @@ class Engine:
                      if rows is not current.base.get(name)}
             added = {name: rows for name, rows in added.items() if rows}
             evaluation = current.evaluation
+            base = _with_text_facts(state.base, state.text_facts)
             # `update` changes relations in place (and undoes that if interrupted); from its
             # return until the new state is assigned, Ctrl-C is held, then raised.
             with interrupts_held_outside(_UPDATE_CODE):
-                if added and _small(added, evaluation):
-                    evaluation = update(current.plans, evaluation, _with_text_facts(state.base, current.text_facts),
-                                        added, current.context, self._limits)
-                elif added:
-                    evaluation = evaluate(current.plans, _with_text_facts(state.base, current.text_facts),
-                                          _arities(analysis), current.context, self._limits, self._derivations)
+                if (added or removed) and _small({**removed, **added}, evaluation):
+                    if id(evaluation) in self._pinned:  # a snapshot holds it: leave it as it is
+                        evaluation = _copied(evaluation)
+                    evaluation = update(current.plans, evaluation, base, added, current.context,
+                                        self._limits, removed)
+                elif added or removed:
+                    evaluation = evaluate(current.plans, base, _arities(analysis), current.context,
+                                          self._limits, self._derivations)
                 self._state = attrs.evolve(state, analysis=analysis, plans=current.plans,
-                                           evaluation=evaluation, context=current.context,
-                                           text_facts=current.text_facts)
+                                           evaluation=evaluation, context=current.context)
             return []
         plans = plan_strata(analysis)
         text_facts = _fact_rows(state.program.facts, analysis)
@@ -602,6 +698,17 @@ UPDATE_FRACTION = 0.5
 def _small(added: dict[str, set], evaluation: Evaluation) -> bool:
     count = sum(len(rows) for rows in added.values())
     return count <= UPDATE_FRACTION * sum(len(relation) for relation in evaluation.relations.values())
+
+
+def _copied(evaluation: Evaluation) -> Evaluation:
+    """An evaluation with relations of its own (for an update that must leave `evaluation`
+    as a snapshot holds it)."""
+    return Evaluation({name: relation.copy() for name, relation in evaluation.relations.items()},
+                      evaluation.last_rounds)
+
+
+def _is_text_fact(clause: ast.Clause) -> bool:
+    return not clause.body and not any(ast.aggregates_in(arg) for arg in clause.head.args)
 
 
 def _arities(analysis: Analysis) -> dict[str, int]:

@@ -162,12 +162,17 @@ def update(
     added: dict[str, set[tuple]],
     context: dict,
     limits: Limits = Limits(),
+    removed: dict[str, set[tuple]] | None = None,
 ) -> Evaluation:
-    """`previous` with the base facts `added` (by relation) and everything they lead to.
+    """`previous` with the base facts `added` (by relation) and everything they lead to, and
+    without the base facts `removed` (retracted) and what only they held up.
 
-    `base` holds all the base facts, `added` included. Relations of `previous` are updated in
-    place where the change is monotone and replaced where a stratum is recomputed; if anything
-    fails, the in-place changes are undone before the exception propagates."""
+    `base` holds all the base facts, `added` included and `removed` left out. Relations of
+    `previous` are updated in place where the change is monotone and replaced where a stratum
+    is recomputed; if anything fails, the in-place changes are undone before the exception
+    propagates. A relation without rules loses its removed tuples at once (the strata reading it
+    learn of the loss as of any other); a relation with rules has its stratum recomputed, which
+    keeps a removed fact that its rules still derive."""
     relations = dict(previous.relations)
     journal: list[Callable[[], None]] = []  # what undoes each in-place change, in order
     fixpoint = _Fixpoint(relations, context, Budget(limits), journal)
@@ -183,10 +188,14 @@ def update(
                 relation.insert_new(new)
                 changed[name] = new
         lost: dict[str, set] = {}  # tuples that relations lost (a recomputed stratum, a regroup)
+        redo = _retract(strata, relations, removed or {}, lost, journal)
         rounds = list(previous.last_rounds)
         for number, plan in enumerate(strata):
             members = plan.stratum.relations
             inputs = plan.positive_inputs | plan.negative_inputs
+            if number in redo:  # a base fact of one of its relations was retracted
+                rounds[number] = fixpoint.recompute(plan, base, changed, lost)
+                continue
             if not any(name in changed or name in lost for name in inputs | members):
                 continue
             if not (any(lost.get(name) for name in inputs)
@@ -202,6 +211,26 @@ def update(
         for undo in reversed(journal):
             undo()
         raise
+
+
+def _retract(strata: tuple[StratumPlan, ...], relations: dict[str, Relation],
+             removed: dict[str, set[tuple]], lost: dict[str, set], journal: list) -> set[int]:
+    """Take retracted base facts out of the relations without rules (recorded in `lost`, undone
+    by `journal` on failure); returns the strata whose own relations lost a base fact."""
+    redo: set[int] = set()
+    stratum_of = {name: number for number, plan in enumerate(strata) for name in plan.stratum.relations
+                  if plan.stratum.rules}
+    for name, rows in removed.items():
+        relation = relations[name]
+        gone = rows & relation.tuples
+        if not gone:
+            continue
+        if name in stratum_of:
+            redo.add(stratum_of[name])
+        else:
+            journal.append(relation.retract(gone))
+            lost[name] = gone
+    return redo
 
 
 # A non-recursive stratum is updated group by group when the tuples its inputs gained under

@@ -42,6 +42,14 @@ class Relation:
     def __len__(self) -> int:
         return len(self.tuples)
 
+    def copy(self) -> Relation:
+        """The same tuples and derivation records in a relation of its own (indexes are built
+        again on first use): for an update that must leave this one as it is."""
+        other = Relation(self.name, self.arity)
+        other.tuples = set(self.tuples)
+        other.rounds = list(self.rounds) if self.rounds is not None else None
+        return other
+
     def index(self, columns: tuple[int, ...]) -> dict:
         """The index on `columns` (value, or tuple of values, -> list of tuples), built on
         first use and kept up to date as tuples are inserted."""
