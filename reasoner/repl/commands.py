@@ -18,7 +18,7 @@ from reasoner.explain.render import proof_json, proof_text, why_not_json, why_no
 from reasoner.facts_io import sort_key
 from reasoner.files import OutputFiles
 from reasoner.render import FORMATS
-from reasoner.repl.session import Added, CommandError, Reply, Session
+from reasoner.repl.session import Added, CommandError, Reply, Saved, Session
 from reasoner.repl.statements import SHAPES as STATEMENT_SHAPES
 
 
@@ -243,6 +243,96 @@ def _reset(session: Session, args: list[str]) -> None:
     if loaded:
         what += f" and {loaded} loaded file{'s' if loaded != 1 else ''}"
     session.say(f"session reset ({what} dropped)")
+
+
+# ---- what if: retraction and snapshots ------------------------------------------------------
+@command("retract", "FACT", "take back a fact added, loaded or stated, and what followed from it",
+         "`:retract response_window(60).` undoes `response_window(60).`: the fact is taken out\n"
+         "and the rules' conclusions are brought up to date (incrementally). The fact must be\n"
+         "stated (in rule text, an event statement or a fact file, or added in the session); a\n"
+         "fact that only rules derive cannot be retracted, retract what it is derived from.\n"
+         "A retracted input of the session is left out of `:save`.",
+         arguments=("fact",), raw=True)
+def _retract(session: Session, args: list[str]) -> None:
+    if not args:
+        raise CommandError("`:retract` needs a fact, e.g. `:retract response_window(60).`")
+    text = args[0].strip().removesuffix(".")
+    session.engine.retract(text)
+    session.statements = type(session.statements)()  # statements may be gone
+    session.last_proof = None
+    shown = _canonical(text)
+    session.added = _without_fact(session.added, shown)
+    still = session.engine.query(text)
+    session.say(f"retracted {shown}" + ("; it still holds: rules derive it" if still else ""))
+
+
+def _canonical(fact: str) -> str:
+    """A fact as the parser prints it (`p(1, "a")`), to compare inputs with."""
+    from reasoner.source import SourceText
+    from reasoner.syntax import parse_query
+
+    query = parse_query(SourceText("<fact>", fact))
+    return str(query.bodies[0][0])
+
+
+def _without_fact(added: list[Added], fact: str) -> list[Added]:
+    """The session's inputs without the last one that states exactly `fact` and nothing else."""
+    from reasoner import ast
+    from reasoner.errors import ReasonerError
+    from reasoner.source import SourceText
+    from reasoner.syntax import parse_program
+
+    for number in range(len(added) - 1, -1, -1):
+        item = added[number]
+        if item.kind != "dl":
+            continue
+        try:
+            statements = parse_program(SourceText("<saved>", item.text))
+        except ReasonerError:
+            continue
+        if (len(statements) == 1 and isinstance(statements[0], ast.Clause)
+                and statements[0].is_fact and str(statements[0].head) == fact):
+            return added[:number] + added[number + 1:]
+    return added
+
+
+@command("snapshot", "[NAME]", "remember the session as it is now, to go back with `:restore`",
+         "A what-if: `:snapshot before`, add or retract facts, load rules, compare answers,\n"
+         "then `:restore before`. NAME defaults to `default`; taking a snapshot of that name\n"
+         "again replaces it. A snapshot costs nothing until the next change, which copies the\n"
+         "relations it would change.",
+         arguments=("snapshot",))
+def _snapshot(session: Session, args: list[str]) -> None:
+    _expect("snapshot", args, 0, 1)
+    name = args[0] if args else "default"
+    session.snapshots[name] = Saved(session.engine, session.engine.snapshot(), tuple(session.added))
+    others = sorted(n for n in session.snapshots if n != name)
+    also = f" (also: {', '.join(others)})" if others else ""
+    session.say(f"snapshot `{name}` taken; `:restore{'' if name == 'default' else ' ' + name}` "
+                f"goes back to it{also}")
+
+
+@command("restore", "[NAME]", "go back to a snapshot (default: `default`)",
+         "The rules, facts and answers are as they were when `:snapshot NAME` was taken, and so\n"
+         "is what `:save` writes; the settings stay as they are. The snapshot is kept: restore\n"
+         "it again later.",
+         arguments=("snapshot",))
+def _restore(session: Session, args: list[str]) -> None:
+    _expect("restore", args, 0, 1)
+    name = args[0] if args else "default"
+    saved = session.snapshots.get(name)
+    if saved is None:
+        known = ", ".join(f"`{n}`" for n in sorted(session.snapshots)) or "none yet (`:snapshot NAME`)"
+        raise CommandError(f"no snapshot `{name}`; snapshots: {known}")
+    limits = session.engine.limits
+    saved.engine.restore(saved.snapshot)  # type: ignore[arg-type]
+    saved.engine.set_limits(max_tuples=limits.max_tuples, time_budget=limits.time_budget,
+                            max_memory=limits.max_memory)
+    session.engine = saved.engine
+    session.added = list(saved.added)
+    session.statements = type(session.statements)()
+    session.last_proof = None
+    session.say(f"restored snapshot `{name}`")
 
 
 # ---- looking around --------------------------------------------------------------------------

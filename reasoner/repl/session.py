@@ -44,6 +44,15 @@ class Added:
     text: str
 
 
+@attrs.frozen
+class Saved:
+    """A `:snapshot`: the engine, its state, and the inputs added until then (for `:save`)."""
+
+    engine: Engine
+    snapshot: object  # reasoner.engine.Snapshot
+    added: tuple[Added, ...]
+
+
 class CommandError(Exception):
     """A command was used wrongly (unknown, missing argument...): its message is shown."""
 
@@ -64,6 +73,7 @@ class Session:
         self.last_proof: Proof | None = None  # the last proof `:why` printed, for `:why N`
         self.ids = "detail"  # `:set ids`: statement ids in tables with their date, actor, verb, target
         self.statements = StatementCache()
+        self.snapshots: dict[str, Saved] = {}  # `:snapshot NAME`
 
     def say(self, text: str) -> None:
         print(text, file=self.out)
