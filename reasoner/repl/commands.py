@@ -427,6 +427,42 @@ def _timeline(session: Session, args: list[str]) -> None:
         session.say(note)
 
 
+@command("plot", "timeline [ACTOR [ACTOR]] FILE | dyad A B FILE",
+         "draw the timeline or a dyad's monthly trend to FILE.svg or FILE.png",
+         "`:plot timeline USA RUS usa_rus.svg`: the acts between two actors (one: what it takes\n"
+         "part in; none: all) on a time axis by dyad, coloured by hostility, escalation steps as\n"
+         "arrows, deadlines and preconditions; `:plot dyad USA RUS trend.png`: the monthly\n"
+         "Goldstein sum and conflict share of both directions. As `reasoner plot`; needs\n"
+         "matplotlib (pip install 'reasoner-events[plot]'). Actors are ids or aliases.",
+         arguments=("picture",))
+def _plot(session: Session, args: list[str]) -> None:
+    from reasoner.pictures import data, draw
+    from reasoner.repl.timeline import TimelineError
+
+    usage = "`:plot timeline [ACTOR [ACTOR]] FILE.svg` or `:plot dyad A B FILE.png`"
+    if len(args) < 2 or args[0] not in ("timeline", "dyad"):
+        raise CommandError(f"`:plot` needs {usage}")
+    picture, *actors, file = args
+    path = Path(file)
+    if path.suffix.lower() not in (".svg", ".png"):
+        raise CommandError(f"the last argument is the file to draw to, ending in .svg or .png, not `{file}`")
+    if picture == "timeline" and len(actors) > 2 or picture == "dyad" and len(actors) != 2:
+        raise CommandError(f"`:plot {picture}` takes {'two actors' if picture == 'dyad' else 'at most two actors'}: "
+                           f"{usage}")
+    from reasoner.repl.timeline import resolve_actor
+
+    try:
+        ids = tuple(resolve_actor(session.engine, a) for a in actors)
+        if picture == "timeline":
+            figure = draw.timeline_figure(data.timeline(session.engine, ids))
+        else:
+            figure = draw.trend_figure(data.trend(session.engine, *ids), *ids)
+        draw.save(figure, path)
+    except (draw.PictureError, TimelineError) as exc:
+        raise CommandError(str(exc)) from None
+    session.say(f"wrote {file}")
+
+
 # ---- explanations ----------------------------------------------------------------------------
 @command("why", "FACT | N", "how a fact was derived: its proof, down to the article quotes",
          "`:why path(1, 3)` prints the minimal-height proof of a fact that holds: each derived\n"

@@ -77,6 +77,10 @@ def _command(text: str, vocabulary: Vocabulary) -> Suggestion:
         return _result(word, _matching(word, vocabulary.relations))
     if what == "actor":
         return _result(word, _matching(word, vocabulary.actors))
+    if what == "picture":  # `:plot timeline|dyad`, then actors and the picture's file
+        if position == 0:
+            return _result(word, _matching(word, {"timeline": "acts on a time axis", "dyad": "monthly trend"}))
+        return _result(word, _matching(word, vocabulary.actors) + _files(word, (".svg", ".png")))
     if what == "format":
         return _result(word, _matching(word, {"table": "", "csv": "", "json": ""}))
     if what == "setting" and position == 0:
@@ -103,12 +107,12 @@ def _fact(text: str, vocabulary: Vocabulary) -> Suggestion:
     return Suggestion(suggestion.word, tuple(kept))
 
 
-def _files(word: str) -> list[tuple[str, str]]:
+def _files(word: str, suffixes: tuple[str, ...] = (".dl", ".events", ".facts")) -> list[tuple[str, str]]:
     found = []
     for path in glob.glob(glob.escape(os.path.expanduser(word)) + "*"):
         if os.path.isdir(path):
             found.append((path + os.sep, "directory"))
-        elif path.endswith((".dl", ".events", ".facts")):
+        elif path.endswith(suffixes):
             found.append((path, ""))
     return found
 

@@ -117,3 +117,10 @@ def test_timeline_completes_actor_aliases():
     assert suggestion.candidates == (("Washington", "alias of USA"),)
     assert [t for t, _ in suggest(":timeline Moscow ", vocabulary).candidates] == [
         "Moscow", "RUS", "USA", "Washington"]
+
+
+def test_plot_arguments():
+    vocabulary = Vocabulary(commands={"plot": ""}, command_arguments={"plot": ("picture",)},
+                            actors={"USA": "United States", "Washington": "alias of USA"})
+    assert [t for t, _ in suggest(":plot ti", vocabulary).candidates] == ["timeline"]
+    assert [t for t, _ in suggest(":plot dyad Wa", vocabulary).candidates] == ["Washington"]
