@@ -427,7 +427,7 @@ def _timeline(session: Session, args: list[str]) -> None:
         session.say(note)
 
 
-@command("plot", "timeline [ACTOR [ACTOR]] FILE | dyad A B FILE",
+@command("plot", "timeline|dyad [ACTOR...] FILE",
          "draw the timeline or a dyad's monthly trend to FILE.svg or FILE.png",
          "`:plot timeline USA RUS usa_rus.svg`: the acts between two actors (one: what it takes\n"
          "part in; none: all) on a time axis by dyad, coloured by hostility, escalation steps as\n"
