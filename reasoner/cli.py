@@ -209,7 +209,11 @@ def _depth(text: str) -> int | None:
 
 
 def _limits(args: argparse.Namespace) -> dict:
-    return {"max_tuples": args.max_tuples, "time_budget": args.time_budget}
+    """The engine options of the command line: its limits, and a progress line on stderr for
+    long evaluations when stderr is a terminal (`reasoner.progress`)."""
+    from reasoner.progress import progress_stream
+
+    return {"max_tuples": args.max_tuples, "time_budget": args.time_budget, "progress": progress_stream()}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -220,6 +224,8 @@ def build_parser() -> argparse.ArgumentParser:
     from reasoner import __version__
 
     parser.add_argument("--version", action="version", version=f"reasoner {__version__}")
+    parser.add_argument("-v", "--verbose", action="count", default=0,
+                        help="log what takes time (loading, each stratum, each evaluation) on stderr")
     commands = parser.add_subparsers(dest="command")
 
     run = commands.add_parser("run", help="evaluate a program and write its .output relations (like souffle)")
@@ -299,6 +305,9 @@ def build_parser() -> argparse.ArgumentParser:
     from reasoner.datasets.command import add_commands as add_dataset_commands
 
     add_dataset_commands(commands, _add_limit_options)
+    for command in commands.choices.values():  # `-v` after the command too: `reasoner query -v ...`
+        command.add_argument("-v", "--verbose", action="count", default=argparse.SUPPRESS,
+                             help="log what takes time (loading, each stratum, each evaluation) on stderr")
     return parser
 
 
@@ -316,7 +325,13 @@ def main(argv: list[str] | None = None) -> int:
         args = parser.parse_args(argv)
         if args.command is None:
             args = parser.parse_args(["repl", *(argv or [])])
-        status = args.handler(args)
+        from reasoner.progress import quiet, verbose
+
+        handler = verbose(args.verbose)
+        try:
+            status = args.handler(args)
+        finally:
+            quiet(handler)
         sys.stdout.flush()  # a closed pipe shows here, not at exit
         return status
     except KeyboardInterrupt:

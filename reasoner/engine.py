@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import threading
+import time
 import weakref
 from collections.abc import Iterable
 from pathlib import Path
@@ -34,6 +35,7 @@ from reasoner.limits import DEFAULT_MAX_MEMORY, DEFAULT_MAX_TUPLES, Budget, Limi
 from reasoner.loader import parse_with_includes, read_source
 from reasoner.plan import compile_plan
 from reasoner.program import Program, RelationSchema
+from reasoner.progress import EvaluationWatch, logger
 from reasoner.source import SourceText, Span
 from reasoner.syntax import parse_query
 from reasoner.types import accepts, coerce, python_type_name, short_repr
@@ -96,7 +98,7 @@ class Engine:
     def __init__(self, *, fact_dir: str | Path | None = None, strict: bool = False,
                  max_tuples: int | None = DEFAULT_MAX_TUPLES, time_budget: float | None = None,
                  max_memory: int | None = DEFAULT_MAX_MEMORY, derivations: bool = True, sandbox: bool = False,
-                 allowed_dirs: Iterable[str | Path] = ()):
+                 allowed_dirs: Iterable[str | Path] = (), progress=None):
         """`fact_dir`: where `.input` directives look for fact files (default: the current
         directory, as Soufflé). `strict`: a relation used but never declared is an error
         (batch mode) rather than a warning. `max_tuples` and `time_budget` (seconds) stop a
@@ -108,7 +110,11 @@ class Engine:
         `sandbox=True` is for rules from people you do not trust: every file the engine reads
         or writes (`load` paths, `#include`, `.input`, `write_outputs`) must lie inside one of
         `allowed_dirs` once symbolic links are resolved (none given: nothing may be read); a
-        file outside is refused without being opened, so no message quotes it."""
+        file outside is refused without being opened, so no message quotes it.
+
+        `progress`: a stream (such as `sys.stderr` on a terminal) on which an evaluation that
+        runs longer than a second draws a progress line (stratum, round, tuples so far); None
+        (the default): none. Timings go to the `reasoner` logger at debug level either way."""
         if allowed_dirs and not sandbox:
             raise ValueError("allowed_dirs is for sandbox=True")
         self._sandbox = Sandbox.of(allowed_dirs) if sandbox else None
@@ -116,6 +122,7 @@ class Engine:
         self._strict = strict
         self._limits = Limits(max_tuples, time_budget, max_memory)
         self._derivations = derivations
+        self._progress = progress
         self._lock = threading.RLock()
         self._state = _State()
         self._builder: tuple[_State, ProofBuilder] | None = None
@@ -146,10 +153,16 @@ class Engine:
         files in it, a pattern such as `corpus/*.events` for the files it matches. All of
         them are loaded as one change: returns the warnings, or raises a `ReasonerError` and
         changes nothing if any file has an error."""
+        started = time.perf_counter()
         files = expand_paths(paths)
         rule_sources = [(read_source(p, self._sandbox), p.parent) for p in files if p.suffix != ".events"]
         event_sources = [read_source(p, self._sandbox) for p in files if p.suffix == ".events"]
-        return self._load_sources(rule_sources, event_sources)
+        logger.debug("read %d file%s in %.3f s", len(files), "" if len(files) == 1 else "s",
+                     time.perf_counter() - started)
+        warnings = self._load_sources(rule_sources, event_sources)
+        logger.debug("loaded %s in %.3f s", ", ".join(str(p) for p in paths) or "nothing",
+                     time.perf_counter() - started)
+        return warnings
 
     def load_text(self, text: str, name: str = "<text>", kind: str = "dl") -> list[Diagnostic]:
         """Load text as if it were a file called `name`: rules (`kind="dl"`) or event
@@ -351,7 +364,14 @@ class Engine:
         if (current.analysis is not None and state.program is current.program
                 and state.external == current.external):
             return current.analysis
-        return analyse(state.program, state.external, self._strict)
+        started = time.perf_counter()
+        analysis = analyse(state.program, state.external, self._strict)
+        if state.program.clauses:
+            logger.debug("checked %d rules in %.3f s", len(state.program.rules), time.perf_counter() - started)
+        return analysis
+
+    def _watch(self, what: str) -> EvaluationWatch:
+        return EvaluationWatch(what, self._progress)
 
     def _commit(self, state: _State, analysis: Analysis | None = None,
                 removed: dict[str, set] | None = None) -> list[Diagnostic]:
@@ -376,22 +396,30 @@ class Engine:
             # `update` changes relations in place (and undoes that if interrupted); from its
             # return until the new state is assigned, Ctrl-C is held, then raised.
             with interrupts_held_outside(_UPDATE_CODE):
+                started = time.perf_counter()
                 if (added or removed) and _small({**removed, **added}, evaluation):
                     if id(evaluation) in self._pinned:  # a snapshot holds it: leave it as it is
                         evaluation = _copied(evaluation)
                     evaluation = update(current.plans, evaluation, base, added, current.context,
-                                        self._limits, removed)
+                                        self._limits, removed, self._watch("updating"))
+                    _log_evaluation("updated", started, evaluation, added, removed)
                 elif added or removed:
                     evaluation = evaluate(current.plans, base, _arities(analysis), current.context,
-                                          self._limits, self._derivations)
+                                          self._limits, self._derivations, self._watch("evaluating"))
+                    _log_evaluation("evaluated afresh", started, evaluation, added, removed)
                 self._state = attrs.evolve(state, analysis=analysis, plans=current.plans,
                                            evaluation=evaluation, context=current.context)
             return []
+        started = time.perf_counter()
         plans = plan_strata(analysis)
         text_facts = _fact_rows(state.program.facts, analysis)
         base = _with_text_facts(state.base, text_facts)
         context = make_context()
-        evaluation = evaluate(plans, base, _arities(analysis), context, self._limits, self._derivations)
+        logger.debug("planned %d strata in %.3f s", len(plans), time.perf_counter() - started)
+        started = time.perf_counter()
+        evaluation = evaluate(plans, base, _arities(analysis), context, self._limits, self._derivations,
+                              self._watch("evaluating"))
+        _log_evaluation("evaluated", started, evaluation, {}, {})
         previous = current.analysis.warnings if current.analysis else ()
         self._state = attrs.evolve(state, analysis=analysis, plans=plans, evaluation=evaluation,
                                    context=context, text_facts=text_facts)
@@ -698,6 +726,18 @@ UPDATE_FRACTION = 0.5
 def _small(added: dict[str, set], evaluation: Evaluation) -> bool:
     count = sum(len(rows) for rows in added.values())
     return count <= UPDATE_FRACTION * sum(len(relation) for relation in evaluation.relations.values())
+
+
+def _log_evaluation(how: str, started: float, evaluation: Evaluation, added: dict, removed: dict) -> None:
+    if not logger.isEnabledFor(10):  # logging.DEBUG
+        return
+    change = ""
+    if added or removed:
+        gained, lost = sum(len(r) for r in added.values()), sum(len(r) for r in removed.values())
+        change = (f" after {gained:,} fact{'s' if gained != 1 else ''} added and "
+                  f"{lost:,} retracted")
+    tuples = sum(len(r) for r in evaluation.relations.values())
+    logger.debug("%s%s in %.3f s: %s tuples", how, change, time.perf_counter() - started, f"{tuples:,}")
 
 
 def _copied(evaluation: Evaluation) -> Evaluation:

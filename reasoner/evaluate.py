@@ -26,6 +26,7 @@ from reasoner.functors import FunctorError
 from reasoner.groups import StratumGroups
 from reasoner.limits import Budget, Limits, value_bytes
 from reasoner.plan import RulePlan, compile_rule
+from reasoner.progress import QUIET, Watch
 from reasoner.relation import Relation, index_choice
 from reasoner.variants import Variants
 
@@ -140,19 +141,34 @@ def evaluate(
     context: dict,
     limits: Limits = Limits(),
     derivations: bool = False,
+    watch: Watch = QUIET,
 ) -> Evaluation:
     """Compute every relation from the base facts into fresh relations.
-    Raises `LimitError` if the evaluation crosses `limits`."""
+    Raises `LimitError` if the evaluation crosses `limits`. `watch` hears of each stratum and
+    round (`reasoner.progress`)."""
     relations = {name: Relation(name, arity, base.get(name, ()), derivations)
                  for name, arity in arities.items()}
     budget = Budget(limits)
     known = len(context.get("_ordinals", ()))
+    fixpoint = _Fixpoint(relations, context, budget, watch=watch)
     try:
-        rounds = tuple(_Fixpoint(relations, context, budget).full(plan) for plan in strata)
+        rounds = []
+        for plan in strata:
+            _starts(watch, strata, plan)
+            rounds.append(fixpoint.full(plan))
     except BaseException:
         _forget_new_ordinals(context, known)
         raise
-    return Evaluation(relations, rounds)
+    finally:
+        watch.end()
+    return Evaluation(relations, tuple(rounds))
+
+
+def _starts(watch: Watch, strata: tuple[StratumPlan, ...], plan: StratumPlan) -> None:
+    """Tell `watch` that a stratum with rules starts (numbered among those)."""
+    if plan.stratum.rules and watch is not QUIET:
+        working = [p for p in strata if p.stratum.rules]
+        watch.stratum(working.index(plan) + 1, len(working), plan.stratum.relations)
 
 
 def update(
@@ -163,6 +179,7 @@ def update(
     context: dict,
     limits: Limits = Limits(),
     removed: dict[str, set[tuple]] | None = None,
+    watch: Watch = QUIET,
 ) -> Evaluation:
     """`previous` with the base facts `added` (by relation) and everything they lead to, and
     without the base facts `removed` (retracted) and what only they held up.
@@ -175,7 +192,7 @@ def update(
     keeps a removed fact that its rules still derive."""
     relations = dict(previous.relations)
     journal: list[Callable[[], None]] = []  # what undoes each in-place change, in order
-    fixpoint = _Fixpoint(relations, context, Budget(limits), journal)
+    fixpoint = _Fixpoint(relations, context, Budget(limits), journal, watch)
     known = len(context.get("_ordinals", ()))
     journal.append(partial(_forget_new_ordinals, context, known))
     try:
@@ -194,10 +211,12 @@ def update(
             members = plan.stratum.relations
             inputs = plan.positive_inputs | plan.negative_inputs
             if number in redo:  # a base fact of one of its relations was retracted
+                _starts(watch, strata, plan)
                 rounds[number] = fixpoint.recompute(plan, base, changed, lost)
                 continue
             if not any(name in changed or name in lost for name in inputs | members):
                 continue
+            _starts(watch, strata, plan)
             if not (any(lost.get(name) for name in inputs)
                     or any(changed.get(name) for name in plan.negative_inputs)):
                 rounds[number] = fixpoint.resume(plan, changed, rounds[number] + 1)
@@ -211,6 +230,8 @@ def update(
         for undo in reversed(journal):
             undo()
         raise
+    finally:
+        watch.end()
 
 
 def _retract(strata: tuple[StratumPlan, ...], relations: dict[str, Relation],
@@ -251,8 +272,9 @@ class _Fixpoint:
     """Semi-naive evaluation of strata over one set of relations."""
 
     def __init__(self, relations: dict[str, Relation], context: dict, budget: Budget,
-                 journal: list | None = None):
+                 journal: list | None = None, watch: Watch = QUIET):
         self.relations = relations
+        self.watch = watch
         self.context = context
         self.budget = budget
         self.journal = journal  # in-place insertions to undo if an update fails
@@ -411,4 +433,5 @@ class _Fixpoint:
                 size = value_bytes(new, tuple(columns)) if columns else 0
                 self.budget.added(feeder[name][0], len(new), size, relation.arity)
             delta[name] = new
+        self.watch.round(round_, sum(len(rows) for rows in delta.values()))
         return delta
