@@ -14,7 +14,8 @@ Two inputs:
   (CAMEO 016, 110, 111, 114, 12x). With the v1 rules the sample gave 13,268 inferred responses
   (up to 73 per stimulus); now 14 (at most 1 per response, 7 per stimulus). The generated stream
   gives 4,317 inferred responses for 27,000 events (at most 2 per response: one "inferred", one
-  "via_ally"); the whole library takes 48 s on it, the conflict rules alone 5-9 s (2 shared CPUs).
+  "via_ally"); the whole library takes 16-48 s on it, the conflict rules alone 5-9 s (2 shared
+  CPUs, depending on load).
 
 The facts go straight into the schema relations (`Engine.add_facts`), the rules are loaded last.
 No wall-clock assertion: the test checks that evaluation finishes and the bound holds.
@@ -200,8 +201,8 @@ def _check_bound(engine: Engine, events: int) -> None:
     assert max(kinds.values(), default=0) == 1
 
 
-# The same daily density over 10 days (9,000 events), about 5 s; the full 30 days (27,000 events,
-# about a minute, most of it the other rule files' pairwise relations: 350,000 time pairs) under the
+# The same daily density over 10 days (9,000 events), 3-5 s; the full 30 days (27,000 events,
+# 16-55 s on 2 shared CPUs, most of it the other rule files' pairwise relations) under the
 # `dense` marker, which CI runs too (its budget is 25 minutes; `-m "not dense"` leaves it out).
 SHORT_DAYS = 10
 
