@@ -163,8 +163,10 @@ def test_events_added_to_the_corpus_agree_with_a_fresh_load_and_are_explained(tm
     fresh.load(data_dir("rules"), data_dir("corpus"), extra)
     for name in fresh.relations():
         assert engine.relation(name) == fresh.relation(name), name
-    assert engine.query('escalation_step(E, "rus_expels")') == [{"E": "us_oil_sanctions"}]
-    proof = engine.explain('escalation_step("us_oil_sanctions", "rus_expels")')
+    # expulsions answering sanctions: an answer in kind (rules/escalation.dl), not a step up
+    assert engine.query('reciprocation(E, "rus_expels")') == [{"E": "us_oil_sanctions"}]
+    assert engine.query('escalation_step(_, "rus_expels")') == []
+    proof = engine.explain('reciprocation("us_oil_sanctions", "rus_expels")')
     quotes = {q.text for node in proof.root.walk() if node.origin is not None for q in node.origin.quotes}
     assert "Moscow expelled two US diplomats on Tuesday." in quotes
     assert any(q.startswith("This past Wednesday, US Treasury Secretary Scott Bessent") for q in quotes)
