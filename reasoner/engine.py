@@ -258,10 +258,10 @@ class Engine:
                     raise LoadError(error(
                         f"row {number} for `{relation}` has {len(row)} values, but the relation has "
                         f"{schema.arity} columns ({schema.signature()})"))
-                for value, base, column in zip(row, schema.bases, schema.columns):
-                    if not accepts(base, value):
+                for value, kind, column in zip(row, schema.bases, schema.columns):
+                    if not accepts(kind, value):
                         raise LoadError(error(
-                            f"row {number} for `{relation}`: {short_repr(value)} does not fit column `{column}` of type {base}"))
+                            f"row {number} for `{relation}`: {short_repr(value)} does not fit column `{column}` of type {kind}"))
                 converted.add(tuple(coerce(b, v) for b, v in zip(schema.bases, row)))
             stated = state.base.get(relation, set())
             in_text = state.text_facts.get(relation, {})
@@ -274,11 +274,11 @@ class Engine:
                         None, "retract the facts it is derived from (`:why` shows them)" if holds else None))
             if not converted:
                 return
-            base = dict(state.base)
+            base: dict[str, frozenset | set] = dict(state.base)
             if converted & stated:
                 base[relation] = set(stated) - converted
             program, text_facts = state.program, state.text_facts
-            if converted & in_text.keys():
+            if converted & in_text.keys() and state.analysis is not None:
                 kept = [c for c in program.clauses
                         if not (c.head.relation == relation and _is_text_fact(c)
                                 and _fact_rows([c], state.analysis)[relation].keys() <= converted)]
@@ -584,7 +584,8 @@ class Engine:
 
     def dump(self, stage: str) -> str:
         """A printable view of one pipeline stage: 'ast' (the program as parsed, disjunctions
-        expanded), 'strata' (evaluation order) or 'plan' (the generated code per rule)."""
+        expanded), 'strata' (evaluation order), 'plan' (the steps of each rule's plan, one a
+        line, indented by nesting) or 'code' (the Python generated for each plan)."""
         with self._lock:
             state = self._state
             if stage == "ast":
@@ -600,10 +601,12 @@ class Engine:
                     lines.append(f"stratum {number} ({kind}): {', '.join(sorted(stratum.relations))}")
                     lines += [f"    {rule}" for rule in stratum.rules]
                 return "\n".join(lines)
-            if stage == "plan":
-                return "\n".join(p.describe() for plan in state.plans
-                                 for p in plan.exit_plans + plan.delta_plans)
-            raise ValueError(f"unknown stage {stage!r}; choose ast, strata or plan")
+            if stage in ("plan", "code"):
+                plans = [p for plan in state.plans for p in plan.exit_plans + plan.delta_plans]
+                if stage == "plan":
+                    return "\n".join(p.describe() for p in plans)
+                return "\n".join(p.source for p in plans)
+            raise ValueError(f"unknown stage {stage!r}; choose ast, strata, plan or code")
 
     def outputs(self) -> list[tuple[ast.IODirective, RelationSchema, set[tuple]]]:
         """The `.output` / `.printsize` directives with their relation's schema and tuples."""

@@ -160,6 +160,8 @@ def _save(session: Session, args: list[str]) -> None:
         session.say("nothing to save: no statements were added in this session")
         return
     target = Path(args[0])
+    rule_path: Path | None
+    event_path: Path | None
     if target.suffix == ".events" and not rules:
         rule_path, event_path = None, target
     else:

@@ -109,12 +109,13 @@ def _missing_comma(source: SourceText, token: lark.Token, prev: lark.Token | Non
     parenthesised body), else None."""
     if prev is None or token.type not in _VALUE_STARTS or prev.type not in _VALUE_ENDS:
         return None
-    if getattr(token, "line", None) is None:
+    line, column = token.line, token.column
+    if line is None or column is None:
         return None
     lines = source.text.split("\n")
-    if token.line > len(lines):
+    if line > len(lines):
         return None
-    before = "\n".join(lines[:token.line - 1] + [lines[token.line - 1][:token.column - 1]])
+    before = "\n".join(lines[:line - 1] + [lines[line - 1][:column - 1]])
     opened: list[bool] = []  # for each open `(`: whether a name precedes it (an argument list)
     i, quoted = 0, False
     while i < len(before):
