@@ -31,18 +31,18 @@ def data_dir(kind: str) -> Path:
 
 
 @functools.lru_cache(maxsize=1)
-def _data_root() -> str:
-    return str(data_dir("rules").parent) + os.sep
+def _shipped_folders() -> tuple[tuple[str, str], ...]:
+    """(folder + separator, the name it is shown by) for the shipped rules and corpus."""
+    return tuple((str(data_dir(kind)) + os.sep, kind + "/") for kind in ("rules", "corpus"))
 
 
 def display_path(name: str) -> str:
-    """A file name as messages and proofs show it: a file under the shipped data root (the
-    installed `reasoner/_data/`, or a checkout's top folder) relative to it, so that
-    `/…/site-packages/reasoner/_data/rules/deadlines.dl` reads `rules/deadlines.dl`; any
-    other name unchanged."""
-    root = _data_root()
-    if name.startswith(root):
-        return name[len(root):].replace(os.sep, "/")
+    """A file name as messages and proofs show it: a file of the shipped rule library or corpus
+    from the data root, so that `/…/site-packages/reasoner/_data/rules/deadlines.dl` (or a
+    checkout's `/…/rules/deadlines.dl`) reads `rules/deadlines.dl`; any other name unchanged."""
+    for folder, shown in _shipped_folders():
+        if name.startswith(folder):
+            return shown + name[len(folder):].replace(os.sep, "/")
     return name
 
 

@@ -10,14 +10,15 @@ from reasoner.cli import main
 def test_installed_data_root(tmp_path, monkeypatch):
     shipped = tmp_path / "site-packages" / "reasoner" / "_data"
     monkeypatch.setattr(resources, "data_dir", lambda kind: shipped / kind)
-    resources._data_root.cache_clear()
+    resources._shipped_folders.cache_clear()
     try:
         assert resources.display_path(str(shipped / "rules" / "deadlines.dl")) == "rules/deadlines.dl"
         assert resources.display_path(str(shipped / "corpus" / "a.events")) == "corpus/a.events"
         assert resources.display_path("mine/rules.dl") == "mine/rules.dl"
         assert resources.display_path(str(tmp_path / "other.dl")) == str(tmp_path / "other.dl")
+        assert resources.display_path(str(shipped / "elsewhere.dl")) == str(shipped / "elsewhere.dl")
     finally:
-        resources._data_root.cache_clear()
+        resources._shipped_folders.cache_clear()
 
 
 def test_proof_of_the_shipped_files_names_them_from_the_data_root(capsys, tmp_path, monkeypatch):
