@@ -25,9 +25,16 @@ class Vocabulary:
     commands: dict[str, str] = attrs.field(factory=dict)  # name (no colon) -> summary
     command_arguments: dict[str, tuple[str, ...]] = attrs.field(factory=dict)
     relations: dict[str, str] = attrs.field(factory=dict)  # name -> "name/arity"
-    actors: dict[str, str] = attrs.field(factory=dict)  # id or alias -> display name
+    actors: dict[str, str] = attrs.field(factory=dict)  # id -> display name
     events: dict[str, str] = attrs.field(factory=dict)  # id -> "date actor verb target"
     verbs: dict[str, str] = attrs.field(factory=dict)  # verb -> "goldstein ..."
+    # alias -> "alias of ID": where actors are resolved (command arguments, event statements),
+    # not in rule text, whose facts hold the ids
+    aliases: dict[str, str] = attrs.field(factory=dict)
+
+    @property
+    def actor_names(self) -> dict[str, str]:
+        return {**self.aliases, **self.actors}
 
 
 @attrs.frozen
@@ -76,11 +83,11 @@ def _command(text: str, vocabulary: Vocabulary) -> Suggestion:
     if what == "relation":
         return _result(word, _matching(word, vocabulary.relations))
     if what == "actor":
-        return _result(word, _matching(word, vocabulary.actors))
+        return _result(word, _matching(word, vocabulary.actor_names))
     if what == "picture":  # `:plot timeline|dyad`, then actors and the picture's file
         if position == 0:
             return _result(word, _matching(word, {"timeline": "acts on a time axis", "dyad": "monthly trend"}))
-        return _result(word, _matching(word, vocabulary.actors) + _files(word, (".svg", ".png")))
+        return _result(word, _matching(word, vocabulary.actor_names) + _files(word, (".svg", ".png")))
     if what == "format":
         return _result(word, _matching(word, {"table": "", "csv": "", "json": ""}))
     if what == "setting" and position == 0:
@@ -122,7 +129,7 @@ def _event(text: str, vocabulary: Vocabulary) -> Suggestion:
     line = text.rsplit("\n", 1)[-1]
     if line == word:  # first word of a line: a statement keyword
         return _result(word, [(k, "statement") for k in EVENT_KEYWORDS if k.startswith(word)])
-    candidates = (_matching(word, vocabulary.actors) + _matching(word, vocabulary.events)
+    candidates = (_matching(word, vocabulary.actor_names) + _matching(word, vocabulary.events)
                   + _matching(word, vocabulary.verbs)
                   + [(k, "clause") for k in EVENT_CLAUSES if k.startswith(word)])
     return _result(word, candidates)
@@ -156,16 +163,17 @@ def _rules(text: str, vocabulary: Vocabulary) -> Suggestion:
 
 def vocabulary_of(engine, commands) -> Vocabulary:
     """What `engine` knows: its relations, and the ids of the relations `actor` (and the
-    aliases of `alias`), `event` and `verb` when it has them. `commands` is the table of `reasoner.repl.commands`."""
+    aliases of `alias`, for command arguments and event statements), `event` and `verb` when
+    it has them. `commands` is the table of `reasoner.repl.commands`."""
     relations = engine.relations()
     actors: dict[str, str] = {}
     events: dict[str, str] = {}
     verbs: dict[str, str] = {}
     if relations.get("actor", 0) >= 2:
         actors = {row[0]: str(row[1]) for row in engine.relation("actor")}
+    aliases: dict[str, str] = {}
     if relations.get("alias") == 2:  # `Washington` for `USA`: an alias completes as itself
-        for alias, actor in engine.relation("alias"):
-            actors.setdefault(alias, f"alias of {actor}")
+        aliases = {alias: f"alias of {actor}" for alias, actor in engine.relation("alias")}
     if relations.get("event") == 6:
         events = {row[0]: f"{row[1]} {row[3]} {row[4]} {row[5]}".rstrip()
                   for row in engine.relation("event")}
@@ -178,7 +186,7 @@ def vocabulary_of(engine, commands) -> Vocabulary:
             names[name] = cmd.summary
             arguments[name] = cmd.arguments
     return Vocabulary(names, arguments, {n: f"{n}/{a}" for n, a in relations.items()},
-                      actors, events, verbs)
+                      actors, events, verbs, aliases)
 
 
 def prompt_completer(get_vocabulary: Callable[[], Vocabulary]):

@@ -117,10 +117,12 @@ def test_timeline_completes_actor_aliases():
     assert suggestion.candidates == (("Washington", "alias of USA"),)
     assert [t for t, _ in suggest(":timeline Moscow ", vocabulary).candidates] == [
         "Moscow", "RUS", "USA", "Washington"]
+    assert [t for t, _ in suggest("event e 2025-01-01 Wash", vocabulary).candidates] == ["Washington"]
+    assert suggest('?- event(E, _, _, "Wash', vocabulary).candidates == ()  # facts hold ids
 
 
 def test_plot_arguments():
     vocabulary = Vocabulary(commands={"plot": ""}, command_arguments={"plot": ("picture",)},
-                            actors={"USA": "United States", "Washington": "alias of USA"})
+                            actors={"USA": "United States"}, aliases={"Washington": "alias of USA"})
     assert [t for t, _ in suggest(":plot ti", vocabulary).candidates] == ["timeline"]
     assert [t for t, _ in suggest(":plot dyad Wa", vocabulary).candidates] == ["Washington"]
