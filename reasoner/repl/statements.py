@@ -148,7 +148,8 @@ def statements(engine: Engine) -> dict[str, Statement]:
 
 class StatementCache:
     """`statements(engine)` read again only when the engine is another (`:reset`) or its
-    statement relations changed size (statements are only ever added to a session)."""
+    statement relations changed size (statements are added to a session; `:retract` and
+    `:restore`, which may take some away, start a new cache)."""
 
     def __init__(self) -> None:
         self.engine: Engine | None = None
