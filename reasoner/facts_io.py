@@ -3,24 +3,38 @@
 `.input r` reads `<fact dir>/r.facts`, tab-separated; `.output r` writes `<output dir>/r.csv`,
 tab-separated. Options: `IO=file|stdout`, `filename="..."` (relative to the directory),
 `delimiter="..."`, `headers=true` (a first line of column names). Rows are written sorted.
+`.input` also takes Soufflé's `IO=stdin`, `columns="4:7"` (the fields of each line to read,
+counted from 0), `rfc4180=true` (CSV quoting: quoted fields with the delimiter, doubled quotes
+and line breaks) and `compress=true` (gzip); any other option is an error with a did-you-mean.
 
-Fact files are read whole and must be regular files of at most `files.MAX_INPUT_BYTES`; a
-UTF-8 byte-order mark at the start is skipped. `write_outputs` writes all the outputs of a run
+Fact files are streamed (read a line at a time) and must be regular files of at most
+`files.MAX_INPUT_BYTES`; a UTF-8 byte-order mark at the start is skipped. Rows of the wrong
+width are reported once per file (the first, with their number); values that do not fit their
+column at their line and column. `write_outputs` writes all the outputs of a run
 or none: each file goes to a temporary file first, and the files are renamed into place
 only when every one was written (see `files.OutputFiles`).
 """
 
 from __future__ import annotations
 
+import csv
+import difflib
+import errno
+import gzip
 import io as io_module
+import os
+import stat
 import sys
-from collections.abc import Iterable
+import zlib
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TextIO
 
-from reasoner import ast
+import attrs
+
+from reasoner import ast, files
 from reasoner.errors import Diagnostic, LoadError, error
-from reasoner.files import OutputFiles, Sandbox, read_bytes
+from reasoner.files import OutputFiles, Sandbox
 from reasoner.program import RelationSchema
 from reasoner.source import SourceText, Span
 from reasoner.types import format_value, parse_value
@@ -57,77 +71,260 @@ def input_path(directive: ast.IODirective, fact_dir: Path) -> Path:
     return path if path.is_absolute() else fact_dir / path
 
 
-def read_input(directive: ast.IODirective, schema: RelationSchema, fact_dir: Path,
-               sandbox: Sandbox | None = None) -> set[tuple]:
-    """The tuples of the fact file a `.input` directive names. Raises `LoadError`; with a
-    `sandbox`, for a file outside it too (without opening it)."""
-    options = _options(directive)
-    io = str(options.get("io", "file"))
-    if io != "file":
-        raise LoadError(error(f"`IO={io}` is not supported for `.input`", directive.span,
-                              "use IO=file (the default)"))
-    path = input_path(directive, fact_dir)
+# Options `.input` understands (Soufflé's); any other is an error with a did-you-mean.
+INPUT_OPTIONS = ("IO", "filename", "delimiter", "headers", "columns", "rfc4180", "compress")
+# Value errors reported per fact file before giving up (rows of the wrong width are one report).
+MAX_ROW_ERRORS = 20
+
+
+def _input_options(directive: ast.IODirective) -> dict[str, object]:
+    """The options of an `.input`, checked: an unknown one is an error naming the closest."""
+    known = {name.lower(): name for name in INPUT_OPTIONS}
+    for key, _ in directive.options:
+        if key.lower() not in known:
+            close = difflib.get_close_matches(key.lower(), list(known), n=1, cutoff=0.6)
+            hint = (f"did you mean `{known[close[0]]}`? " if close else "") + \
+                f"`.input` takes {', '.join(INPUT_OPTIONS)}"
+            raise LoadError(error(f"unknown option `{key}` for `.input {directive.relation}`",
+                                  directive.span, hint))
+    return _options(directive)
+
+
+def _columns(options: dict[str, object], directive: ast.IODirective, schema: RelationSchema) -> list[int] | None:
+    """`columns="4:7"`: the (zero-based) fields of each line that are the relation's columns."""
+    if "columns" not in options:
+        return None
+    text = str(options["columns"])
+    try:
+        columns = [int(part) for part in text.split(":")]
+    except ValueError:
+        columns = []
+    if not columns or any(c < 0 for c in columns):
+        raise LoadError(error(f"columns={text!r} is not a list of field numbers", directive.span,
+                              'write the fields to read, counted from 0 and separated by ":", e.g. columns="0:3"'))
+    if len(columns) != schema.arity:
+        raise LoadError(error(f"columns={text!r} names {len(columns)} field{'s' if len(columns) != 1 else ''}, "
+                              f"but `{schema.name}` has {schema.arity} column{'s' if schema.arity != 1 else ''}",
+                              directive.span, f"the signature is {schema.signature()}"))
+    return columns
+
+
+@attrs.frozen
+class _LineText(SourceText):
+    """One line of a streamed fact file, for a diagnostic: line `number` is `text` (the file's
+    text is not held)."""
+
+    number: int = 0
+
+    def line(self, number: int) -> str:
+        return self.text if number == self.number else ""
+
+
+def _line_span(name: str, number: int, line: str, column: int = 1, width: int = 1) -> Span:
+    return Span.at(_LineText(name, line, number), number, column, width)
+
+
+def _open_input(path: Path, sandbox: Sandbox | None):
+    """A fact file opened for streaming, with the checks of `files.read_bytes`: a regular file
+    (a FIFO does not wait, a directory or device is refused), inside the sandbox, at most
+    `files.MAX_INPUT_BYTES`. Raises OSError."""
+    if sandbox is not None and not sandbox.allows(path):
+        raise PermissionError(errno.EACCES, "outside the allowed directories", str(path))
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    try:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise IsADirectoryError(errno.EISDIR, "is a directory", str(path))
+        if not stat.S_ISREG(info.st_mode):
+            raise files.NotARegularFile(errno.EINVAL, "not a regular file", str(path))
+        if sandbox is not None:
+            opened = Path(f"/proc/self/fd/{fd}")
+            if opened.exists() and not sandbox.allows(Path(os.readlink(opened))):
+                raise PermissionError(errno.EACCES, "outside the allowed directories", str(path))
+        if info.st_size > files.MAX_INPUT_BYTES:
+            raise files.FileTooLarge(errno.EFBIG, f"larger than {files.MAX_INPUT_BYTES:,} bytes", str(path))
+        os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def _text_lines(name: str, raw) -> Iterator[tuple[int, str]]:
+    """(number, text) of each line of a binary stream, decoded as UTF-8 (a byte-order mark at
+    the start skipped); bytes that are not UTF-8 are a LoadError at their line and column."""
+    for number, data in enumerate(raw, start=1):
+        data = data.rstrip(b"\n").removesuffix(b"\r")
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise LoadError(error(f"fact file is not UTF-8 (byte 0x{data[exc.start]:02x})",
+                                  _line_span(name, number, data.decode("utf-8", "replace"), exc.start + 1))) from None
+        if number == 1:
+            text = text.removeprefix("\ufeff")  # a byte-order mark is no data
+        yield number, text
+
+
+def _fields(name: str, lines: Iterator[tuple[int, str]], delimiter: str,
+            rfc4180: bool) -> Iterator[tuple[int, str, list[str]]]:
+    """(line number, text, fields) of each line; with rfc4180, CSV quoting (a quoted field may
+    hold the delimiter, doubled quotes and line breaks)."""
+    if not rfc4180:
+        for number, text in lines:
+            yield number, text, text.split(delimiter)
+        return
+    at = [0]
+
+    def texts() -> Iterator[str]:
+        for number, text in lines:
+            at[0] = number
+            yield text + "\n"
+
+    reader = csv.reader(texts(), delimiter=delimiter, doublequote=True, strict=True)
+    while True:
+        start = at[0] + 1
+        try:
+            fields = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise LoadError(error(f"invalid CSV (rfc4180=true): {exc}", _line_span(name, at[0], ""))) from None
+        yield start, delimiter.join(fields), fields
+
+
+def _input_rows(directive: ast.IODirective, schema: RelationSchema, fact_dir: Path,
+                sandbox: Sandbox | None, stdin=None) -> tuple[str, Iterator[tuple[int, str, list[str]]]]:
+    """The name of the input and its rows, streamed: (line number, text, fields)."""
+    options = _input_options(directive)
+    io = str(options.get("io", "file")).lower()
+    if io not in ("file", "stdin"):
+        raise LoadError(error(f"`IO={options.get('io')}` is not supported for `.input`", directive.span,
+                              "use IO=file (the default) or IO=stdin"))
     delimiter = _delimiter(options, directive)
+    rfc4180 = _truthy(options.get("rfc4180", False))
+    if rfc4180 and len(delimiter) != 1:
+        raise LoadError(error("rfc4180=true needs a one-character delimiter", directive.span))
+    compress = _truthy(options.get("compress", False))
+    columns = _columns(options, directive, schema)
+    if io == "stdin":
+        name, raw = "<stdin>", (stdin if stdin is not None else sys.stdin.buffer)
+    else:
+        path = input_path(directive, fact_dir)
+        name = str(path)
+        try:
+            raw = _open_input(path, sandbox)
+        except FileNotFoundError:
+            raise LoadError(error(f"cannot open fact file {path} for `{directive.relation}`", directive.span,
+                                  "give the fact directory with -F, or a filename= option")) from None
+        except OSError as exc:
+            raise LoadError(error(f"cannot read fact file {path}: {exc.strerror}", directive.span)) from None
+        except ValueError:  # a NUL character in the name
+            raise LoadError(error(f"invalid fact file name {str(path)!r}", directive.span)) from None
+
+    def rows() -> Iterator[tuple[int, str, list[str]]]:
+        stream = gzip.GzipFile(fileobj=raw, mode="rb") if compress else raw
+        try:
+            lines = _text_lines(name, stream)
+            if _truthy(options.get("headers", False)):
+                next(lines, None)
+            for number, text, fields in _fields(name, lines, delimiter, rfc4180):
+                if columns is not None and len(fields) > max(columns):
+                    fields = [fields[c] for c in columns]  # else too short: a row of the wrong width
+                yield number, text, fields
+        except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
+            raise LoadError(error(f"{name} is not a complete gzip file (compress=true): {exc}", directive.span)) from None
+        finally:
+            if io != "stdin":
+                raw.close()
+
+    return name, rows()
+
+
+def read_input(directive: ast.IODirective, schema: RelationSchema, fact_dir: Path,
+               sandbox: Sandbox | None = None, stdin=None) -> set[tuple]:
+    """The tuples of the fact file (or standard input) a `.input` directive names, streamed.
+    Raises `LoadError`: an unknown option (with a did-you-mean), a file that cannot be read (with
+    a `sandbox`, one outside it, without opening it), rows that do not fit the relation."""
+    name, rows = _input_rows(directive, schema, fact_dir, sandbox, stdin)
     try:
-        raw = read_bytes(path, sandbox=sandbox)
-    except FileNotFoundError:
-        raise LoadError(error(f"cannot open fact file {path} for `{directive.relation}`", directive.span,
-                              "give the fact directory with -F, or a filename= option")) from None
-    except OSError as exc:
-        raise LoadError(error(f"cannot read fact file {path}: {exc.strerror}", directive.span)) from None
-    except ValueError:  # a NUL character in the name
-        raise LoadError(error(f"invalid fact file name {str(path)!r}", directive.span)) from None
+        return parse_rows(name, rows, schema, _delimiter(_options(directive), directive))
+    except LoadError as exc:
+        options = _options(directive)
+        if str(options.get("io", "file")).lower() == "file" and not _truthy(options.get("compress", False)):
+            raise LoadError(_in_file_text(exc.diagnostics, name)) from None
+        raise
+
+
+def _in_file_text(diagnostics: Iterable[Diagnostic], name: str) -> list[Diagnostic]:
+    """Diagnostics of a streamed fact file with their spans in the file's whole text, as every
+    other diagnostic has (the file is read again, on error only; a compressed file or standard
+    input keeps the line alone)."""
     try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        source = SourceText(str(path), raw.decode("utf-8", "replace"))
-        raise LoadError(error(f"fact file is not UTF-8 (byte 0x{raw[exc.start]:02x})",
-                              Span.at(source, line, column))) from None
-    source = SourceText(str(path), text.removeprefix("\ufeff"))  # a byte-order mark is no data
-    return parse_facts(source, schema, delimiter, _truthy(options.get("headers", False)))
+        text = files.read_bytes(name).decode("utf-8", "replace").removeprefix("\ufeff")
+    except (OSError, ValueError, TypeError):
+        return list(diagnostics)
+    source = SourceText(name, text)
+    return [attrs.evolve(d, span=d.span._replace(source=source))
+            if d.span is not None and isinstance(d.span.source, _LineText) else d for d in diagnostics]
+
+
+def parse_rows(name: str, rows: Iterable[tuple[int, str, list[str]]], schema: RelationSchema,
+               delimiter: str = "\t") -> set[tuple]:
+    """The tuples of `rows` (line number, text, fields). Rows of the wrong width are reported
+    once (the first, with how many there are); a value that does not fit its column is reported
+    at its line and column, up to MAX_ROW_ERRORS of them. Raises LoadError."""
+    result: set[tuple] = set()
+    diagnostics: list[Diagnostic] = []
+    bases, arity = schema.bases, schema.arity
+    wrong_width: list[tuple[int, str, int]] = []  # the first row of the wrong width, and a count
+    wrong = 0
+    for number, text, fields in rows:
+        if arity == 0:
+            result.add(())
+            continue
+        if not text:
+            continue
+        if len(fields) != arity:
+            wrong += 1
+            if not wrong_width:
+                wrong_width.append((number, text, len(fields)))
+            continue
+        values = []
+        column = 1
+        for field, base, column_name in zip(fields, bases, schema.columns):
+            try:
+                values.append(parse_value(field, base))
+            except ValueError as exc:
+                diagnostics.append(error(f"column `{column_name}` of `{schema.name}`: {exc}",
+                                         _line_span(name, number, text, column, max(1, len(field)))))
+            column += len(field) + len(delimiter)
+        if len(values) == arity:
+            result.add(tuple(values))
+        if len(diagnostics) >= MAX_ROW_ERRORS:
+            diagnostics.append(error(f"too many errors in {name}; stopping here"))
+            break
+    if wrong_width:
+        number, text, found = wrong_width[0]
+        others = f" ({wrong:,} rows of {name} have the wrong number of columns)" if wrong > 1 else ""
+        diagnostics.insert(0, error(
+            f"expected {arity} column{'s' if arity != 1 else ''} for `{schema.name}`, found {found}{others}",
+            _line_span(name, number, text, 1, max(1, len(text))),
+            f"columns are separated by {'a tab' if delimiter == chr(9) else repr(delimiter)}; "
+            f"the signature is {schema.signature()}"))
+    if diagnostics:
+        raise LoadError(diagnostics)
+    return result
 
 
 def parse_facts(source: SourceText, schema: RelationSchema, delimiter: str = "\t",
                 headers: bool = False) -> set[tuple]:
-    rows: set[tuple] = set()
-    diagnostics: list[Diagnostic] = []
-    bases = schema.bases
-    arity = schema.arity
-    for number, line in enumerate(source.text.split("\n"), start=1):
-        line = line.rstrip("\r")
-        if headers and number == 1:
-            continue
-        if not line and arity != 0:
-            continue
-        if arity == 0:
-            rows.add(())
-            continue
-        fields = line.split(delimiter)
-        if len(fields) != arity:
-            diagnostics.append(error(
-                f"expected {arity} column{'s' if arity != 1 else ''} for `{schema.name}`, found {len(fields)}",
-                Span.at(source, number, 1, max(1, len(line))),
-                f"columns are separated by {'a tab' if delimiter == chr(9) else repr(delimiter)}; "
-                f"the signature is {schema.signature()}"))
-        else:
-            values = []
-            column = 1
-            for field, base, name in zip(fields, bases, schema.columns):
-                try:
-                    values.append(parse_value(field, base))
-                except ValueError as exc:
-                    diagnostics.append(error(f"column `{name}` of `{schema.name}`: {exc}",
-                                             Span.at(source, number, column, max(1, len(field)))))
-                column += len(field) + len(delimiter)
-            rows.add(tuple(values))
-        if len(diagnostics) >= 20:
-            diagnostics.append(error("too many errors in this file; stopping here"))
-            break
-    if diagnostics:
-        raise LoadError(diagnostics)
-    return rows
+    """The tuples of fact-file text held in memory (see `parse_rows`)."""
+    lines = enumerate(source.text.split("\n"), start=1)
+    if headers:
+        next(lines, None)
+    rows = ((n, t.rstrip("\r"), t.rstrip("\r").split(delimiter)) for n, t in lines)
+    return parse_rows(source.name, rows, schema, delimiter)
+
 
 
 def sort_key(row: tuple) -> tuple:
@@ -219,23 +416,24 @@ def _write_rows(stream: TextIO, rows: Iterable[tuple], delimiter: str, directive
 
 
 def find_row(directive: ast.IODirective, schema: RelationSchema, fact_dir: Path, row: tuple) -> Span | None:
-    """Where a row of a `.input` fact file is written (None if the file no longer holds it)."""
-    options = _options(directive)
-    path = input_path(directive, fact_dir)
-    delimiter = _delimiter(options, directive)
-    try:
-        text = read_bytes(path).decode("utf-8").removeprefix("\ufeff")
-    except (OSError, ValueError):  # UnicodeDecodeError is a ValueError
+    """Where a row of a `.input` fact file is written (None if the file no longer holds it, or
+    the facts came from standard input)."""
+    if str(_options(directive).get("io", "file")).lower() == "stdin":
         return None
-    source = SourceText(str(path), text)
-    for number, line in enumerate(text.split("\n"), start=1):
-        fields = line.rstrip("\r").split(delimiter)
-        if len(fields) != schema.arity:
-            continue
+    try:
+        name, rows = _input_rows(directive, schema, fact_dir, None)
         try:
-            values = tuple(parse_value(f, b) for f, b in zip(fields, schema.bases))
-        except ValueError:
-            continue
-        if values == row:
-            return Span.at(source, number, 1, max(1, len(line)))
+            for number, text, fields in rows:
+                if len(fields) != schema.arity:
+                    continue
+                try:
+                    values = tuple(parse_value(f, b) for f, b in zip(fields, schema.bases))
+                except ValueError:
+                    continue
+                if values == row:
+                    return _line_span(name, number, text, 1, max(1, len(text)))
+        finally:
+            rows.close()  # type: ignore[attr-defined]
+    except (LoadError, OSError):
+        return None
     return None
