@@ -32,6 +32,8 @@ def test_at_most_one_inferred_stimulus_per_response_and_basis(engine: Engine) ->
     assert sum(per_response.values()) <= len([e for e in engine.relation("event") if e[0].startswith("icews_")])
 
 
-def test_escalation_between_imported_events(engine: Engine) -> None:
-    steps = engine.query('escalation_step("icews_32863071", R), event(R, _, _, "CHN", V, "USA")')
-    assert steps == [{"R": "icews_32899641", "V": "reject"}]
+def test_imported_events_answer_each_other_on_the_ladder(engine: Engine) -> None:
+    answers = engine.query('responds(R, "icews_32863071"), event(R, _, _, "CHN", V, "USA")')
+    assert answers == [{"R": "icews_32899641", "V": "reject"}]
+    kinds = {r["K"] for r in engine.query('response_kind(S, R, K)') if r["R"].startswith("icews_")}
+    assert len(kinds) >= 2  # a visit answered by a rejection is not met with like
