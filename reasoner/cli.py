@@ -232,8 +232,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("program", help="the rule file (.dl)")
     run.add_argument("-F", "--fact-dir", default=".", help="directory of .input fact files (default: .)")
     run.add_argument("-D", "--output-dir", default=".", help="directory for .output files, or - for stdout (default: .)")
-    run.add_argument("--dump", choices=["ast", "strata", "plan"],
-                     help="print a pipeline stage (the parsed program, the strata or the generated plans) and stop")
+    run.add_argument("--dump", choices=["ast", "strata", "plan", "code"],
+                     help="print a pipeline stage (the parsed program, the strata, each rule's plan "
+                          "as steps, or the Python generated for it) and stop")
     _add_limit_options(run, time_budget=RUN_TIME_BUDGET)
     run.set_defaults(handler=_run)
 

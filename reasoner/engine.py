@@ -582,10 +582,11 @@ class Engine:
             row.append(coerce(base, value))
         return atom.relation, tuple(row), atom.span
 
-    def dump(self, stage: str) -> str:
+    def dump(self, stage: str, relation: str | None = None) -> str:
         """A printable view of one pipeline stage: 'ast' (the program as parsed, disjunctions
         expanded), 'strata' (evaluation order), 'plan' (the steps of each rule's plan, one a
-        line, indented by nesting) or 'code' (the Python generated for each plan)."""
+        line, indented by nesting) or 'code' (the Python generated for each plan). With
+        `relation`, 'plan' and 'code' show only the plans of the rules that derive it."""
         with self._lock:
             state = self._state
             if stage == "ast":
@@ -602,7 +603,8 @@ class Engine:
                     lines += [f"    {rule}" for rule in stratum.rules]
                 return "\n".join(lines)
             if stage in ("plan", "code"):
-                plans = [p for plan in state.plans for p in plan.exit_plans + plan.delta_plans]
+                plans = [p for plan in state.plans for p in plan.exit_plans + plan.delta_plans
+                         if relation is None or (p.clause is not None and p.clause.head.relation == relation)]
                 if stage == "plan":
                     return "\n".join(p.describe() for p in plans)
                 return "\n".join(p.source for p in plans)

@@ -26,6 +26,7 @@ from reasoner.functors import FunctorError
 from reasoner.groups import StratumGroups
 from reasoner.limits import Budget, Limits, value_bytes
 from reasoner.plan import RulePlan, compile_rule
+from reasoner.plan.runtime import make_context  # noqa: F401 (the engine's import path)
 from reasoner.progress import QUIET, Watch
 from reasoner.relation import Relation, index_choice
 from reasoner.variants import Variants
@@ -74,20 +75,6 @@ def plan_strata(analysis: Analysis) -> tuple[StratumPlan, ...]:
         plans.append(StratumPlan(stratum, tuple(exit_plans), tuple(delta_plans), positive, negative,
                                  variants, groups))
     return tuple(plans)
-
-
-def make_context() -> dict:
-    """Per-evaluation state the generated code may use (never shared between engines)."""
-    ordinals: dict[str, int] = {}
-
-    def ord_of(value: object) -> int:
-        key = str(value)
-        number = ordinals.get(key)
-        if number is None:
-            number = ordinals[key] = len(ordinals)
-        return number
-
-    return {"ord_of": ord_of, "_patterns": {}, "_ordinals": ordinals}
 
 
 def _forget_new_ordinals(context: dict, known: int) -> None:

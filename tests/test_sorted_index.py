@@ -92,7 +92,7 @@ follows(E1, E2) :- ev(E1, _, D1), ev(E2, _, D2), D1 < D2, D2 <= D1 + 30.
 def _plan(text: str) -> str:
     engine = Engine()
     engine.load_text(text)
-    return engine.dump("plan")
+    return engine.dump("code")
 
 
 def test_the_follow_up_rule_reads_a_slice_of_a_sorted_index():
@@ -236,5 +236,5 @@ def _naive_recursive(seeds) -> set:
 def test_a_range_over_the_relation_being_derived(seeds):
     engine = Engine()
     engine.load_text(RECURSIVE + "".join(f"seed({s}).\n" for s in seeds))
-    assert "sorted_index" in engine.dump("plan")
+    assert "sorted_index" in engine.dump("code")
     assert engine.relation("p") == _naive_recursive(seeds)

@@ -1,0 +1,199 @@
+"""Terms and conditions as Python expressions, for the generated code of a plan.
+
+`ExpressionWriter` names variables and constants and writes terms (`expr`) and conditions
+(`condition`); `codegen.Generator` extends it with the statements. Integer and string results
+are checked against the per-value limits as they are made (`reasoner.limits`).
+"""
+
+from __future__ import annotations
+
+import datetime
+import math
+import re
+
+from reasoner import ast
+from reasoner.errors import CheckError, error
+from reasoner.limits import MAX_STRING
+from reasoner.types import INTEGRAL, NUMERIC
+
+# Functors whose generated code cannot fail (given checked types); `+` and `-` on dates can.
+_PURE_CALLS = frozenset({"+", "-", "*", "neg", "min", "max", "cat", "strlen", "ord", "days", "to_string"})
+
+
+def expression_type(term: ast.Term | None, types: dict[str, str]) -> str | None:
+    """The base type of a checked term (integer literals count as number)."""
+    if isinstance(term, ast.Var):
+        return types.get(term.name)
+    if isinstance(term, ast.Const):
+        return term.kind
+    if isinstance(term, ast.Aggregate):
+        if term.op == "count":
+            return "number"
+        if term.op == "mean":
+            return "float"
+        return expression_type(term.target, types) if term.target is not None else None
+    if isinstance(term, ast.Call):
+        arg_types = [expression_type(a, types) for a in term.args]
+        op = term.op
+        if op in ("+", "-") and "date" in arg_types:
+            return "date"
+        if op == "+" and "symbol" in arg_types:
+            return "symbol"
+        if op in ("+", "-", "*", "/", "%", "^", "neg", "min", "max"):
+            if "float" in arg_types:
+                return "float"
+            if "unsigned" in arg_types:
+                return "unsigned"
+            return next((t for t in arg_types if t is not None), "number")
+        return {
+            "cat": "symbol", "strlen": "number", "substr": "symbol", "to_number": "number",
+            "to_unsigned": "unsigned", "to_float": "float", "to_string": "symbol", "ord": "number",
+            "date": "date", "days": "number",
+        }.get(op)
+    return None
+
+
+def pure(term: ast.Term, types: dict[str, str]) -> bool:
+    """Whether computing `term` can never raise an evaluation error."""
+    if isinstance(term, (ast.Var, ast.Const, ast.Wildcard)):
+        return True
+    if isinstance(term, ast.Call):
+        if term.op in ("/", "%", "^"):
+            result = expression_type(term, types) == "float"  # float_div and friends never fail
+        else:
+            result = term.op in _PURE_CALLS and expression_type(term, types) != "date"
+        return result and all(pure(a, types) for a in term.args)
+    return False
+
+
+class ExpressionWriter:
+    """Python expressions for the terms of one plan, with its locals and constants."""
+
+    def __init__(self, types: dict[str, str]):
+        self.types = dict(types)  # the rule's variable types, and the plan's aggregates'
+        self.constants: list[object] = []
+        self.var_names: dict[str, str] = {}
+
+    def var(self, name: str) -> str:
+        local = self.var_names.get(name)
+        if local is None:
+            # Every character but letters and digits is escaped (`_` too), so that distinct
+            # names, including the scheduler's temporaries, never share a local.
+            local = "v_" + re.sub(r"[^A-Za-z0-9]", lambda m: f"_{ord(m.group()):x}_", name)
+            self.var_names[name] = local
+        return local
+
+    def const(self, value: object) -> str:
+        if isinstance(value, bool) or isinstance(value, datetime.date):
+            self.constants.append(value)
+            return f"C{len(self.constants) - 1}"
+        if isinstance(value, float) and (math.isinf(value) or math.isnan(value)):
+            self.constants.append(value)
+            return f"C{len(self.constants) - 1}"
+        return repr(value)
+
+    def where(self, node: ast.Term | ast.Literal | ast.Aggregate) -> str:
+        """A constant holding `node`'s span, passed to functors that can fail so that the
+        evaluation error points at the application that failed."""
+        self.constants.append(node.span)
+        return f"C{len(self.constants) - 1}"
+
+    def expr(self, term: ast.Term | None, want: str | None = None) -> str:
+        if isinstance(term, ast.Var):
+            return self.var(term.name)
+        if isinstance(term, ast.Const):
+            value = term.value
+            if want == "float" and term.kind == "number":
+                try:
+                    value = float(value)  # type: ignore[arg-type]
+                except OverflowError:
+                    raise CheckError(error("this integer is too large for a float", term.span)) from None
+            return self.const(value)
+        if isinstance(term, ast.Call):
+            return self.call(term, want)
+        raise AssertionError(f"unexpected term {term!r}")  # aggregates are steps of their own
+
+    def call(self, term: ast.Call, want: str | None) -> str:
+        op = term.op
+        result = expression_type(term, self.types)
+        numeric_want = result if result in NUMERIC else None
+        if want == "unsigned" and result == "number":  # integer literals stored as unsigned
+            result = "unsigned"
+        args = [self.expr(a, numeric_want if op not in ("days", "substr") else None) for a in term.args]
+        arg_types = [expression_type(a, self.types) for a in term.args]
+        if op == "+":
+            if result == "date":
+                if arg_types[0] == "date":
+                    return f"add_days({args[0]}, {args[1]}, {self.where(term)})"
+                return f"add_days({args[1]}, {args[0]}, {self.where(term)})"
+            if result == "symbol":
+                return self.bounded_string(f"{args[0]} + {args[1]}", term)
+            return self.bounded_int(f"{args[0]} + {args[1]}", result, term)
+        if op == "-":
+            if result == "date":
+                return f"add_days({args[0]}, -({args[1]}), {self.where(term)})"
+            return self.bounded_int(f"{args[0]} - {args[1]}", result, term)
+        if op == "*":
+            return self.bounded_int(f"{args[0]} * {args[1]}", result, term)
+        if op == "/":
+            if result == "float":
+                return f"float_div({args[0]}, {args[1]})"
+            return f"int_div({args[0]}, {args[1]}, {self.where(term)})"
+        if op == "%":
+            if result == "float":
+                return f"fmod({args[0]}, {args[1]})"
+            return f"int_mod({args[0]}, {args[1]}, {self.where(term)})"
+        if op == "^":
+            if result == "float":
+                return f"float_pow({args[0]}, {args[1]})"
+            return f"int_pow({args[0]}, {args[1]}, {self.where(term)})"
+        if op == "neg":
+            if result == "unsigned":
+                return self.bounded_int(f"-{args[0]}", result, term)
+            return f"(-{args[0]})"
+        if op in ("min", "max"):
+            return f"{op}({', '.join(args)})"
+        if op == "cat":
+            if len(args) == 1:
+                return args[0]
+            return self.bounded_string(" + ".join(args), term)
+        if op == "strlen":
+            return f"len({args[0]})"
+        if op == "date":
+            return f"to_date({args[0]}, {self.where(term)})"
+        if op == "ord":
+            return f"ord_of({args[0]})"
+        if op in ("substr", "to_number", "to_unsigned", "to_float"):
+            return f"{op}({', '.join(args)}, {self.where(term)})"
+        if op in ("days", "to_string"):
+            return f"{op}({', '.join(args)})"
+        raise AssertionError(f"no code for functor {op}")
+
+    def bounded_int(self, code: str, result: str | None, term: ast.Term) -> str:
+        """An integer result, checked against the per-value limit as it is made (and, for
+        an unsigned, to be non-negative); floats are not checked."""
+        if result not in INTEGRAL:
+            return f"({code})"
+        low = "0 <=" if result == "unsigned" else "-_BIG <"
+        return f"(_t if {low} (_t := {code}) < _BIG else too_big(_t, {self.where(term)}))"
+
+    def bounded_string(self, code: str, term: ast.Term) -> str:
+        """A string result, checked against the per-value limit on its length."""
+        return f"(_t if len(_t := {code}) <= {MAX_STRING} else too_long(_t, {self.where(term)}))"
+
+    def condition(self, literal: ast.Comparison | ast.Test | ast.Truth) -> str:
+        if isinstance(literal, ast.Truth):
+            return "True" if literal.value else "False"
+        if isinstance(literal, ast.Test):
+            a, b = (self.expr(arg) for arg in literal.args)
+            if literal.op == "contains":
+                text = f"({a} in {b})"
+            else:
+                text = f"(compile_pattern({a}, _patterns, {self.where(literal)}).fullmatch({b}) is not None)"
+            return f"not {text}" if literal.negated else text
+        lt = expression_type(literal.left, self.types)
+        rt = expression_type(literal.right, self.types)
+        left = self.expr(literal.left, rt if rt in NUMERIC else None)
+        right = self.expr(literal.right, lt if lt in NUMERIC else None)
+        op = "==" if literal.op == "=" else literal.op
+        return f"{left} {op} {right}"

@@ -1,0 +1,65 @@
+"""The namespace generated code runs in: the functors' implementations and the helpers the
+plans call (`namespace`), and the per-evaluation state some of them keep (`make_context`:
+`ord()` numbers and compiled `match` patterns, never shared between engines)."""
+
+from __future__ import annotations
+
+import math
+from bisect import bisect_left, bisect_right
+from typing import Any
+
+from reasoner import functors
+from reasoner.limits import BIG
+
+NONE = object()  # an aggregate's value before its first match (min, max)
+
+HELPERS: dict[str, object] = {
+    "_E": (),
+    "bisect_left": bisect_left,
+    "bisect_right": bisect_right,
+    "_NONE": NONE,
+    "fsum": math.fsum,
+    "int_div": functors.int_div,
+    "int_mod": functors.int_mod,
+    "float_div": functors.float_div,
+    "int_pow": functors.int_pow,
+    "fmod": functors.float_mod,
+    "float_pow": functors.float_pow,
+    "add_days": functors.add_days,
+    "days": functors.days,
+    "substr": functors.substr,
+    "to_number": functors.to_number,
+    "to_unsigned": functors.to_unsigned,
+    "to_float": functors.to_float,
+    "to_date": functors.to_date,
+    "to_string": functors.to_string,
+    "compile_pattern": functors.compile_pattern,
+    "too_big": functors.too_big,
+    "too_long": functors.too_long,
+    "_BIG": BIG,
+    "_patterns": None,  # replaced per evaluation by the context
+}
+
+
+def namespace(context: dict[str, Any], constants: tuple[object, ...]) -> dict[str, Any]:
+    """The globals of one plan's code: the helpers, the evaluation's `context` and the plan's
+    constants (`C0`, `C1`, ...)."""
+    result: dict[str, Any] = dict(HELPERS)
+    result.update(context)
+    for i, value in enumerate(constants):
+        result[f"C{i}"] = value
+    return result
+
+
+def make_context() -> dict[str, Any]:
+    """Per-evaluation state the generated code may use (never shared between engines)."""
+    ordinals: dict[str, int] = {}
+
+    def ord_of(value: object) -> int:
+        key = str(value)
+        number = ordinals.get(key)
+        if number is None:
+            number = ordinals[key] = len(ordinals)
+        return number
+
+    return {"ord_of": ord_of, "_patterns": {}, "_ordinals": ordinals}
