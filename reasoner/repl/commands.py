@@ -383,6 +383,17 @@ def _rules(session: Session, args: list[str]) -> None:
     session.say("\n".join(lines))
 
 
+@command("plan", "REL", "how the rules that derive a relation are evaluated: their plans' steps",
+         "One plan per rule, and per body atom of its stratum for a recursive rule (the variant\n"
+         "that reads that atom's new tuples): one step a line, nested steps indented.",
+         arguments=("relation",))
+def _plan(session: Session, args: list[str]) -> None:
+    _expect("plan", args, 1, 1)
+    name = _relation(session, args[0])
+    text = session.engine.dump("plan", relation=name)
+    session.say(text or f"no rules derive `{name}` (its tuples are facts; `:facts {name}` shows them)")
+
+
 @command("facts", "REL [LIMIT]", "the tuples of a relation (the first LIMIT, default 20)",
          arguments=("relation",))
 def _facts(session: Session, args: list[str]) -> None:
