@@ -224,17 +224,7 @@ class Engine:
                 columns = tuple(f"c{i + 1}" for i in range(len(bases)))
                 schema = RelationSchema(relation, columns, bases, bases, None, declared=True)  # type: ignore[arg-type]
                 external[relation] = schema
-            converted = set()
-            for number, row in enumerate(rows, start=1):
-                if len(row) != schema.arity:
-                    raise LoadError(error(
-                        f"row {number} for `{relation}` has {len(row)} values, but the relation has "
-                        f"{schema.arity} columns ({schema.signature()})"))
-                for value, base, column in zip(row, schema.bases, schema.columns):
-                    if not accepts(base, value):
-                        raise LoadError(error(
-                            f"row {number} for `{relation}`: {short_repr(value)} does not fit column `{column}` of type {base}"))
-                converted.add(tuple(coerce(b, v) for b, v in zip(schema.bases, row)))
+            converted = _checked_rows(relation, schema, rows)
             base = dict(state.base)
             base[relation] = set(base.get(relation, ())) | converted
             self._commit(attrs.evolve(state, base=base, external=external))
@@ -252,17 +242,7 @@ class Engine:
             schema = state.analysis.schemas.get(relation) if state.analysis else None
             if schema is None:
                 raise QueryError(_no_relation(relation, state.analysis.schemas if state.analysis else {}))
-            converted = set()
-            for number, row in enumerate(rows, start=1):
-                if len(row) != schema.arity:
-                    raise LoadError(error(
-                        f"row {number} for `{relation}` has {len(row)} values, but the relation has "
-                        f"{schema.arity} columns ({schema.signature()})"))
-                for value, kind, column in zip(row, schema.bases, schema.columns):
-                    if not accepts(kind, value):
-                        raise LoadError(error(
-                            f"row {number} for `{relation}`: {short_repr(value)} does not fit column `{column}` of type {kind}"))
-                converted.add(tuple(coerce(b, v) for b, v in zip(schema.bases, row)))
+            converted = _checked_rows(relation, schema, rows)
             stated = state.base.get(relation, set())
             in_text = state.text_facts.get(relation, {})
             for row in sorted(converted, key=sort_key):
@@ -628,6 +608,23 @@ class Engine:
         allowed directories) every previous output is left as it was."""
         directory = Path(output_dir) if output_dir is not None else None
         write_outputs(self.outputs(), directory, stdout, self._sandbox)
+
+
+def _checked_rows(relation: str, schema: RelationSchema, rows: list[tuple]) -> set[tuple]:
+    """Rows given through the API in their stored form, after checking each value against its
+    column; the first that does not fit is a `LoadError` naming its row and column."""
+    converted = set()
+    for number, row in enumerate(rows, start=1):
+        if len(row) != schema.arity:
+            raise LoadError(error(
+                f"row {number} for `{relation}` has {len(row)} values, but the relation has "
+                f"{schema.arity} columns ({schema.signature()})"))
+        for value, kind, column in zip(row, schema.bases, schema.columns):
+            if not accepts(kind, value):
+                raise LoadError(error(
+                    f"row {number} for `{relation}`: {short_repr(value)} does not fit column `{column}` of type {kind}"))
+        converted.add(tuple(coerce(b, v) for b, v in zip(schema.bases, row)))
+    return converted
 
 
 def expand_paths(paths) -> list[Path]:
