@@ -19,11 +19,9 @@ from __future__ import annotations
 
 import csv
 import difflib
-import errno
 import gzip
 import io as io_module
 import os
-import stat
 import sys
 import zlib
 from collections.abc import Iterable, Iterator
@@ -125,29 +123,10 @@ def _line_span(name: str, number: int, line: str, column: int = 1, width: int = 
 
 
 def _open_input(path: Path, sandbox: Sandbox | None):
-    """A fact file opened for streaming, with the checks of `files.read_bytes`: a regular file
+    """A fact file opened for streaming, with the checks of `files.open_checked`: a regular file
     (a FIFO does not wait, a directory or device is refused), inside the sandbox, at most
     `files.MAX_INPUT_BYTES`. Raises OSError."""
-    if sandbox is not None and not sandbox.allows(path):
-        raise PermissionError(errno.EACCES, "outside the allowed directories", str(path))
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
-    try:
-        info = os.fstat(fd)
-        if stat.S_ISDIR(info.st_mode):
-            raise IsADirectoryError(errno.EISDIR, "is a directory", str(path))
-        if not stat.S_ISREG(info.st_mode):
-            raise files.NotARegularFile(errno.EINVAL, "not a regular file", str(path))
-        if sandbox is not None:
-            opened = Path(f"/proc/self/fd/{fd}")
-            if opened.exists() and not sandbox.allows(Path(os.readlink(opened))):
-                raise PermissionError(errno.EACCES, "outside the allowed directories", str(path))
-        if info.st_size > files.MAX_INPUT_BYTES:
-            raise files.FileTooLarge(errno.EFBIG, f"larger than {files.MAX_INPUT_BYTES:,} bytes", str(path))
-        os.set_blocking(fd, True)
-        return os.fdopen(fd, "rb")
-    except BaseException:
-        os.close(fd)
-        raise
+    return os.fdopen(files.open_checked(path, sandbox=sandbox), "rb")
 
 
 def _text_lines(name: str, raw) -> Iterator[tuple[int, str]]:

@@ -44,8 +44,9 @@ def real_path(path: str | Path) -> Path:
     return Path(os.path.realpath(path))
 
 
-def read_bytes(path: str | Path, limit: int | None = None, sandbox: Sandbox | None = None) -> bytes:
-    """The content of a regular file of at most `limit` bytes (default `MAX_INPUT_BYTES`).
+def open_checked(path: str | Path, limit: int | None = None, sandbox: Sandbox | None = None) -> int:
+    """A descriptor of a regular file of at most `limit` bytes (default `MAX_INPUT_BYTES`),
+    opened for reading; the caller closes it.
 
     Raises `OSError`: FileNotFoundError, IsADirectoryError, `NotARegularFile`, `FileTooLarge`,
     or whatever the system says (ELOOP for a link loop). With a `sandbox`, the file actually
@@ -68,6 +69,18 @@ def read_bytes(path: str | Path, limit: int | None = None, sandbox: Sandbox | No
                 raise PermissionError(errno.EACCES, "outside the allowed directories", str(path))
         if info.st_size > limit:
             raise FileTooLarge(errno.EFBIG, f"larger than {limit:,} bytes", str(path))
+        os.set_blocking(fd, True)
+        return fd
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def read_bytes(path: str | Path, limit: int | None = None, sandbox: Sandbox | None = None) -> bytes:
+    """The content of a regular file of at most `limit` bytes, checked as `open_checked` does."""
+    limit = MAX_INPUT_BYTES if limit is None else limit
+    fd = open_checked(path, limit, sandbox)
+    try:
         chunks = []
         size = 0
         while True:
