@@ -1,4 +1,7 @@
-"""Built-in functors and constraints: their arities, result types and implementations.
+"""Built-in functors and constraints: one table (`TABLE`, by name `FUNCTORS`) holds, for each
+functor, what every layer needs: its arity (the parser), result type (the checker and the
+planner), generated code and purity (the code generator), runtime implementation (the namespace
+of generated code) and whether the REPL highlights it. Adding a functor is adding an entry.
 
 Arithmetic follows Soufflé: integer `/` and `%` truncate toward zero; `^` is power.
 Our extensions on dates: `D + N` and `D - N` shift by N days, `days(D1, D2)` counts the days
@@ -9,7 +12,7 @@ from __future__ import annotations
 
 import datetime
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import attrs
 import re2
@@ -27,13 +30,6 @@ class FunctorError(Exception):
         super().__init__(message)
         self.span = span
         self.limit = limit
-
-
-@attrs.frozen
-class Signature:
-    arity: tuple[int, int | None]
-    # result type from argument base types; returns a str or raises TypeError(message)
-    result: Callable[[Sequence[str]], str]
 
 
 def _same_numeric(name: str) -> Callable[[Sequence[str]], str]:
@@ -101,31 +97,6 @@ def _symbols(name: str) -> Callable[[Sequence[str]], str]:
 
 
 _ANY = frozenset({"symbol", "number", "unsigned", "float", "date"})
-
-FUNCTORS: dict[str, Signature] = {
-    "+": Signature((2, 2), _plus),
-    "-": Signature((2, 2), _minus),
-    "*": Signature((2, 2), _same_numeric("*")),
-    "/": Signature((2, 2), _same_numeric("/")),
-    "%": Signature((2, 2), _same_numeric("%")),
-    "^": Signature((2, 2), _same_numeric("^")),
-    "neg": Signature((1, 1), _same_numeric("-")),
-    "min": Signature((2, None), _same("min")),
-    "max": Signature((2, None), _same("max")),
-    "cat": Signature((1, None), _symbols("cat")),
-    "strlen": Signature((1, 1), _fixed(["symbol"], "number", "strlen")),
-    "substr": Signature((3, 3), _fixed(["symbol", frozenset(INTEGRAL), frozenset(INTEGRAL)], "symbol", "substr")),
-    "to_number": Signature((1, 1), _fixed([frozenset({"symbol", "float", "unsigned", "number"})], "number", "to_number")),
-    "to_unsigned": Signature((1, 1), _fixed([frozenset({"symbol", "float", "number", "unsigned"})], "unsigned", "to_unsigned")),
-    "to_float": Signature((1, 1), _fixed([frozenset({"symbol", "number", "unsigned", "float"})], "float", "to_float")),
-    "to_string": Signature((1, 1), _fixed([_ANY], "symbol", "to_string")),
-    "ord": Signature((1, 1), _fixed([_ANY], "number", "ord")),
-    "date": Signature((1, 1), _fixed([frozenset({"symbol", "date"})], "date", "date")),
-    "days": Signature((2, 2), _fixed(["date", "date"], "number", "days")),
-}
-
-# Constraints usable as body literals, with their arity.
-TESTS: dict[str, int] = {"contains": 2, "match": 2}
 
 
 # ---- implementations (called from compiled rules) -----------------------------------
@@ -315,3 +286,194 @@ def compile_pattern(pattern: str, cache: dict, where: object = None):
             raise FunctorError(f"invalid regular expression {_quote(pattern)}: {reason}{hint}", where) from None
         cache[pattern] = compiled
     return compiled
+
+
+# ---- the table: one entry per functor, read by every layer --------------------------
+
+
+@attrs.frozen
+class CallSite:
+    """One application of a functor, as the code generator sees it: the code of its arguments,
+    their base types and its result type (None where unknown); `where()` names the constant
+    holding its span (for the errors of functors that can fail), `bounded_int` and
+    `bounded_string` check a result against the per-value limits (`reasoner.limits`)."""
+
+    args: Sequence[str]
+    arg_types: Sequence[str | None]
+    result: str | None
+    where: Callable[[], str]
+    bounded_int: Callable[[str], str]
+    bounded_string: Callable[[str], str]
+
+
+@attrs.frozen
+class Functor:
+    """Everything about one functor, in one place.
+
+    - `arity`: (least, most) arguments, `None`: any number (the parser checks it);
+    - `result`: the result type from the argument types, or `TypeError(message)` (the checker);
+    - `type_of`: the result type from the argument types of a checked term, where an integer
+      literal counts as `number` and unknown types are None (the planner);
+    - `code`: the Python expression of one application (the code generator);
+    - `runtime`: what that code calls, by name (the namespace of generated code), and
+      `context`: names it reads from the per-evaluation state (`plan.runtime.make_context`);
+    - `pure`: whether an application with this result type can never raise an evaluation
+      error (range scans compute only such bounds before checking that rows remain);
+    - `own_literals`: an integer literal argument is a `number`, whatever the result type
+      (conversions, `substr`, `days`), rather than a number of the result's type;
+    - `named`: written `name(args)` (the REPL highlights it), not as an operator;
+    - `example`: a rule-text application and the value it gives (the table's tests run it).
+    """
+
+    name: str
+    arity: tuple[int, int | None]
+    result: Callable[[Sequence[str]], str]
+    type_of: Callable[[Sequence[str | None]], str | None]
+    code: Callable[[CallSite], str]
+    example: tuple[str, object]
+    runtime: Mapping[str, object] = attrs.field(factory=dict)
+    context: tuple[str, ...] = ()
+    pure: Callable[[str | None], bool] = attrs.field(default=lambda result: True)
+    own_literals: bool = False
+    named: bool = True
+
+
+def _returns(base: str) -> Callable[[Sequence[str | None]], str | None]:
+    return lambda types: base
+
+
+def _arithmetic(op: str) -> Callable[[Sequence[str | None]], str | None]:
+    """The result type of arithmetic: a date shifted by days, symbols joined by `+`, else the
+    numeric type of the arguments (float before unsigned before number)."""
+
+    def type_of(types: Sequence[str | None]) -> str | None:
+        if op in ("+", "-") and "date" in types:
+            return "date"
+        if op == "+" and "symbol" in types:
+            return "symbol"
+        if "float" in types:
+            return "float"
+        if "unsigned" in types:
+            return "unsigned"
+        return next((t for t in types if t is not None), "number")
+
+    return type_of
+
+
+def _code_plus(c: CallSite) -> str:
+    if c.result == "date":
+        days_first = c.arg_types[0] != "date"
+        date, shift = (c.args[1], c.args[0]) if days_first else (c.args[0], c.args[1])
+        return f"add_days({date}, {shift}, {c.where()})"
+    if c.result == "symbol":
+        return c.bounded_string(f"{c.args[0]} + {c.args[1]}")
+    return c.bounded_int(f"{c.args[0]} + {c.args[1]}")
+
+
+def _code_minus(c: CallSite) -> str:
+    if c.result == "date":
+        return f"add_days({c.args[0]}, -({c.args[1]}), {c.where()})"
+    return c.bounded_int(f"{c.args[0]} - {c.args[1]}")
+
+
+def _float_or_int(float_helper: str, int_helper: str) -> Callable[[CallSite], str]:
+    """`/`, `%`, `^`: a float helper that never fails, or an integer one that can."""
+
+    def code(c: CallSite) -> str:
+        if c.result == "float":
+            return f"{float_helper}({c.args[0]}, {c.args[1]})"
+        return f"{int_helper}({c.args[0]}, {c.args[1]}, {c.where()})"
+
+    return code
+
+
+def _code_neg(c: CallSite) -> str:
+    if c.result == "unsigned":
+        return c.bounded_int(f"-{c.args[0]}")
+    return f"(-{c.args[0]})"
+
+
+def _code_cat(c: CallSite) -> str:
+    return c.args[0] if len(c.args) == 1 else c.bounded_string(" + ".join(c.args))
+
+
+def _call(helper: str, fails: bool) -> Callable[[CallSite], str]:
+    """`helper(args)`, with the span of the application when it can fail."""
+
+    def code(c: CallSite) -> str:
+        where = [c.where()] if fails else []
+        return f"{helper}({', '.join([*c.args, *where])})"
+
+    return code
+
+
+def _not_date(result: str | None) -> bool:
+    return result != "date"  # a date shifted out of range fails
+
+
+def _only_float(result: str | None) -> bool:
+    return result == "float"  # integer division by zero fails; the float helpers never do
+
+
+def _never(result: str | None) -> bool:
+    return False
+
+
+_FLOAT_OR_INT = {"float_div": float_div, "int_div": int_div, "fmod": float_mod, "int_mod": int_mod,
+                 "float_pow": float_pow, "int_pow": int_pow}
+_INTEGRAL = frozenset(INTEGRAL)
+_CONVERTIBLE = frozenset({"symbol", "float", "unsigned", "number"})
+
+TABLE: tuple[Functor, ...] = (
+    Functor("+", (2, 2), _plus, _arithmetic("+"), _code_plus, ("2025-07-14 + 50", datetime.date(2025, 9, 2)),
+            {"add_days": add_days}, pure=_not_date, named=False),
+    Functor("-", (2, 2), _minus, _arithmetic("-"), _code_minus, ("7 - 10", -3),
+            {"add_days": add_days}, pure=_not_date, named=False),
+    Functor("*", (2, 2), _same_numeric("*"), _arithmetic("*"), lambda c: c.bounded_int(f"{c.args[0]} * {c.args[1]}"),
+            ("6 * 7", 42), named=False),
+    Functor("/", (2, 2), _same_numeric("/"), _arithmetic("/"), _float_or_int("float_div", "int_div"),
+            ("-7 / 2", -3), _FLOAT_OR_INT, pure=_only_float, named=False),
+    Functor("%", (2, 2), _same_numeric("%"), _arithmetic("%"), _float_or_int("fmod", "int_mod"),
+            ("-7 % 2", -1), _FLOAT_OR_INT, pure=_only_float, named=False),
+    Functor("^", (2, 2), _same_numeric("^"), _arithmetic("^"), _float_or_int("float_pow", "int_pow"),
+            ("2 ^ 10", 1024), _FLOAT_OR_INT, pure=_only_float, named=False),
+    Functor("neg", (1, 1), _same_numeric("-"), _arithmetic("neg"), _code_neg, ("-(2.5)", -2.5), named=False),
+    Functor("min", (2, None), _same("min"), _arithmetic("min"), lambda c: f"min({', '.join(c.args)})",
+            ("min(3, 1, 2)", 1)),
+    Functor("max", (2, None), _same("max"), _arithmetic("max"), lambda c: f"max({', '.join(c.args)})",
+            ("max(3, 1, 2)", 3)),
+    Functor("cat", (1, None), _symbols("cat"), _returns("symbol"), _code_cat, ('cat("ab", "c")', "abc")),
+    Functor("strlen", (1, 1), _fixed(["symbol"], "number", "strlen"), _returns("number"),
+            lambda c: f"len({c.args[0]})", ('strlen("abc")', 3)),
+    Functor("substr", (3, 3), _fixed(["symbol", _INTEGRAL, _INTEGRAL], "symbol", "substr"), _returns("symbol"),
+            _call("substr", fails=True), ('substr("abcdef", 1, 3)', "bcd"), {"substr": substr},
+            pure=_never, own_literals=True),
+    Functor("to_number", (1, 1), _fixed([_CONVERTIBLE], "number", "to_number"), _returns("number"),
+            _call("to_number", fails=True), ('to_number("42")', 42), {"to_number": to_number},
+            pure=_never, own_literals=True),
+    Functor("to_unsigned", (1, 1), _fixed([_CONVERTIBLE], "unsigned", "to_unsigned"), _returns("unsigned"),
+            _call("to_unsigned", fails=True), ('to_unsigned("42")', 42), {"to_unsigned": to_unsigned},
+            pure=_never, own_literals=True),
+    Functor("to_float", (1, 1), _fixed([_CONVERTIBLE], "float", "to_float"), _returns("float"),
+            _call("to_float", fails=True), ('to_float("2.5")', 2.5), {"to_float": to_float},
+            pure=_never, own_literals=True),
+    Functor("to_string", (1, 1), _fixed([_ANY], "symbol", "to_string"), _returns("symbol"),
+            _call("to_string", fails=False), ("to_string(42)", "42"), {"to_string": to_string},
+            own_literals=True),
+    Functor("ord", (1, 1), _fixed([_ANY], "number", "ord"), _returns("number"),
+            lambda c: f"ord_of({c.args[0]})", ('ord("a")', 0), context=("ord_of",), own_literals=True),
+    Functor("date", (1, 1), _fixed([frozenset({"symbol", "date"})], "date", "date"), _returns("date"),
+            _call("to_date", fails=True), ('date(cat("2025-10-", "22"))', datetime.date(2025, 10, 22)),
+            {"to_date": to_date}, pure=_never, own_literals=True),
+    Functor("days", (2, 2), _fixed(["date", "date"], "number", "days"), _returns("number"),
+            _call("days", fails=False), ("days(2025-10-20, 2025-10-22)", 2), {"days": days}, own_literals=True),
+    Functor("lower", (1, 1), _fixed(["symbol"], "symbol", "lower"), _returns("symbol"),
+            lambda c: c.bounded_string(f"{c.args[0]}.lower()"), ('lower("RUS Army")', "rus army")),
+    Functor("upper", (1, 1), _fixed(["symbol"], "symbol", "upper"), _returns("symbol"),
+            lambda c: c.bounded_string(f"{c.args[0]}.upper()"), ('upper("rus Army")', "RUS ARMY")),
+)
+
+FUNCTORS: dict[str, Functor] = {functor.name: functor for functor in TABLE}
+
+# Constraints usable as body literals, with their arity.
+TESTS: dict[str, int] = {"contains": 2, "match": 2}

@@ -185,7 +185,7 @@ class _ClauseTyper:
                     types[i] = self.type_of(arg, None, report)
             numeric = [t for t in types if t in NUMERIC]
             literal_type = numeric[0] if numeric else (expected if expected in NUMERIC else "number")
-            if term.op in ("days", "substr", "date", "to_number", "to_float", "to_unsigned", "to_string", "ord"):
+            if signature.own_literals:  # conversions, substr, days: an integer literal is a number
                 literal_type = "number"
             for i, arg in enumerate(args):
                 if _is_int_literal(arg):

@@ -13,12 +13,9 @@ import re
 
 from reasoner import ast
 from reasoner.errors import CheckError, error
+from reasoner.functors import FUNCTORS, CallSite
 from reasoner.limits import MAX_STRING
 from reasoner.types import INTEGRAL, NUMERIC
-
-# Functors whose generated code cannot fail (given checked types); `+` and `-` on dates can.
-_PURE_CALLS = frozenset({"+", "-", "*", "neg", "min", "max", "cat", "strlen", "ord", "days", "to_string"})
-
 
 def expression_type(term: ast.Term | None, types: dict[str, str]) -> str | None:
     """The base type of a checked term (integer literals count as number)."""
@@ -33,23 +30,10 @@ def expression_type(term: ast.Term | None, types: dict[str, str]) -> str | None:
             return "float"
         return expression_type(term.target, types) if term.target is not None else None
     if isinstance(term, ast.Call):
-        arg_types = [expression_type(a, types) for a in term.args]
-        op = term.op
-        if op in ("+", "-") and "date" in arg_types:
-            return "date"
-        if op == "+" and "symbol" in arg_types:
-            return "symbol"
-        if op in ("+", "-", "*", "/", "%", "^", "neg", "min", "max"):
-            if "float" in arg_types:
-                return "float"
-            if "unsigned" in arg_types:
-                return "unsigned"
-            return next((t for t in arg_types if t is not None), "number")
-        return {
-            "cat": "symbol", "strlen": "number", "substr": "symbol", "to_number": "number",
-            "to_unsigned": "unsigned", "to_float": "float", "to_string": "symbol", "ord": "number",
-            "date": "date", "days": "number",
-        }.get(op)
+        functor = FUNCTORS.get(term.op)
+        if functor is None:
+            return None
+        return functor.type_of([expression_type(a, types) for a in term.args])
     return None
 
 
@@ -58,11 +42,9 @@ def pure(term: ast.Term, types: dict[str, str]) -> bool:
     if isinstance(term, (ast.Var, ast.Const, ast.Wildcard)):
         return True
     if isinstance(term, ast.Call):
-        if term.op in ("/", "%", "^"):
-            result = expression_type(term, types) == "float"  # float_div and friends never fail
-        else:
-            result = term.op in _PURE_CALLS and expression_type(term, types) != "date"
-        return result and all(pure(a, types) for a in term.args)
+        functor = FUNCTORS.get(term.op)
+        return (functor is not None and functor.pure(expression_type(term, types))
+                and all(pure(a, types) for a in term.args))
     return False
 
 
@@ -114,60 +96,21 @@ class ExpressionWriter:
         raise AssertionError(f"unexpected term {term!r}")  # aggregates are steps of their own
 
     def call(self, term: ast.Call, want: str | None) -> str:
-        op = term.op
+        """An application, as its functor's entry writes it (`reasoner.functors.TABLE`)."""
+        functor = FUNCTORS[term.op]
         result = expression_type(term, self.types)
-        numeric_want = result if result in NUMERIC else None
+        # integer literal arguments take the result's numeric type, unless the functor's own
+        numeric_want = result if result in NUMERIC and not functor.own_literals else None
         if want == "unsigned" and result == "number":  # integer literals stored as unsigned
             result = "unsigned"
-        args = [self.expr(a, numeric_want if op not in ("days", "substr") else None) for a in term.args]
-        arg_types = [expression_type(a, self.types) for a in term.args]
-        if op == "+":
-            if result == "date":
-                if arg_types[0] == "date":
-                    return f"add_days({args[0]}, {args[1]}, {self.where(term)})"
-                return f"add_days({args[1]}, {args[0]}, {self.where(term)})"
-            if result == "symbol":
-                return self.bounded_string(f"{args[0]} + {args[1]}", term)
-            return self.bounded_int(f"{args[0]} + {args[1]}", result, term)
-        if op == "-":
-            if result == "date":
-                return f"add_days({args[0]}, -({args[1]}), {self.where(term)})"
-            return self.bounded_int(f"{args[0]} - {args[1]}", result, term)
-        if op == "*":
-            return self.bounded_int(f"{args[0]} * {args[1]}", result, term)
-        if op == "/":
-            if result == "float":
-                return f"float_div({args[0]}, {args[1]})"
-            return f"int_div({args[0]}, {args[1]}, {self.where(term)})"
-        if op == "%":
-            if result == "float":
-                return f"fmod({args[0]}, {args[1]})"
-            return f"int_mod({args[0]}, {args[1]}, {self.where(term)})"
-        if op == "^":
-            if result == "float":
-                return f"float_pow({args[0]}, {args[1]})"
-            return f"int_pow({args[0]}, {args[1]}, {self.where(term)})"
-        if op == "neg":
-            if result == "unsigned":
-                return self.bounded_int(f"-{args[0]}", result, term)
-            return f"(-{args[0]})"
-        if op in ("min", "max"):
-            return f"{op}({', '.join(args)})"
-        if op == "cat":
-            if len(args) == 1:
-                return args[0]
-            return self.bounded_string(" + ".join(args), term)
-        if op == "strlen":
-            return f"len({args[0]})"
-        if op == "date":
-            return f"to_date({args[0]}, {self.where(term)})"
-        if op == "ord":
-            return f"ord_of({args[0]})"
-        if op in ("substr", "to_number", "to_unsigned", "to_float"):
-            return f"{op}({', '.join(args)}, {self.where(term)})"
-        if op in ("days", "to_string"):
-            return f"{op}({', '.join(args)})"
-        raise AssertionError(f"no code for functor {op}")
+        args = [self.expr(a, numeric_want) for a in term.args]
+        site = CallSite(
+            args, [expression_type(a, self.types) for a in term.args], result,
+            where=lambda: self.where(term),
+            bounded_int=lambda code: self.bounded_int(code, result, term),
+            bounded_string=lambda code: self.bounded_string(code, term),
+        )
+        return functor.code(site)
 
     def bounded_int(self, code: str, result: str | None, term: ast.Term) -> str:
         """An integer result, checked against the per-value limit as it is made (and, for

@@ -1,6 +1,7 @@
-"""The namespace generated code runs in: the functors' implementations and the helpers the
-plans call (`namespace`), and the per-evaluation state some of them keep (`make_context`:
-`ord()` numbers and compiled `match` patterns, never shared between engines)."""
+"""The namespace generated code runs in: the helpers the plans call and the functors'
+implementations, as their entries of `reasoner.functors.TABLE` name them (`namespace`), and the
+per-evaluation state some of them keep (`make_context`: `ord()` numbers and compiled `match`
+patterns, never shared between engines)."""
 
 from __future__ import annotations
 
@@ -19,25 +20,13 @@ HELPERS: dict[str, object] = {
     "bisect_right": bisect_right,
     "_NONE": NONE,
     "fsum": math.fsum,
-    "int_div": functors.int_div,
-    "int_mod": functors.int_mod,
-    "float_div": functors.float_div,
-    "int_pow": functors.int_pow,
-    "fmod": functors.float_mod,
-    "float_pow": functors.float_pow,
-    "add_days": functors.add_days,
-    "days": functors.days,
-    "substr": functors.substr,
-    "to_number": functors.to_number,
-    "to_unsigned": functors.to_unsigned,
-    "to_float": functors.to_float,
-    "to_date": functors.to_date,
-    "to_string": functors.to_string,
     "compile_pattern": functors.compile_pattern,
     "too_big": functors.too_big,
     "too_long": functors.too_long,
     "_BIG": BIG,
     "_patterns": None,  # replaced per evaluation by the context
+    # what the functors' code calls (`reasoner.functors.TABLE`)
+    **{name: helper for functor in functors.TABLE for name, helper in functor.runtime.items()},
 }
 
 

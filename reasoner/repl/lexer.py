@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
+from reasoner.functors import TABLE, TESTS
 from reasoner.repl.inputs import EVENT_KEYWORDS, is_event_statement
 
 
@@ -23,9 +24,10 @@ class Token(NamedTuple):
 KINDS = ("space", "comment", "string", "number", "date", "variable", "name", "keyword",
          "directive", "command", "punct", "operator", "end", "error")
 
-FUNCTORS = {"cat", "strlen", "substr", "to_number", "to_string", "to_float", "to_unsigned",
-             "ord", "min", "max", "date", "days", "contains", "match", "count", "sum", "mean",
-             "true", "false"}
+# Highlighted as keywords: the named functors of the functor table, the constraints, the
+# aggregates and the truth values.
+FUNCTORS = ({f.name for f in TABLE if f.named} | set(TESTS)
+            | {"count", "sum", "min", "max", "mean", "true", "false"})
 
 _RULES = [
     ("space", r"\s+"),
