@@ -306,6 +306,9 @@ def build_parser() -> argparse.ArgumentParser:
     from reasoner.datasets.command import add_commands as add_dataset_commands
 
     add_dataset_commands(commands, _add_limit_options)
+    from reasoner.questions.command import add_commands as add_question_commands
+
+    add_question_commands(commands, _add_limit_options)
     for command in commands.choices.values():  # `-v` after the command too: `reasoner query -v ...`
         command.add_argument("-v", "--verbose", action="count", default=argparse.SUPPRESS,
                              help="log what takes time (loading, each stratum, each evaluation) on stderr")

@@ -489,10 +489,16 @@ def _why(session: Session, args: list[str]) -> None:
         raise CommandError("`:why` needs a fact, e.g. `:why path(1, 3)`, or a node number of "
                            "the last proof")
     text = args[0]
+    if text.isdigit() and session.last_answers is not None:  # answer N of the last `:ask`
+        from reasoner.questions.repl import explain_answer
+
+        explain_answer(session, int(text))
+        return
     if text.isdigit():
         text = _node_fact(session, int(text))
     proof = session.engine.explain(text, depth=session.depth)
     session.last_proof = proof
+    session.last_answers = None
     session.say(proof_json(proof) if session.format == "json" else proof_text(proof))
 
 
@@ -590,3 +596,4 @@ def _format(session: Session, args: list[str]) -> None:
     session.say(f"format: {session.format}")
 
 
+import reasoner.questions.repl  # noqa: E402,F401  (`:ask`, `:questions`, `:brief`)

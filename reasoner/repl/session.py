@@ -71,6 +71,7 @@ class Session:
         self.counter = 0
         self.depth: int | None = PROOF_DEPTH  # `:set depth`; None: whole proofs
         self.last_proof: Proof | None = None  # the last proof `:why` printed, for `:why N`
+        self.last_answers: list | None = None  # the answers `:ask` / `:brief` printed, for `:why N`
         self.ids = "detail"  # `:set ids`: statement ids in tables with their date, actor, verb, target
         self.statements = StatementCache()
         self.snapshots: dict[str, Saved] = {}  # `:snapshot NAME`
@@ -151,6 +152,7 @@ class Session:
         self.added = []
         self.loaded = []
         self.last_proof = None
+        self.last_answers = None
         return dropped, loaded
 
 
