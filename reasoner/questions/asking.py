@@ -218,8 +218,8 @@ def ask(engine: Engine, question: Question, values: dict[str, object]) -> list[A
             if key in seen:  # the same answer for other values of a free parameter
                 continue
             seen.add(key)
-            merged = {**values, **{k: v for k, v in row.items() if k not in free}}
-            found.append(Answer(merged, _fact(engine, goal, merged), days))
+            merged = {**values, **row}
+            found.append(Answer(merged, _fact(engine, goal, merged, question.why), days))
     order = [name for name in question.order]
     found.sort(key=lambda a: (sort_key(tuple(a.values.get(n, "") for n in order)),
                               sort_key(tuple(a.values[k] for k in sorted(a.values)))))
@@ -230,22 +230,26 @@ def _derived(engine: Engine) -> set[str]:
     return {clause.head.relation for clause in engine.program.rules}
 
 
-def _fact(engine: Engine, goal: ast.Query, values: dict[str, object]) -> str | None:
-    """The first derived atom of the goal (of the alternative the answer satisfies), ground."""
+def _fact(engine: Engine, goal: ast.Query, values: dict[str, object], why: str | None = None) -> str | None:
+    """The atom of the goal `:why N` explains, ground: of relation `why` if given, else the first
+    derived atom that is not an `ask_` helper, else the first helper (of the alternative the answer
+    satisfies; atoms with `_` cannot be ground and are passed over)."""
     derived = _derived(engine)
     for body in goal.bodies:
+        candidates = []
         for literal in body:
-            if isinstance(literal, ast.Atom) and literal.relation in derived:
-                names = set(ast.literal_variables(literal))
-                if not names <= set(values):
-                    break
-                if any(isinstance(a, ast.Wildcard) for a in literal.args):
-                    break
-                text = str(substitute(literal, values))
-                try:
-                    if engine.query(text):
-                        return text
-                except Exception:
-                    pass
-                break
+            if (isinstance(literal, ast.Atom) and literal.relation in derived
+                    and set(ast.literal_variables(literal)) <= set(values)
+                    and not any(isinstance(a, ast.Wildcard) for a in literal.args)):
+                candidates.append(literal)
+        if why is not None:
+            candidates = [c for c in candidates if c.relation == why]
+        candidates.sort(key=lambda c: c.relation.startswith("ask_"))
+        for literal in candidates:
+            text = str(substitute(literal, values))
+            try:
+                if engine.query(text):
+                    return text
+            except Exception:
+                continue
     return None

@@ -11,7 +11,7 @@ import attrs
 from reasoner.engine import Engine
 from reasoner.errors import error
 from reasoner.questions.answers import empty_text, numbered, structured
-from reasoner.questions.asking import Answer, Argument, ask, bind, current_as_of
+from reasoner.questions.asking import Answer, Argument, ask, bind, current_as_of, judged_as_of
 from reasoner.questions.catalogue import Catalogue, Param, Question, QuestionError
 from reasoner.questions.words import Words, day_words
 from reasoner.source import Span
@@ -36,13 +36,18 @@ def brief(engine: Engine, catalogue: Catalogue, a: Argument, b: Argument,
     day = values.get("AsOf") or current_as_of(engine)
     fill = {"A": str(values["A"]), "B": str(values["B"]), "AsOf": day.isoformat() if isinstance(day, datetime.date) else ""}
     parts = []
-    for section in catalogue.sections:
-        question = catalogue.questions[section.question]
-        texts = [fill.get(word[1:-1], word) if word.startswith("{") and word.endswith("}") else word
-                 for word in section.arguments.split()]
-        arguments = [Argument(text) for text in texts if text]
-        section_values = bind(engine, question, arguments)
-        parts.append(Part(section.title, question, section_values, tuple(ask(engine, question, section_values))))
+    # Every section judged as of the brief's date: acts, threats and claims known by then.
+    days = (day,) if isinstance(day, datetime.date) and day != current_as_of(engine) else ()
+    with judged_as_of(engine, days):
+        for section in catalogue.sections:
+            question = catalogue.questions[section.question]
+            texts = [fill.get(word[1:-1], word) if word.startswith("{") and word.endswith("}") else word
+                     for word in section.arguments.split()]
+            arguments = [Argument(text) for text in texts if text]
+            section_values = bind(engine, question, arguments)
+            answers = tuple(attrs.evolve(a, as_of=tuple(sorted({*a.as_of, *days})))
+                            for a in ask(engine, question, section_values))
+            parts.append(Part(section.title, question, section_values, answers))
     return str(values["A"]), str(values["B"]), day if isinstance(day, datetime.date) else None, parts
 
 

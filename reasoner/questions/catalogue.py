@@ -23,7 +23,7 @@ KINDS = ("actor", "date", "as_of", "verb", "number", "symbol")
 RELATIONS = {  # relation -> arity
     "question": 2, "question_param": 4, "question_optional": 2, "question_default": 3,
     "question_goal": 2, "question_answer": 2, "question_empty": 2, "question_keyword": 2,
-    "question_order": 2, "brief_section": 4,
+    "question_order": 2, "question_why": 2, "brief_section": 4,
 }
 PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)(?::([a-z]+))?\}")
 
@@ -50,6 +50,7 @@ class Question:
     empty: str = ""
     keywords: frozenset[str] = frozenset()
     order: tuple[str, ...] = ()
+    why: str | None = None  # the relation of the goal atom `:why N` explains
 
     def usage(self) -> str:
         """`blockers A B [AsOf]`."""
@@ -73,6 +74,7 @@ class Catalogue:
     questions: dict[str, Question]
     sections: tuple[Section, ...]
     problems: tuple[Diagnostic, ...]
+    broken: frozenset[str] = frozenset()  # declared, but malformed: left out
 
 
 def _rows(engine: Engine, name: str) -> list[tuple]:
@@ -114,6 +116,7 @@ def read_catalogue(engine: Engine) -> Catalogue:
         where = ("question", (name, description))
         goals = facts.get("question_goal", [])
         if len(goals) != 1:
+            bad.add(name)
             problem(*where, f"question `{name}` has {len(goals)} goals; it needs exactly one "
                             "(question_goal(NAME, \"goal\"))")
             continue
@@ -123,6 +126,7 @@ def read_catalogue(engine: Engine) -> Catalogue:
 
             goal = parse_query(SourceText(f"<goal of {name}>", str(goal_row[1])))
         except ReasonerError as exc:
+            bad.add(name)
             first = exc.diagnostics[0]
             problem("question_goal", goal_row, f"the goal of question `{name}` does not parse: {first.message}"
                     + (f" (column {first.column} of the goal)" if first.column else ""))
@@ -173,6 +177,11 @@ def read_catalogue(engine: Engine) -> Catalogue:
                 problem("question_order", row, f"question `{name}` cannot be ordered by `{row[1]}`: "
                         "not a variable of its goal")
                 broken = True
+        relations = {lit.relation for body in goal.bodies for lit in body if isinstance(lit, ast.Atom)}
+        for row in facts.get("question_why", []):
+            if row[1] not in relations:
+                problem("question_why", row, f"question `{name}`: `{row[1]}` is not a relation of its goal")
+                broken = True
         if broken:
             bad.add(name)
             continue
@@ -180,7 +189,8 @@ def read_catalogue(engine: Engine) -> Catalogue:
             name, str(description), tuple(params), goal, tuple(str(row[1]) for row in templates),
             str(facts["question_empty"][0][1]) if facts.get("question_empty") else "",
             frozenset(str(row[1]).lower() for row in facts.get("question_keyword", [])),
-            tuple(str(row[1]) for row in facts.get("question_order", [])))
+            tuple(str(row[1]) for row in facts.get("question_order", [])),
+            str(facts["question_why"][0][1]) if facts.get("question_why") else None)
 
     sections = []
     for row in _rows(engine, "brief_section"):
@@ -192,4 +202,4 @@ def read_catalogue(engine: Engine) -> Catalogue:
         sections.append(Section(position, str(title), str(question), str(arguments)))
     sections.sort(key=lambda s: s.position)
     problems.sort(key=Diagnostic.sort_key)
-    return Catalogue(questions, tuple(sections), tuple(problems))
+    return Catalogue(questions, tuple(sections), tuple(problems), frozenset(bad))

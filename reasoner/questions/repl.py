@@ -3,6 +3,8 @@ and `:why N` for answer N of the last `:ask` or `:brief`."""
 
 from __future__ import annotations
 
+import weakref
+
 from reasoner.explain.render import proof_json, proof_text
 from reasoner.questions.answers import render_answers
 from reasoner.questions.asking import Argument, judged_as_of
@@ -15,12 +17,19 @@ from reasoner.repl.session import CommandError, Session
 from reasoner.source import SourceText
 
 
-def catalogue(session: Session, quiet: bool = False) -> Catalogue:
-    """The session's catalogue; its malformed questions reported (they are left out)."""
+_REPORTED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # session -> problems shown
+
+
+def catalogue(session: Session, again: bool = False) -> Catalogue:
+    """The session's catalogue; its malformed questions (left out) reported: by `:questions`
+    always, by `:ask` and `:brief` the first time."""
     found = read_catalogue(session.engine)
-    if found.problems and not quiet:
-        for problem in found.problems:
-            session.say(problem.render())
+    shown = _REPORTED.setdefault(session, set())
+    for problem in found.problems:
+        text = problem.render()
+        if again or text not in shown:
+            session.say(text)
+            shown.add(text)
     return found
 
 
@@ -30,7 +39,7 @@ def catalogue(session: Session, quiet: bool = False) -> Catalogue:
 def _questions(session: Session, args: list[str]) -> None:
     if args:
         raise CommandError("`:questions` takes no arguments")
-    found = catalogue(session)
+    found = catalogue(session, again=True)
     rows = [{"question": q.usage(), "asks": q.description} for q in found.questions.values()]
     rows.sort(key=lambda row: str(row["question"]))
     session.show(rows, ["question", "asks"], limit=len(rows), width=None)

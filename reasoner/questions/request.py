@@ -43,6 +43,9 @@ def parse_request(engine: Engine, catalogue: Catalogue, text: str, name: str = "
         raise QuestionError(error("`ask` needs a question: a name and its arguments, or words",
                                   None, "`:questions` lists the questions"))
     first = words[0]
+    if first.text in catalogue.broken:
+        raise QuestionError(error(f"question `{first.text}` is malformed and cannot be asked (its errors are "
+                                  "reported by `:questions`)", first.span))
     question = catalogue.questions.get(first.text)
     if question is not None:
         rest = words[1:]

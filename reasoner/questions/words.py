@@ -97,13 +97,16 @@ class Words:
         """`Russia criticizes United States (26 October 2025, unfriendly_act)`."""
         who = self.actor(statement.actor)
         if statement.kind == "precondition":
-            what = f"{who} sets a precondition: {statement.what}"
+            pattern = " ".join(self.actors.get(w, verb_words(w) if w in self.verbs else w)
+                               for w in statement.what.split())
+            what = f"{who} sets a precondition: {pattern}"
         elif statement.kind in ("revision", "withdrawal"):
             what = f"{who} {third_person(statement.verb)} {statement.what}"
         else:
             what = " ".join(part for part in (who, third_person(statement.verb), self.actor(statement.target)) if part)
-        notes = [n for n in statement.notes if not n.startswith("due")]
-        due = [n for n in statement.notes if n.startswith("due")]
+        notes = list(dict.fromkeys(n for n in statement.notes if not n.startswith("due")))
+        due = [re.sub(r"\d{4}-\d{2}-\d{2}", lambda m: day_words(datetime.date.fromisoformat(m.group(0))), n)
+               for n in statement.notes if n.startswith("due")]
         what += "".join(f", {n}" for n in due)
         when = dates_words(statement.start, statement.end)
         return f"{what} ({when}{''.join(', ' + n for n in notes)}, {statement.id})"
@@ -128,6 +131,8 @@ class Words:
         month = MONTH.match(value)
         if month and 1 <= int(month.group(2)) <= 12:
             return f"{MONTHS[int(month.group(2)) - 1]} {month.group(1)}"
+        if value == "de_escalation":
+            return "de-escalation"
         return value.replace("_", " ") if re.fullmatch(r"[a-z]+(_[a-z]+)+", value) else value
 
     def sentence(self, template: str, values: dict[str, object]) -> str:

@@ -31,6 +31,7 @@ class Vocabulary:
     # alias -> "alias of ID": where actors are resolved (command arguments, event statements),
     # not in rule text, whose facts hold the ids
     aliases: dict[str, str] = attrs.field(factory=dict)
+    questions: dict[str, str] = attrs.field(factory=dict)  # `:ask` question name -> description
 
     @property
     def actor_names(self) -> dict[str, str]:
@@ -84,6 +85,8 @@ def _command(text: str, vocabulary: Vocabulary) -> Suggestion:
         return _result(word, _matching(word, vocabulary.relations))
     if what == "actor":
         return _result(word, _matching(word, vocabulary.actor_names))
+    if what == "question":  # `:ask NAME`, then actors
+        return _result(word, _matching(word, vocabulary.questions))
     if what == "picture":  # `:plot timeline|dyad`, then actors and the picture's file
         if position == 0:
             return _result(word, _matching(word, {"timeline": "acts on a time axis", "dyad": "monthly trend"}))
@@ -185,8 +188,11 @@ def vocabulary_of(engine, commands) -> Vocabulary:
         for name in (cmd.name, *cmd.aliases):
             names[name] = cmd.summary
             arguments[name] = cmd.arguments
+    questions: dict[str, str] = {}
+    if relations.get("question") == 2:  # the catalogue of rules/questions.dl
+        questions = {str(name): str(text) for name, text in engine.relation("question")}
     return Vocabulary(names, arguments, {n: f"{n}/{a}" for n, a in relations.items()},
-                      actors, events, verbs, aliases)
+                      actors, events, verbs, aliases, questions)
 
 
 def prompt_completer(get_vocabulary: Callable[[], Vocabulary]):
