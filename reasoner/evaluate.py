@@ -39,7 +39,7 @@ class StratumPlan:
     delta_plans: tuple[RulePlan, ...]  # one per (recursive rule, body atom in the stratum)
     positive_inputs: frozenset[str]  # relations of lower strata read by positive body atoms
     negative_inputs: frozenset[str]  # ... read under negation or inside an aggregate
-    variants: "Variants" = attrs.field(eq=False, repr=False)
+    variants: Variants = attrs.field(eq=False, repr=False)
     # how to update a non-recursive stratum group by group (None: recursive, recomputed instead)
     groups: StratumGroups | None = attrs.field(eq=False, repr=False, default=None)
 

@@ -10,6 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from operator import itemgetter
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from reasoner.sorted_index import SortedIndex
 
 # An index on some of a probe's columns serves it if it holds at most this many rows per key on
 # average (e.g. an index on an event's id serves a probe on its id and actor).
@@ -29,7 +33,7 @@ class Relation:
         self.name = name
         self.arity = arity
         self.tuples: set[tuple] = set(tuples)
-        self._indexes: dict[tuple[int, ...], tuple[dict, itemgetter]] = {}
+        self._indexes: dict[tuple[int, ...], tuple[dict, Callable]] = {}
         self._growing: dict[tuple[int, ...], _Growing] = {}  # indexes built a part at a time
         self._sorted: dict[tuple[tuple[int, ...], int], SortedIndex] = {}
         # Derivation records: the tuples each round of its stratum's fixpoint added (the sets

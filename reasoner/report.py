@@ -48,7 +48,7 @@ def _proof(engine: Engine, relation: str, row: tuple) -> str:
 
 def _event_words(engine: Engine) -> dict[str, str]:
     """Each act or event id as 'date actor verb target'."""
-    words = {}
+    words: dict[str, str] = {}
     for row in _rows(engine, "act") | _rows(engine, "event"):
         event_id, start, end, actor, verb, target = row
         date = start.isoformat() if start == end else f"{start.isoformat()}..{end.isoformat()}"
@@ -68,7 +68,7 @@ def _sequences(engine: Engine) -> str:
     words = _event_words(engine)
     rows = []
     for first, last, steps in sorted(_rows(engine, "escalation_sequence")):
-        chain = [(s, r) for f, l, s, r in _rows(engine, "escalation_sequence_step") if (f, l) == (first, last)]
+        chain = [(s, r) for f, t, s, r in _rows(engine, "escalation_sequence_step") if (f, t) == (first, last)]
         described = "<br>".join(f"{_esc(words.get(s, s))} → {_esc(words.get(r, r))}" for s, r in sorted(chain))
         rows.append([_esc(first), _esc(last), _esc(steps), described,
                      _proof(engine, "escalation_sequence", (first, last, steps))])

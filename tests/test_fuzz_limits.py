@@ -55,7 +55,7 @@ def long_body(draw) -> str:
             parts.append(f"a(X{draw(st.integers(0, last))})")
     parts += [f"X0 != {k}" for k in range(filters)]
     if draw(st.booleans()):
-        parts.append(f"N = count : {{ a(Y), Y < X0 }}")
+        parts.append("N = count : { a(Y), Y < X0 }")
         head = "p(X0, N)"
     else:
         head = "p(X0, X0)"

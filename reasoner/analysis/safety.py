@@ -12,7 +12,7 @@ from reasoner import ast
 from reasoner.errors import Diagnostic, error, warning
 
 
-def grounded_variables(body: tuple[ast.Literal, ...], outer: set[str] = frozenset()) -> set[str]:
+def grounded_variables(body: tuple[ast.Literal, ...], outer: set[str] | frozenset[str] = frozenset()) -> set[str]:
     """The variables a conjunctive body grounds, given `outer` already grounded."""
     bound = set(outer)
     for literal in body:
@@ -219,7 +219,7 @@ def _singletons(head: ast.Atom, body) -> list[Diagnostic]:
             visit(term)
     return [
         warning(f"variable `{name}` occurs only once", uses[0].span,
-                f"write `_` if the value does not matter")
+                "write `_` if the value does not matter")
         for name, uses in counts.items()
         if len(uses) == 1 and not name.startswith("_")
     ]

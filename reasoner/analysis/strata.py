@@ -138,7 +138,7 @@ def stratify(rules, schemas: dict[str, RelationSchema]) -> tuple[list[Stratum], 
 def _cycle(start: str, goal: str, successors, members) -> list[str]:
     """A dependency path goal -> start -> ... -> goal inside one component, for messages."""
     # breadth-first from start back to goal, staying inside the component
-    previous = {start: None}
+    previous: dict[str, str | None] = {start: None}
     queue = [start]
     while queue:
         node = queue.pop(0)
@@ -150,8 +150,11 @@ def _cycle(start: str, goal: str, successors, members) -> list[str]:
                 queue.append(child)
     path = [goal]
     node = goal
-    while node != start and previous.get(node) is not None:
-        node = previous[node]
+    while node != start:
+        parent = previous.get(node)
+        if parent is None:
+            break
+        node = parent
         path.append(node)
     path.reverse()  # start ... goal
     return [goal] + path if path[0] != goal else path + [goal]

@@ -35,7 +35,7 @@ def _order(rule: ast.Clause) -> list[int]:
     bound = {a.name for a in rule.head.args if isinstance(a, ast.Var)}  # bound by the fact
     order: list[int] = []
     waiting: list[int] = []
-    for position, literal in enumerate(rule.body):
+    for position in range(len(rule.body)):
         waiting.append(position)
         progress = True
         while progress:

@@ -572,7 +572,10 @@ def _set(session: Session, args: list[str]) -> None:
         else:
             session.engine.set_limits(**{name: value})
     limits = session.engine.limits
-    show = lambda v, unit="": "none" if v is None else f"{v:,}{unit}" if isinstance(v, int) else f"{v:g}{unit}"
+
+    def show(v: object, unit: str = "") -> str:
+        return "none" if v is None else f"{v:,}{unit}" if isinstance(v, int) else f"{v:g}{unit}"
+
     session.say(f"max_tuples {show(limits.max_tuples)}\ntime_budget {show(limits.time_budget, ' s')}\n"
                 f"depth {show(session.depth)}\nids {session.ids}")
 

@@ -27,7 +27,7 @@ from reasoner.source import SourceText, Span
 from reasoner.syntax.lark_errors import diagnostic_from_lark
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _parser() -> lark.Lark:
     # Built once per process and never mutated: lark's LALR parser keeps its parse state
     # per call, so sharing it between engines and threads is safe.
@@ -41,7 +41,7 @@ def _parser() -> lark.Lark:
     )
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _keyword_patterns() -> dict[str, str]:
     """Literal text of the grammar's string terminals, for error messages."""
     return {
