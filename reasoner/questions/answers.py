@@ -55,17 +55,21 @@ def structured(question: Question, answers: list[Answer], words: Words, first: i
 
 
 def render_answers(question: Question, values: dict[str, object], answers: list[Answer], words: Words,
-                   fmt: str = "table") -> str:
+                   fmt: str = "table", footer: bool = True) -> str:
+    """The answers in `fmt`; tables end with a count and the `:why N` hint when `footer`."""
     if fmt == "json":
         return json.dumps(structured(question, answers, words), ensure_ascii=False, indent=2, default=str)
     if fmt == "csv":
         rows = structured(question, answers, words)
         for row in rows:
-            row["evidence"] = " | ".join(f"{q['source']}: {q['quote']}" for q in row["evidence"])  # type: ignore[union-attr]
+            quotes: list[dict[str, str]] = row["evidence"]  # type: ignore[assignment]
+            row["evidence"] = " | ".join(f"{q['source']}: {q['quote']}" for q in quotes)
         return render(rows, ["n", "question", *columns(question), "answer", "evidence"], "csv")
     if not answers:
         return empty_text(question, values, words)
     lines = numbered(question, answers, words)
+    if not footer:
+        return "\n".join(lines)
     count = f"{len(answers)} answer{'s' if len(answers) != 1 else ''}"
     lines.append(f"({count}; `:why N` shows the proof of answer N)")
     return "\n".join(lines)

@@ -104,8 +104,8 @@ def _value(engine: Engine, question: Question, param: Param, argument: Argument)
     if param.kind == "verb":
         verbs = {row[0] for row in engine.relation("verb")} if engine.relations().get("verb") == 5 else set()
         if verbs and text not in verbs:
-            near = difflib.get_close_matches(text, sorted(verbs), n=1)
-            raise wrong(f"no verb `{text}`" + (f"; did you mean `{near[0]}`?" if near else ""))
+            close = difflib.get_close_matches(text, sorted(verbs), n=1)
+            raise wrong(f"no verb `{text}`" + (f"; did you mean `{close[0]}`?" if close else ""))
         return text
     if param.kind == "number":
         try:
@@ -138,9 +138,9 @@ def bind(engine: Engine, question: Question, arguments: list[Argument],
         if param.default is not None:
             values[param.name] = _value(engine, question, param, Argument(param.default))
         elif not param.optional:
-            missing = [p.name for p in params[len(arguments):] if not p.optional and p.default is None]
-            raise QuestionError(error(f"`{question.name}` needs {', '.join(missing)} "
-                                      f"({', '.join(KIND_WORDS[p.kind] for p in params if p.name in missing)})",
+            needed = [p.name for p in params[len(arguments):] if not p.optional and p.default is None]
+            raise QuestionError(error(f"`{question.name}` needs {', '.join(needed)} "
+                                      f"({', '.join(KIND_WORDS[p.kind] for p in params if p.name in needed)})",
                                       where, f"usage: {question.usage()}"))
     for param in question.params:  # an as-of left out: the session's own, so answers say it
         if param.kind == "as_of" and param.name not in values:
@@ -170,14 +170,14 @@ def substitute(node: object, values: dict[str, object]) -> object:
         return [substitute(item, values) for item in node]
     if attrs.has(type(node)):
         changes = {}
-        for field in attrs.fields(type(node)):
+        for field in attrs.fields(type(node)):  # type: ignore[arg-type]
             if field.name == "span" or not field.init:
                 continue
             old = getattr(node, field.name)
             new = substitute(old, values)
             if new is not old:
                 changes[field.name] = new
-        return attrs.evolve(node, **changes) if changes else node
+        return attrs.evolve(node, **changes) if changes else node  # type: ignore[misc]
     return node
 
 

@@ -52,7 +52,7 @@ def brief(engine: Engine, catalogue: Catalogue, a: Argument, b: Argument,
 
 
 def render_brief(a: str, b: str, day: datetime.date | None, parts: list[Part], words: Words,
-                 fmt: str = "table") -> str:
+                 fmt: str = "table", footer: bool = True) -> str:
     if fmt in ("json", "csv"):
         import json
 
@@ -66,7 +66,8 @@ def render_brief(a: str, b: str, day: datetime.date | None, parts: list[Part], w
         if fmt == "json":
             return json.dumps(rows, ensure_ascii=False, indent=2, default=str)
         for row in rows:
-            row["evidence"] = " | ".join(f"{q['source']}: {q['quote']}" for q in row["evidence"])  # type: ignore[union-attr]
+            quotes: list[dict[str, str]] = row["evidence"]  # type: ignore[assignment]
+            row["evidence"] = " | ".join(f"{q['source']}: {q['quote']}" for q in quotes)
         return render(rows, ["section", "n", "question", "answer", "evidence"], "csv")
     when = f", as of {day_words(day)}" if day else ""
     lines = [f"Brief: {words.actor(a)} and {words.actor(b)}{when}"]
@@ -78,7 +79,8 @@ def render_brief(a: str, b: str, day: datetime.date | None, parts: list[Part], w
             number += len(part.answers)
         else:
             lines.append("  " + empty_text(part.question, part.values, words))
-    lines.append("(`:why N` shows the proof of line N)")
+    if footer:
+        lines.append("(`:why N` shows the proof of line N)")
     return "\n".join(lines)
 
 

@@ -65,7 +65,8 @@ def _ask(args: argparse.Namespace) -> int:
         for problem in catalogue.problems:
             print(problem.render(CLI_HINTS), file=sys.stderr)
         if args.list:
-            rows = [{"question": q.usage(), "asks": q.description} for q in catalogue.questions.values()]
+            rows: list[dict[str, object]] = [{"question": q.usage(), "asks": q.description}
+                                             for q in catalogue.questions.values()]
             print(render(sorted(rows, key=lambda r: str(r["question"])), ["question", "asks"], args.format, width=None))
             return 0
         text = " ".join(_quoted(w) for w in args.words)
@@ -77,7 +78,7 @@ def _ask(args: argparse.Namespace) -> int:
             if request.candidates:
                 print("(the words also match: " + "; ".join(request.candidates) + ")", file=sys.stderr)
         answers = ask(engine, request.question, request.values)
-        print(render_answers(request.question, request.values, answers, Words(engine), args.format))
+        print(render_answers(request.question, request.values, answers, Words(engine), args.format, footer=False))
     except ReasonerError as exc:
         print(exc.render(CLI_HINTS), file=sys.stderr)
         return 2
@@ -101,7 +102,7 @@ def _brief(args: argparse.Namespace) -> int:
             print(problem.render(CLI_HINTS), file=sys.stderr)
         as_of = Argument(args.as_of) if args.as_of else None
         a, b, day, parts = brief(engine, catalogue, Argument(args.actors[0]), Argument(args.actors[1]), as_of)
-        print(render_brief(a, b, day, parts, Words(engine), args.format))
+        print(render_brief(a, b, day, parts, Words(engine), args.format, footer=False))
     except ReasonerError as exc:
         print(exc.render(CLI_HINTS), file=sys.stderr)
         return 2

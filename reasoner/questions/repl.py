@@ -40,7 +40,8 @@ def _questions(session: Session, args: list[str]) -> None:
     if args:
         raise CommandError("`:questions` takes no arguments")
     found = catalogue(session, again=True)
-    rows = [{"question": q.usage(), "asks": q.description} for q in found.questions.values()]
+    rows: list[dict[str, object]] = [{"question": q.usage(), "asks": q.description}
+                                     for q in found.questions.values()]
     rows.sort(key=lambda row: str(row["question"]))
     session.show(rows, ["question", "asks"], limit=len(rows), width=None)
 
