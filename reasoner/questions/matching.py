@@ -137,12 +137,35 @@ def match(engine: Engine, questions: dict[str, Question], source: SourceText, of
             word = reading.unknown[0]
             near = close_actor(engine, word.text, 0.75)
             raise QuestionError(error(f"no actor `{word.text}`; did you mean `{near}`?", word.span))
+        pointed = _by_keywords(questions, reading)
+        if pointed:
+            takes = "; ".join(f"`{q.usage()}`" for q in pointed[:3])
+            raise QuestionError(error(f"the words point to {takes}, but they name "
+                                      f"{_found(reading)}", span,
+                                      "ask it by name with its arguments: `:ask NAME ARGS...`"))
         raise QuestionError(error("no question of the catalogue matches these words", span,
                                   "`:questions` lists the questions; ask one by name: `:ask NAME ARGS...`"))
     fits.sort(key=lambda m: (-m.score, m.question.name))
     best = fits[0]
     ties = [m for m in fits[1:] if m.score == best.score]
     return best, ties
+
+
+def _by_keywords(questions: dict[str, Question], reading: Reading) -> list[Question]:
+    """The questions whose keywords the words use, best first (whatever arguments they take)."""
+    scored = [(sum(1 for w in reading.words if w in q.keywords or w == q.name), q) for q in questions.values()]
+    return [q for score, q in sorted(scored, key=lambda s: (-s[0], s[1].name)) if score > 0]
+
+
+def _found(reading: Reading) -> str:
+    """`2 actors and 1 day`, `no actor or day`: what the words name."""
+    parts = []
+    if reading.actors:
+        parts.append(f"{len(reading.actors)} actor{'s' if len(reading.actors) != 1 else ''}")
+    days = len(reading.days) + (reading.as_of is not None)
+    if days:
+        parts.append(f"{days} day{'s' if days != 1 else ''}")
+    return " and ".join(parts) if parts else "no actor or day"
 
 
 def looks_like_day(text: str) -> bool:

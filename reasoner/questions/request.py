@@ -17,6 +17,8 @@ from reasoner.questions.matching import match
 from reasoner.source import SourceText, Span
 
 TOKEN = re.compile(r'"[^"]*"|\S+')
+# Words that make `NAME ...` a sentence (`trend of Russia and Ukraine`), not arguments.
+FILLERS = frozenset(("of", "between", "and", "with", "for", "in", "on", "the", "from", "to", "by", "towards"))
 
 
 @attrs.frozen
@@ -55,7 +57,15 @@ def parse_request(engine: Engine, catalogue: Catalogue, text: str, name: str = "
                 as_of = rest[index + 2]
                 rest = rest[:index] + rest[index + 3:]
                 break
-        values = bind(engine, question, rest, as_of, first.span)
+        try:
+            values = bind(engine, question, rest, as_of, first.span)
+        except QuestionError:
+            if not any(a.text.lower() in FILLERS for a in rest):
+                raise
+            best, ties = match(engine, catalogue.questions, source)  # `trend of Russia and Ukraine`
+            values = bind(engine, best.question, list(best.arguments), best.as_of, first.span)
+            return Request(best.question, values, best.shown(), matched=True,
+                           candidates=tuple(m.shown() for m in ties))
         shown = " ".join([question.name, *(a.text for a in rest)] + (["as of", as_of.text] if as_of else []))
         return Request(question, values, shown)
     try:
