@@ -23,7 +23,7 @@ KINDS = ("actor", "date", "as_of", "verb", "number", "symbol")
 RELATIONS = {  # relation -> arity
     "question": 2, "question_param": 4, "question_optional": 2, "question_default": 3,
     "question_goal": 2, "question_answer": 2, "question_empty": 2, "question_keyword": 2,
-    "question_order": 2, "question_why": 2, "brief_section": 4,
+    "question_order": 2, "question_why": 2, "question_verb_word": 2, "brief_section": 4,
 }
 PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)(?::([a-z]+))?\}")
 
@@ -75,6 +75,7 @@ class Catalogue:
     sections: tuple[Section, ...]
     problems: tuple[Diagnostic, ...]
     broken: frozenset[str] = frozenset()  # declared, but malformed: left out
+    verb_words: dict[str, str] = attrs.field(factory=dict)  # free words: `talks` -> negotiate
 
 
 def _rows(engine: Engine, name: str) -> list[tuple]:
@@ -100,7 +101,7 @@ def read_catalogue(engine: Engine) -> Catalogue:
     bad: set[str] = set()
     facts_of: dict[str, dict[str, list[tuple]]] = {}
     for relation in RELATIONS:
-        if relation in ("question", "brief_section"):
+        if relation in ("question", "brief_section", "question_verb_word"):
             continue
         for row in _rows(engine, relation):
             name = row[0]
@@ -202,4 +203,5 @@ def read_catalogue(engine: Engine) -> Catalogue:
         sections.append(Section(position, str(title), str(question), str(arguments)))
     sections.sort(key=lambda s: s.position)
     problems.sort(key=Diagnostic.sort_key)
-    return Catalogue(questions, tuple(sections), tuple(problems), frozenset(bad))
+    verb_words = {str(word).lower(): str(verb) for word, verb in _rows(engine, "question_verb_word")}
+    return Catalogue(questions, tuple(sections), tuple(problems), frozenset(bad), verb_words)

@@ -37,6 +37,7 @@ class Reading:
     as_of: Argument | None
     words: tuple[str, ...]  # lower case, actors and days taken out
     unknown: tuple[Argument, ...]  # capitalised words that are no actor
+    verbs: tuple[Argument, ...] = ()  # verbs of the vocabulary, or words standing for one
 
 
 @attrs.frozen
@@ -53,7 +54,8 @@ class Match:
         return " ".join((self.question.name, *args))
 
 
-def read(engine: Engine, source: SourceText, offset: int = 0) -> Reading:
+def read(engine: Engine, source: SourceText, offset: int = 0,
+         verb_words: dict[str, str] | None = None) -> Reading:
     text = source.text
     tokens = [(m.group(0), m.start(), m.end()) for m in WORD.finditer(text, offset)]
     names = actors(engine)
@@ -62,6 +64,8 @@ def read(engine: Engine, source: SourceText, offset: int = 0) -> Reading:
     words: list[str] = []
     unknown: list[Argument] = []
     as_of: Argument | None = None
+    verbs: list[Argument] = []
+    vocabulary = {row[0] for row in engine.relation("verb")} if engine.relations().get("verb") == 5 else set()
     index = 0
     while index < len(tokens):
         word, start, end = tokens[index]
@@ -87,9 +91,13 @@ def read(engine: Engine, source: SourceText, offset: int = 0) -> Reading:
             lower = word.lower().removesuffix("'s")
             if word[:1].isupper() and index > 0 and close_actor(engine, word, 0.75):
                 unknown.append(Argument(word, span))
+            if lower in vocabulary:
+                verbs.append(Argument(lower, span))
+            elif verb_words and lower in verb_words:
+                verbs.append(Argument(verb_words[lower], span))
             words.append(lower)
             index += 1
-    return Reading(tuple(found_actors), tuple(days), as_of, tuple(words), tuple(unknown))
+    return Reading(tuple(found_actors), tuple(days), as_of, tuple(words), tuple(unknown), tuple(verbs))
 
 
 def _fit(question: Question, reading: Reading) -> Match | None:
@@ -102,9 +110,11 @@ def _fit(question: Question, reading: Reading) -> Match | None:
         params = [p for p in params if p is not next(p for p in params if p.kind == "as_of")]
     actors_left = list(reading.actors)
     days_left = list(reading.days)
+    verbs_left = list(reading.verbs)  # a verb no parameter takes is just a word
     arguments: list[Argument] = []
     for param in params:
-        pool = actors_left if param.kind == "actor" else days_left if param.kind in ("date", "as_of") else None
+        pool = (actors_left if param.kind == "actor" else days_left if param.kind in ("date", "as_of")
+                else verbs_left if param.kind == "verb" else None)
         if pool:
             arguments.append(pool.pop(0))
             continue
@@ -122,10 +132,11 @@ def _fit(question: Question, reading: Reading) -> Match | None:
     return Match(question, score, tuple(arguments), as_of)
 
 
-def match(engine: Engine, questions: dict[str, Question], source: SourceText, offset: int = 0) -> tuple[Match, list[Match]]:
+def match(engine: Engine, questions: dict[str, Question], source: SourceText, offset: int = 0,
+          verb_words: dict[str, str] | None = None) -> tuple[Match, list[Match]]:
     """The question the words ask (and the other candidates of its score when ambiguous: the
     list is then not empty). Raises QuestionError when no question fits."""
-    reading = read(engine, source, offset)
+    reading = read(engine, source, offset, verb_words)
     if reading.unknown and not reading.actors:
         word = reading.unknown[0]
         near = close_actor(engine, word.text, 0.75)

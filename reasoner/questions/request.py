@@ -62,14 +62,14 @@ def parse_request(engine: Engine, catalogue: Catalogue, text: str, name: str = "
         except QuestionError:
             if not any(a.text.lower() in FILLERS for a in rest):
                 raise
-            best, ties = match(engine, catalogue.questions, source)  # `trend of Russia and Ukraine`
+            best, ties = match(engine, catalogue.questions, source, verb_words=catalogue.verb_words)  # `trend of Russia and Ukraine`
             values = bind(engine, best.question, list(best.arguments), best.as_of, first.span)
             return Request(best.question, values, best.shown(), matched=True,
                            candidates=tuple(m.shown() for m in ties))
         shown = " ".join([question.name, *(a.text for a in rest)] + (["as of", as_of.text] if as_of else []))
         return Request(question, values, shown)
     try:
-        best, ties = match(engine, catalogue.questions, source)
+        best, ties = match(engine, catalogue.questions, source, verb_words=catalogue.verb_words)
     except QuestionError:
         if len(words) == 1 or first.text.lower() not in _ordinary_words():
             near = difflib.get_close_matches(first.text, sorted(catalogue.questions), n=1, cutoff=0.7)
