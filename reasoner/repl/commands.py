@@ -482,7 +482,8 @@ def _plot(session: Session, args: list[str]) -> None:
          "fact with the rule that gave it (file:line), each input fact with where it was stated\n"
          "and, for event statements, the article and the verbatim quote. Nodes are numbered;\n"
          "below the depth (`:set depth N`, default 6) facts are cut off, and `:why N` explains\n"
-         "node N of the last proof on its own. With `:format json` the proof prints as JSON.",
+         "node N of the last proof on its own. With `:format json` the proof prints as JSON.\n"
+         "After `:ask` or `:brief`, `:why N` is the proof of answer (line) N.",
          arguments=("fact",), raw=True)
 def _why(session: Session, args: list[str]) -> None:
     if not args:
