@@ -65,7 +65,8 @@ def _ask(session: Session, args: list[str]) -> None:
             session.say("(the words also match: " + "; ".join(request.candidates)
                         + " — ask one of them by name to choose)")
     answers = _answers(session, request.question, request.values)
-    session.say(render_answers(request.question, request.values, answers, Words(session.engine), session.format))
+    words = Words(session.engine, session.statements.get(session.engine))
+    session.say(render_answers(request.question, request.values, answers, words, session.format))
     session.last_answers = answers if answers else None
 
 
@@ -91,7 +92,7 @@ def _brief(session: Session, args: list[str]) -> None:
     if len(words) != 2:
         raise CommandError("`:brief` needs two actors, and optionally `as of DAY`: `:brief USA RUS as of 2025-08-09`")
     a, b, day, parts = brief(session.engine, found, words[0], words[1], as_of)
-    session.say(render_brief(a, b, day, parts, Words(session.engine), session.format))
+    session.say(render_brief(a, b, day, parts, Words(session.engine, session.statements.get(session.engine)), session.format))
     answers = all_answers(parts)
     session.last_answers = answers if answers else None
 

@@ -75,13 +75,14 @@ def third_person(verb: str) -> str:
 
 
 class Words:
-    def __init__(self, engine: Engine):
+    def __init__(self, engine: Engine, found: dict[str, Statement] | None = None):
+        """`found`: the statements of the engine when the caller has them (the REPL's cache)."""
         self.engine = engine
         self.actors = {row[0]: str(row[1]) for row in rows(engine, "actor", 3)}
         self.persons = {row[0]: str(row[1]) for row in rows(engine, "person", 2)}
         self.sources = {row[0]: str(row[2]) for row in rows(engine, "source", 6)}
         self.verbs = {row[0] for row in rows(engine, "verb", 5)}
-        self.statements: dict[str, Statement] = statements(engine)
+        self.statements: dict[str, Statement] = found if found is not None else statements(engine)
         self.said_by: dict[str, list[str]] = {}
         for statement, person in sorted(rows(engine, "said_by", 2)):
             self.said_by.setdefault(statement, []).append(person)

@@ -71,5 +71,5 @@ def test_ask_on_a_scenario(capsys):
 def test_brief(capsys):
     status, out, _ = run(capsys, "brief", "Washington", "Moscow", "--as-of", "2025-08-09")
     assert status == 0
-    assert out.startswith("Brief: United States and Russia, as of 9 August 2025\n== Escalation\n")
+    assert out.startswith("Brief: United States and Russia, as of 9 August 2025\n== Escalation sequences\n")
     assert "us_further_actions" not in out  # a threat of October is not known on 9 August
