@@ -40,6 +40,10 @@ def _questions(session: Session, args: list[str]) -> None:
     if args:
         raise CommandError("`:questions` takes no arguments")
     found = catalogue(session, again=True)
+    if not found.questions:
+        session.say("no questions are declared in this session; the catalogue is rules/questions.dl "
+                    "(load it, or `rules`)")
+        return
     rows: list[dict[str, object]] = [{"question": q.usage(), "asks": q.description}
                                      for q in found.questions.values()]
     rows.sort(key=lambda row: str(row["question"]))

@@ -44,6 +44,9 @@ def parse_request(engine: Engine, catalogue: Catalogue, text: str, name: str = "
     if not words:
         raise QuestionError(error("`ask` needs a question: a name and its arguments, or words",
                                   None, "`:questions` lists the questions"))
+    if not catalogue.questions:
+        raise QuestionError(error("no questions are declared in this session", None,
+                                  "the catalogue is rules/questions.dl: load it (or `rules`)"))
     first = words[0]
     if first.text in catalogue.broken:
         raise QuestionError(error(f"question `{first.text}` is malformed and cannot be asked (its errors are "
