@@ -18,7 +18,7 @@ import attrs
 
 from reasoner import ast
 from reasoner.engine import Engine
-from reasoner.errors import error
+from reasoner.errors import QueryError, error
 from reasoner.facts_io import sort_key
 from reasoner.questions.catalogue import Param, Question, QuestionError
 from reasoner.source import Span
@@ -209,7 +209,11 @@ def ask(engine: Engine, question: Question, values: dict[str, object]) -> list[A
     assert isinstance(goal, ast.Query)
     days = as_of_days(question, values, engine)
     with judged_as_of(engine, days):
-        rows = engine.ask(goal)
+        try:
+            rows = engine.ask(goal)
+        except QueryError as exc:  # a goal the catalogue could not check: say which question
+            raise QuestionError([error(f"the goal of question `{question.name}` cannot be asked: {d.message}",
+                                       question.where, d.hint) for d in exc.diagnostics]) from None
         found = []
         free = {p.name for p in question.params if p.name not in values}  # optional, left out
         seen = set()

@@ -51,6 +51,7 @@ class Question:
     keywords: frozenset[str] = frozenset()
     order: tuple[str, ...] = ()
     why: str | None = None  # the relation of the goal atom `:why N` explains
+    where: Span | None = attrs.field(default=None, eq=False)  # the question_goal fact
 
     def usage(self) -> str:
         """`blockers A B [AsOf]`."""
@@ -191,7 +192,8 @@ def read_catalogue(engine: Engine) -> Catalogue:
             str(facts["question_empty"][0][1]) if facts.get("question_empty") else "",
             frozenset(str(row[1]).lower() for row in facts.get("question_keyword", [])),
             tuple(str(row[1]) for row in facts.get("question_order", [])),
-            str(facts["question_why"][0][1]) if facts.get("question_why") else None)
+            str(facts["question_why"][0][1]) if facts.get("question_why") else None,
+            fact_span(engine, "question_goal", goal_row))
 
     sections = []
     for row in _rows(engine, "brief_section"):
