@@ -4,6 +4,8 @@ and `:why N` for answer N of the last `:ask` or `:brief`."""
 from __future__ import annotations
 
 import weakref
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from reasoner.explain.render import proof_json, proof_text
 from reasoner.questions.answers import render_answers
@@ -11,6 +13,7 @@ from reasoner.questions.asking import Argument, judged_as_of
 from reasoner.questions.brief import all_answers, brief, render_brief
 from reasoner.questions.catalogue import Catalogue, QuestionError, read_catalogue
 from reasoner.questions.request import parse_request, tokens
+from reasoner.engine import Engine
 from reasoner.questions.words import Words
 from reasoner.repl.commands import command
 from reasoner.repl.session import CommandError, Session
@@ -99,6 +102,20 @@ def _brief(session: Session, args: list[str]) -> None:
     session.say(render_brief(a, b, day, parts, Words(session.engine, session.statements.get(session.engine)), session.format))
     answers = all_answers(parts)
     session.last_answers = answers if answers else None
+
+
+@contextmanager
+def refusing_malformed_questions(engine: Engine) -> Iterator[None]:
+    """Around a `:load`: if what was loaded declares a malformed question (one the catalogue
+    reports that it did not before), the engine goes back to how it was and the errors are
+    raised, so the session is unchanged."""
+    before = {problem.render() for problem in read_catalogue(engine).problems}
+    saved = engine.snapshot()
+    yield
+    new = [problem for problem in read_catalogue(engine).problems if problem.render() not in before]
+    if new:
+        engine.restore(saved)
+        raise QuestionError(new)
 
 
 def explain_answer(session: Session, number: int) -> None:

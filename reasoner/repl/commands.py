@@ -139,7 +139,11 @@ def _load(session: Session, args: list[str]) -> None:
     from reasoner.engine import expand_paths
 
     files = [str(path.resolve()) for path in expand_paths(args)]  # what `:save` refers to
-    for warning in session.engine.load(*args):
+    from reasoner.questions.repl import refusing_malformed_questions
+
+    with refusing_malformed_questions(session.engine):  # a bad `question` fact: nothing loaded
+        warnings = session.engine.load(*args)
+    for warning in warnings:
         session.say(warning.render())
     session.loaded += args
     session.added.append(Added("load", "\n".join(files)))
