@@ -104,16 +104,33 @@ def _load(paths: list, engine: Engine) -> Engine:
     return engine
 
 
+def session_engine(args: argparse.Namespace) -> Engine:
+    """An engine on the shipped rules and corpus (unless `--no-defaults`) plus `args.files`,
+    with the command line's limits; load warnings go to stderr, errors are raised."""
+    from reasoner.repl import default_files
+
+    paths = ([*default_files()] if not args.no_defaults else []) + args.files
+    return _load(paths, Engine(**_limits(args)))
+
+
+def add_input_options(parser: argparse.ArgumentParser, as_of_help: str) -> None:
+    """`--load FILE...`, `--no-defaults`, `--as-of DATE` and the limits, for the commands that
+    work on the shipped rules and corpus plus more files (`plot`, `report`, `ask`, `brief`)."""
+    parser.add_argument("--load", dest="files", nargs="+", default=[], metavar="FILE",
+                        help="rule (.dl) and event (.events) files or folders to load as well")
+    parser.add_argument("--no-defaults", action="store_true", help="do not load the shipped rules and corpus")
+    parser.add_argument("--as-of", metavar="DATE", help=as_of_help)
+    _add_limit_options(parser)
+
+
 def _query(args: argparse.Namespace) -> int:
     """Exit status: 0 with answers, 1 without (like grep), 2 on an error."""
     from reasoner.render import query_columns, render
-    from reasoner.repl import default_files
     from reasoner.source import SourceText
     from reasoner.syntax import parse_query
 
-    paths = ([*default_files()] if not args.no_defaults else []) + args.files
     try:
-        engine = _load(paths, Engine(**_limits(args)))
+        engine = session_engine(args)
         query = parse_query(SourceText("<query>", args.goal))
         answers = engine.ask(query)
     except ReasonerError as exc:
@@ -126,11 +143,9 @@ def _query(args: argparse.Namespace) -> int:
 def _relations(args: argparse.Namespace) -> int:
     """Every relation of the shipped rules and corpus plus FILES, with its arity and size."""
     from reasoner.render import render
-    from reasoner.repl import default_files
 
-    paths = ([*default_files()] if not args.no_defaults else []) + args.files
     try:
-        engine = _load(paths, Engine(**_limits(args)))
+        engine = session_engine(args)
     except ReasonerError as exc:
         print(exc.render(CLI_HINTS), file=sys.stderr)
         return 2

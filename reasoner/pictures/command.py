@@ -11,6 +11,9 @@ from reasoner.errors import ReasonerError
 
 
 def add_commands(commands, add_limit_options) -> None:
+    """The two commands; their input and limit options are the CLI's `add_input_options`."""
+    from reasoner.cli import add_input_options
+
     plot = commands.add_parser(
         "plot", help="draw a timeline or a dyad's monthly trend to an SVG or PNG file",
         description="Draw the acts of the shipped rules and corpus plus FILES (exit status 0 when "
@@ -21,7 +24,7 @@ def add_commands(commands, add_limit_options) -> None:
     plot.add_argument("picture", choices=["timeline", "dyad"])
     plot.add_argument("actors", nargs="*", metavar="ACTOR")
     plot.add_argument("-o", "--output", required=True, metavar="FILE", help="FILE.svg or FILE.png")
-    _add_input_options(plot, add_limit_options)
+    add_input_options(plot, "report as of this date (adds as_of_setting)")
     plot.set_defaults(handler=_plot)
 
     report = commands.add_parser(
@@ -32,28 +35,18 @@ def add_commands(commands, add_limit_options) -> None:
                     "its proof folded under it, and the sources.")
     report.add_argument("-o", "--output", required=True, metavar="FILE", help="the HTML file to write")
     report.add_argument("--title", default="Analysis report", help="the page title")
-    _add_input_options(report, add_limit_options)
+    add_input_options(report, "report as of this date (adds as_of_setting)")
     report.set_defaults(handler=_report)
 
 
-def _add_input_options(parser: argparse.ArgumentParser, add_limit_options) -> None:
-    parser.add_argument("--load", dest="files", nargs="+", default=[], metavar="FILE",
-                        help="rule (.dl) and event (.events) files to load as well")
-    parser.add_argument("--no-defaults", action="store_true", help="do not load the shipped rules and corpus")
-    parser.add_argument("--as-of", metavar="DATE", help="report as of this date (adds as_of_setting)")
-    add_limit_options(parser)
-
-
 def _engine(args: argparse.Namespace) -> Engine:
+    """The engine of `session_engine`, with `as_of_setting` added for `--as-of`."""
     import datetime as dt
 
+    from reasoner.cli import session_engine
     from reasoner.errors import LoadError, error
-    from reasoner.repl import default_files
 
-    engine = Engine(max_tuples=args.max_tuples, time_budget=args.time_budget)
-    paths = ([*default_files()] if not args.no_defaults else []) + args.files
-    for warning in engine.load(*paths) if paths else []:
-        print(warning.render(), file=sys.stderr)
+    engine = session_engine(args)
     if args.as_of:
         try:
             day = dt.date.fromisoformat(args.as_of)

@@ -5,10 +5,14 @@ from __future__ import annotations
 import argparse
 import sys
 
+from reasoner.cli import session_engine
 from reasoner.errors import CLI_HINTS, ReasonerError
 
 
 def add_commands(commands, add_limit_options) -> None:
+    """The two commands; their input and limit options are the CLI's `add_input_options`."""
+    from reasoner.cli import add_input_options
+
     ask = commands.add_parser(
         "ask", help="answer a catalogued question in plain words (status 0: answers, 1: none, 2: error)",
         description="Ask a question of the catalogue (rules/questions.dl) on the shipped rules and "
@@ -20,7 +24,7 @@ def add_commands(commands, add_limit_options) -> None:
     ask.add_argument("--list", action="store_true", help="list the catalogue of questions")
     ask.add_argument("--format", choices=["table", "csv", "json"], default="table",
                      help="table: sentences with their evidence; csv / json: the structured rows")
-    _input_options(ask, add_limit_options)
+    add_input_options(ask, "the report date (as `as of DATE`)")
     ask.set_defaults(handler=_ask)
 
     brief = commands.add_parser(
@@ -30,25 +34,8 @@ def add_commands(commands, add_limit_options) -> None:
                     "rules/questions.dl), each line with its evidence.")
     brief.add_argument("actors", nargs=2, metavar="ACTOR")
     brief.add_argument("--format", choices=["table", "csv", "json"], default="table")
-    _input_options(brief, add_limit_options)
+    add_input_options(brief, "the report date (as `as of DATE`)")
     brief.set_defaults(handler=_brief)
-
-
-def _input_options(parser: argparse.ArgumentParser, add_limit_options) -> None:
-    parser.add_argument("--load", dest="files", nargs="+", default=[], metavar="FILE",
-                        help="rule (.dl) and event (.events) files or folders to load as well")
-    parser.add_argument("--no-defaults", action="store_true", help="do not load the shipped rules and corpus")
-    parser.add_argument("--as-of", metavar="DATE", help="the report date (as `as of DATE`)")
-    add_limit_options(parser)
-
-
-def _engine(args: argparse.Namespace):
-    from reasoner.cli import _limits, _load
-    from reasoner.engine import Engine
-    from reasoner.repl import default_files
-
-    paths = ([*default_files()] if not args.no_defaults else []) + args.files
-    return _load(paths, Engine(**_limits(args)))
 
 
 def _ask(args: argparse.Namespace) -> int:
@@ -60,7 +47,7 @@ def _ask(args: argparse.Namespace) -> int:
     from reasoner.render import render
 
     try:
-        engine = _engine(args)
+        engine = session_engine(args)
         catalogue = read_catalogue(engine)
         for problem in catalogue.problems:
             print(problem.render(CLI_HINTS), file=sys.stderr)
@@ -96,7 +83,7 @@ def _brief(args: argparse.Namespace) -> int:
     from reasoner.questions.words import Words
 
     try:
-        engine = _engine(args)
+        engine = session_engine(args)
         catalogue = read_catalogue(engine)
         for problem in catalogue.problems:
             print(problem.render(CLI_HINTS), file=sys.stderr)
