@@ -38,19 +38,27 @@ def add_commands(commands, add_limit_options) -> None:
     brief.set_defaults(handler=_brief)
 
 
+def _session(args: argparse.Namespace):
+    """The engine of the command line and its question catalogue; the catalogue's problems
+    (malformed questions, left out) printed on stderr."""
+    from reasoner.questions.catalogue import read_catalogue
+
+    engine = session_engine(args)
+    catalogue = read_catalogue(engine)
+    for problem in catalogue.problems:
+        print(problem.render(CLI_HINTS), file=sys.stderr)
+    return engine, catalogue
+
+
 def _ask(args: argparse.Namespace) -> int:
     from reasoner.questions.answers import render_answers
     from reasoner.questions.asking import ask
-    from reasoner.questions.catalogue import read_catalogue
     from reasoner.questions.request import parse_request
     from reasoner.questions.words import Words
     from reasoner.render import render
 
     try:
-        engine = session_engine(args)
-        catalogue = read_catalogue(engine)
-        for problem in catalogue.problems:
-            print(problem.render(CLI_HINTS), file=sys.stderr)
+        engine, catalogue = _session(args)
         if args.list:
             rows: list[dict[str, object]] = [{"question": q.usage(), "asks": q.description}
                                              for q in catalogue.questions.values()]
@@ -79,14 +87,10 @@ def _quoted(word: str) -> str:
 def _brief(args: argparse.Namespace) -> int:
     from reasoner.questions.asking import Argument
     from reasoner.questions.brief import brief, render_brief
-    from reasoner.questions.catalogue import read_catalogue
     from reasoner.questions.words import Words
 
     try:
-        engine = session_engine(args)
-        catalogue = read_catalogue(engine)
-        for problem in catalogue.problems:
-            print(problem.render(CLI_HINTS), file=sys.stderr)
+        engine, catalogue = _session(args)
         as_of = Argument(args.as_of) if args.as_of else None
         a, b, day, parts = brief(engine, catalogue, Argument(args.actors[0]), Argument(args.actors[1]), as_of)
         print(render_brief(a, b, day, parts, Words(engine), args.format, footer=False))
