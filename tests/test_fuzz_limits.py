@@ -11,14 +11,13 @@ exception, and never later than the time budget allows.
 from __future__ import annotations
 
 import os
-import signal
 import time
-from contextlib import contextmanager
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from reasoner import Engine, ReasonerError
+from tests.test_fuzz import time_limit
 
 SCALE = float(os.environ.get("REASONER_FUZZ_SCALE", "1"))
 RANDOM = os.environ.get("REASONER_FUZZ_RANDOM") == "1"
@@ -119,30 +118,12 @@ def cross_product(draw) -> str:
 programs = st.one_of(long_body(), huge_literal(), empty_conversion(), growing_string(), cross_product())
 
 
-class Runaway(Exception):
-    pass
-
-
-@contextmanager
-def alarm(seconds: float):
-    def stop(signum, frame):
-        raise Runaway
-
-    previous = signal.signal(signal.SIGALRM, stop)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-
-
 @SETTINGS
 @given(programs)
 def test_hostile_programs_end_within_the_limits(text):
     engine = Engine(max_tuples=MAX_TUPLES, max_memory=MAX_MEMORY, time_budget=TIME_BUDGET)
     started = time.monotonic()
-    with alarm(20):  # a backstop only: the limits must stop every program long before
+    with time_limit(20):  # a backstop only (Runaway fails the test): the limits must stop every program long before
         try:
             engine.load_text(BASE + text, name="hostile.dl")
         except ReasonerError as exc:
