@@ -17,6 +17,7 @@ from reasoner.errors import ReasonerError
 from reasoner.explain.render import proof_text
 from reasoner.explain.search import fact_text
 from reasoner.pictures import data as picture_data
+from reasoner.pictures.data import relation_rows
 
 STYLE = """
 body { font-family: system-ui, sans-serif; margin: 2em auto; max-width: 70em; color: #222; }
@@ -33,10 +34,6 @@ def _esc(value: object) -> str:
     return html.escape(value.isoformat() if isinstance(value, dt.date) else str(value))
 
 
-def _rows(engine: Engine, name: str) -> set[tuple]:
-    return engine.relation(name) if name in engine.relations() else set()
-
-
 def _proof(engine: Engine, relation: str, row: tuple) -> str:
     """The proof of a fact, folded, or a note if it cannot be explained."""
     try:
@@ -49,7 +46,7 @@ def _proof(engine: Engine, relation: str, row: tuple) -> str:
 def _event_words(engine: Engine) -> dict[str, str]:
     """Each act or event id as 'date actor verb target'."""
     words: dict[str, str] = {}
-    for row in _rows(engine, "act") | _rows(engine, "event"):
+    for row in relation_rows(engine, "act") | relation_rows(engine, "event"):
         event_id, start, end, actor, verb, target = row
         date = start.isoformat() if start == end else f"{start.isoformat()}..{end.isoformat()}"
         words.setdefault(event_id, f"{date} {actor} {verb} {target}".strip())
@@ -67,8 +64,11 @@ def _table(headers: list[str], rows: list[list[str]]) -> str:
 def _sequences(engine: Engine) -> str:
     words = _event_words(engine)
     rows = []
-    for first, last, steps in sorted(_rows(engine, "escalation_sequence")):
-        chain = [(s, r) for f, t, s, r in _rows(engine, "escalation_sequence_step") if (f, t) == (first, last)]
+    chains: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    for first, last, stimulus, response in relation_rows(engine, "escalation_sequence_step"):
+        chains.setdefault((first, last), []).append((stimulus, response))
+    for first, last, steps in sorted(relation_rows(engine, "escalation_sequence")):
+        chain = chains.get((first, last), [])
         described = "<br>".join(f"{_esc(words.get(s, s))} → {_esc(words.get(r, r))}" for s, r in sorted(chain))
         rows.append([_esc(first), _esc(last), _esc(steps), described,
                      _proof(engine, "escalation_sequence", (first, last, steps))])
@@ -80,11 +80,12 @@ def _status_cell(status: str) -> str:
 
 
 def _deadlines(engine: Engine, as_of: dt.date | None) -> str:
+    deadlines = {r[0]: r for r in relation_rows(engine, "deadline")}
     rows = []
-    for deadline_id, day, status in sorted(_rows(engine, "deadline_status")):
+    for deadline_id, day, status in sorted(relation_rows(engine, "deadline_status")):
         if day != as_of:
             continue
-        info = next((r for r in _rows(engine, "deadline") if r[0] == deadline_id), None)
+        info = deadlines.get(deadline_id)
         who = f"{info[1]} to {info[2]}: {info[6]} {info[7]} {info[8]}" if info else ""
         due = info[5] if info else ""
         rows.append([_esc(deadline_id), _esc(who.replace(" _", "")), _esc(due), _status_cell(status),
@@ -93,9 +94,9 @@ def _deadlines(engine: Engine, as_of: dt.date | None) -> str:
 
 
 def _preconditions(engine: Engine, as_of: dt.date | None) -> str:
-    info = {r[0]: r for r in _rows(engine, "precondition")}
+    info = {r[0]: r for r in relation_rows(engine, "precondition")}
     rows = []
-    for pre_id, day, status in sorted(_rows(engine, "precondition_status")):
+    for pre_id, day, status in sorted(relation_rows(engine, "precondition_status")):
         if day != as_of or pre_id not in info:
             continue
         _id, side, start, _end, ga, gv, gt, kind, ra, rv, rt = info[pre_id]
@@ -107,11 +108,9 @@ def _preconditions(engine: Engine, as_of: dt.date | None) -> str:
 
 
 def _sources(engine: Engine) -> str:
-    urls = {}
-    if "source_url" in engine.relations():
-        urls = dict(_rows(engine, "source_url"))
+    urls = dict(relation_rows(engine, "source_url"))
     rows = []
-    for source_id, title, outlet, published, _end, _file in sorted(_rows(engine, "source")):
+    for source_id, title, outlet, published, _end, _file in sorted(relation_rows(engine, "source")):
         link = urls.get(source_id)
         shown = f'<a href="{_esc(link)}">{_esc(title)}</a>' if link else _esc(title)
         rows.append([_esc(source_id), shown, _esc(outlet), _esc(published)])

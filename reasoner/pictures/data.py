@@ -68,7 +68,8 @@ def dyad_label(actor: str, target: str) -> str:
     return f"{actor} → {target}" if target else actor
 
 
-def _rows(engine: Engine, name: str) -> set[tuple]:
+def relation_rows(engine: Engine, name: str) -> set[tuple]:
+    """The tuples of a relation, or none when the program has no such relation."""
     return engine.relation(name) if name in engine.relations() else set()
 
 
@@ -83,7 +84,7 @@ def _level(goldstein: float, quad: int) -> int:
 
 
 def as_of(engine: Engine) -> dt.date | None:
-    days = sorted(row[0] for row in _rows(engine, "as_of"))
+    days = sorted(row[0] for row in relation_rows(engine, "as_of"))
     return days[-1] if days else None
 
 
@@ -91,9 +92,9 @@ def timeline(engine: Engine, actors: tuple[str, ...] = ()) -> Timeline:
     """The timeline of the engine's acts (or events, without the rule library), for all dyads,
     the dyads of one actor, or the two directions between two actors."""
     wanted = set(actors)
-    acts = _rows(engine, "act") or _rows(engine, "event")
-    verbs = {row[0]: (row[2], row[3]) for row in _rows(engine, "verb")}
-    levels = {row[0]: row[1] for row in _rows(engine, "hostility")}
+    acts = relation_rows(engine, "act") or relation_rows(engine, "event")
+    verbs = {row[0]: (row[2], row[3]) for row in relation_rows(engine, "verb")}
+    levels = {row[0]: row[1] for row in relation_rows(engine, "hostility")}
     marks = []
     for act_id, start, end, actor, verb, target in acts:
         if wanted and not (wanted <= {actor, target} if len(wanted) == 2 else wanted & {actor, target}):
@@ -104,7 +105,7 @@ def timeline(engine: Engine, actors: tuple[str, ...] = ()) -> Timeline:
         marks.append(Mark(act_id, dyad_label(actor, target), start, end, verb, int(level)))
     marks.sort(key=lambda m: (m.start, m.end, m.id))
     shown = {m.id for m in marks}
-    arrows = sorted(Arrow(s, r) for s, r in _rows(engine, "escalation_step") if s in shown and r in shown)
+    arrows = sorted(Arrow(s, r) for s, r in relation_rows(engine, "escalation_step") if s in shown and r in shown)
     report_day = as_of(engine)
     return Timeline(
         dyads=tuple(sorted({m.dyad for m in marks})),
@@ -117,10 +118,10 @@ def timeline(engine: Engine, actors: tuple[str, ...] = ()) -> Timeline:
 
 
 def _deadlines(engine: Engine, wanted: set[str], report_day: dt.date | None) -> list[Span]:
-    due_in_force = {(row[0], row[1]): row[2] for row in _rows(engine, "deadline_due_in_force")}
-    status = {(row[0], row[1]): row[2] for row in _rows(engine, "deadline_status")}
+    due_in_force = {(row[0], row[1]): row[2] for row in relation_rows(engine, "deadline_due_in_force")}
+    status = {(row[0], row[1]): row[2] for row in relation_rows(engine, "deadline_status")}
     spans = []
-    for row in _rows(engine, "deadline"):
+    for row in relation_rows(engine, "deadline"):
         deadline_id, issuer, addressee, start, _end, due = row[:6]
         if wanted and not wanted & {issuer, addressee}:
             continue
@@ -131,9 +132,9 @@ def _deadlines(engine: Engine, wanted: set[str], report_day: dt.date | None) -> 
 
 
 def _preconditions(engine: Engine, wanted: set[str], report_day: dt.date | None) -> list[Span]:
-    status = {(row[0], row[1]): row[2] for row in _rows(engine, "precondition_status")}
+    status = {(row[0], row[1]): row[2] for row in relation_rows(engine, "precondition_status")}
     spans = []
-    for row in _rows(engine, "precondition"):
+    for row in relation_rows(engine, "precondition"):
         pre_id, side, start, _end, goal_actor, goal_verb, goal_target, kind, req_actor, req_verb = row[:10]
         if wanted and not wanted & {side, goal_actor, goal_target}:
             continue
@@ -148,7 +149,7 @@ def trend(engine: Engine, a: str, b: str) -> tuple[TrendPoint, ...]:
     """The monthly Goldstein sum and conflict share of A → B and B → A, by month."""
     points = [
         TrendPoint(dyad_label(actor, target), month, events, goldstein, share)
-        for actor, target, month, events, goldstein, share in _rows(engine, "dyad_month")
+        for actor, target, month, events, goldstein, share in relation_rows(engine, "dyad_month")
         if {actor, target} == {a, b}
     ]
     return tuple(sorted(points, key=lambda p: (p.month, p.direction)))
