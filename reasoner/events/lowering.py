@@ -338,6 +338,8 @@ class _Lowering:
         row = (source.id.text, source.title.text, source.outlet.text if source.outlet else "",
                start, end, source.file.text if source.file else "")
         self.add("source", row, source.span)
+        if source.url is not None:
+            self.add("source_url", (source.id.text, source.url.text), source.url.span)
 
     def person(self, person: PersonDecl) -> None:
         rows = []

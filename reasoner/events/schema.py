@@ -68,6 +68,10 @@ RELATIONS: tuple[Relation, ...] = (
         ("file", _S, "article file name"),
     ),
     _relation(
+        "source_url", "where an article can be read (a source's `url` clause)",
+        ("source", _S, "source id"), ("url", _S, "the article's address"),
+    ),
+    _relation(
         "actor", "a state, organisation or group", ("id", _S, "canonical id"),
         ("name", _S, "display name"), ("kind", _S, 'e.g. state, company ("" if not given)'),
     ),

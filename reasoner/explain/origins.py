@@ -9,7 +9,7 @@ from reasoner.facts_io import find_row, sort_key
 from reasoner.source import SourceText, Span
 
 # Relations of the event schema whose first column names the statement (second for `alias`).
-_BY_FIRST_COLUMN = frozenset((*BY_STATEMENT, "source", "actor", "person", "affiliation"))
+_BY_FIRST_COLUMN = frozenset((*BY_STATEMENT, "source", "source_url", "actor", "person", "affiliation"))
 
 
 class Origins:

@@ -21,7 +21,7 @@ actor AAA "Alpha" is state
 actor BBB "Beta" is state
     aka Betaland
 actor CCC "Gamma" is state
-source s1 "A report" outlet Wire published 2025-03-10
+source s1 "A report" outlet Wire published 2025-03-10 url "https://example.org/report?a=1&b=2"
 event sanc 2025-02-01 AAA impose_sanctions BBB
     cite s1 "Alpha imposed sanctions"
 event protest 2025-02-03 BBB criticize AAA
@@ -143,6 +143,8 @@ def test_report_is_one_self_contained_page(folder: Path, tmp_path: Path) -> None
     # each conclusion carries its proof, folded
     assert html.count("<details><summary>why</summary>") == 2
     assert "deadline_status(&quot;ult&quot;, 2025-03-10, &quot;lapsed&quot;)" in html
+    # the sources link to where the articles can be read
+    assert '<a href="https://example.org/report?a=1&amp;b=2">A report</a>' in html
 
 
 def _chromium() -> str | None:
