@@ -2,7 +2,7 @@
 
 Terms: `Var`, `Wildcard`, `Const`, `Call` (arithmetic, string and date functors),
 `Aggregate`. Literals: `Atom`, `Negation`, `Comparison`, `Test` (`contains`, `match`),
-`Truth`. Statements: `Declaration`, `TypeDeclaration`, `IODirective`, `Include`, `Clause`
+`Truth`. Statements: `Declaration`, `TypeDeclaration`, `IODirective`, `Include`, `Pragma`, `Clause`
 (a rule or a fact; disjunctions are already expanded), `Query`.
 Every node prints back as rule-language text (`str(node)`).
 """
@@ -208,6 +208,15 @@ class Include:
 
 
 @attrs.frozen
+class Pragma:
+    """`.pragma "key" "value"`: an option for Soufflé's compiler, accepted and not acted on."""
+
+    key: str
+    value: str | None
+    span: Span | None = _span_field()
+
+
+@attrs.frozen
 class Clause:
     """A rule `head :- body.` or, with an empty body, a fact. `number` is the clause's
     position among the rules of its program, given when the program is assembled."""
@@ -240,7 +249,7 @@ class Query:
         return "?- " + "; ".join(", ".join(map(str, b)) for b in self.bodies) + "."
 
 
-Statement = Union[Declaration, TypeDeclaration, IODirective, Include, Clause, Query]
+Statement = Union[Declaration, TypeDeclaration, IODirective, Include, Pragma, Clause, Query]
 
 
 def term_variables(term: Term) -> list[str]:

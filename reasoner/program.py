@@ -39,11 +39,12 @@ class Program:
     clauses: tuple[ast.Clause, ...] = ()
     directives: tuple[ast.IODirective, ...] = ()
     queries: tuple[ast.Query, ...] = ()
+    pragmas: tuple[ast.Pragma, ...] = ()
 
     def extend(self, statements: list[ast.Statement]) -> Program:
         if not statements:
             return self
-        decls, types, clauses, directives, queries = [], [], [], [], []
+        decls, types, clauses, directives, queries, pragmas = [], [], [], [], [], []
         for statement in statements:
             if isinstance(statement, ast.Declaration):
                 decls.append(statement)
@@ -55,12 +56,15 @@ class Program:
                 directives.append(statement)
             elif isinstance(statement, ast.Query):
                 queries.append(statement)
+            elif isinstance(statement, ast.Pragma):
+                pragmas.append(statement)
         return Program(
             self.declarations + tuple(decls),
             self.type_declarations + tuple(types),
             self.clauses + tuple(clauses),
             self.directives + tuple(directives),
             self.queries + tuple(queries),
+            self.pragmas + tuple(pragmas),
         )
 
     @property

@@ -14,7 +14,7 @@ from reasoner.analysis.safety import check_safety
 from reasoner.analysis.schema import arity_error, resolve_schemas
 from reasoner.analysis.strata import Stratum, stratify
 from reasoner.analysis.typing import infer_clause_types
-from reasoner.errors import CheckError, Diagnostic
+from reasoner.errors import CheckError, Diagnostic, warning
 from reasoner.program import Program, RelationSchema
 
 
@@ -51,6 +51,7 @@ def analyse(
             diagnostics += check_query(body, schemas, variable_types)
     strata, found = stratify(program.rules, schemas)
     diagnostics += found
+    diagnostics += [_pragma_warning(pragma) for pragma in program.pragmas]
     # A clause with a disjunction is checked once per alternative: report each problem once.
     diagnostics = list(dict.fromkeys(diagnostics))
     errors = [d for d in diagnostics if d.severity == "error"]
@@ -80,6 +81,11 @@ def check_query(
     diagnostics += found
     diagnostics += check_safety(None, body)
     return diagnostics
+
+
+def _pragma_warning(pragma: ast.Pragma) -> Diagnostic:
+    return warning(f"`.pragma \"{pragma.key}\"` is accepted and has no effect here", pragma.span,
+                   "pragmas set options of Soufflé's compiler; the answers do not depend on them")
 
 
 def _unknown_relation(atom: ast.Atom, schemas: dict[str, RelationSchema]) -> Diagnostic:

@@ -207,6 +207,9 @@ class _Builder:
             elif kind == "include":
                 path = next(c for c in child.children if isinstance(c, lark.Token) and c.type == "STRING")
                 yield ast.Include(unescape(str(path)[1:-1]), self.span(path))
+            elif kind == "pragma":
+                key, *value = (unescape(str(c)[1:-1]) for c in child.children if isinstance(c, lark.Token))
+                yield ast.Pragma(key, value[0] if value else None, self.span(child))
             elif kind == "clause":
                 yield from self.clause(child)
             elif kind == "query":
