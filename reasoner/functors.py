@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime
 import math
 from collections.abc import Callable, Mapping, Sequence
+from typing import Union
 
 import attrs
 import re2
@@ -322,7 +323,12 @@ class Functor:
     - `own_literals`: an integer literal argument is a `number`, whatever the result type
       (conversions, `substr`, `days`), rather than a number of the result's type;
     - `named`: written `name(args)` (the REPL highlights it), not as an operator;
-    - `example`: a rule-text application and the value it gives (the table's tests run it).
+    - `example`: a rule-text application and the value it gives (the table's tests run it);
+    - `sql`: the SQL of one application for the SQL backends (`reasoner.sql`): a template in
+      DuckDB's dialect, with `{0}`, `{1}`... for the arguments and `{args}` for all of them
+      (sqlglot reads it and writes it out in each backend's dialect), or a function of the
+      argument types and the result type giving one, or `Unsupported(reason)`. `ERROR('...')`
+      in a template fails the evaluation with that message where the Python code raises.
     """
 
     name: str
@@ -336,6 +342,7 @@ class Functor:
     pure: Callable[[str | None], bool] = attrs.field(default=lambda result: True)
     own_literals: bool = False
     named: bool = True
+    sql: SqlForm | None = None
 
 
 def _returns(base: str) -> Callable[[Sequence[str | None]], str | None]:
@@ -419,6 +426,106 @@ def _never(result: str | None) -> bool:
     return False
 
 
+# ---- SQL forms (read by `reasoner.sql`; plain text, so nothing here imports sqlglot) -----
+
+
+@attrs.frozen
+class Unsupported:
+    """A functor (or one use of it) that the SQL backends cannot compute exactly as the
+    Python engine does; `reason` is shown in the load-time diagnostic."""
+
+    reason: str
+
+
+SqlForm = Union[str, Unsupported, Callable[[Sequence[Union[str, None]], Union[str, None]], Union[str, Unsupported]]]
+
+
+def _unsigned_checked(template: str) -> Callable[[Sequence[str | None], str | None], str]:
+    """An integer template whose unsigned result must not be negative (as `too_big`)."""
+
+    def form(types: Sequence[str | None], result: str | None) -> str:
+        if result == "unsigned":
+            return (f"CASE WHEN {template} < 0 THEN ERROR('the unsigned result of {template} is negative') "
+                    f"ELSE {template} END")
+        return template
+
+    return form
+
+
+_SHIFTED = ("CASE WHEN ({d} + CAST({n} AS INTEGER)) BETWEEN DATE '0001-01-01' AND DATE '9999-12-31' "
+            "THEN CAST({d} + CAST({n} AS INTEGER) AS DATE) ELSE ERROR('date out of range') END")
+
+
+def _sql_plus(types: Sequence[str | None], result: str | None) -> str:
+    if result == "date":
+        d, n = ("{1}", "{0}") if types[0] != "date" else ("{0}", "{1}")
+        return _SHIFTED.format(d=d, n=n)
+    if result == "symbol":
+        return "({0} || {1})"
+    return _unsigned_checked("({0} + {1})")(types, result)
+
+
+def _sql_minus(types: Sequence[str | None], result: str | None) -> str:
+    if result == "date":
+        return _SHIFTED.format(d="{0}", n="(-{1})")
+    return _unsigned_checked("({0} - {1})")(types, result)
+
+
+def _sql_float_or_int(float_form: str, int_form: str) -> Callable[[Sequence[str | None], str | None], str]:
+    return lambda types, result: float_form if result == "float" else int_form
+
+
+# An integer power through a double is exact below 2^53; beyond that the backend reports it.
+_INT_POW = ("CASE WHEN {1} < 0 THEN (CASE WHEN abs({0}) = 1 THEN (CASE WHEN {1} % 2 = 0 THEN 1 ELSE {0} END) "
+            "ELSE 0 END) WHEN abs(pow({0}, {1})) < 9007199254740992.0 THEN CAST(pow({0}, {1}) AS BIGINT) "
+            "ELSE ERROR('an integer power beyond 2^53 is not computed exactly by the SQL backends') END")
+_NUMBER_TEXT = r"[+-]?([0-9]+|0[xX][0-9a-fA-F]+|0[bB][01]+)"
+
+
+def _sql_to_number(unsigned: bool) -> Callable[[Sequence[str | None], str | None], str]:
+    def form(types: Sequence[str | None], result: str | None) -> str:
+        kind = types[0]
+        if kind == "symbol":
+            value = (f"CASE WHEN regexp_full_match(trim({{0}}), '{_NUMBER_TEXT}') "
+                     "THEN CAST(trim({0}) AS BIGINT) ELSE ERROR(concat('cannot convert ', {0}, ' to a number')) END")
+        elif kind == "float":
+            value = "CAST(trunc({0}) AS BIGINT)"
+        else:
+            value = "{0}"
+        if unsigned and kind != "unsigned":
+            return f"CASE WHEN {value} < 0 THEN ERROR('cannot convert a negative value to an unsigned') ELSE {value} END"
+        return value
+
+    return form
+
+
+def _sql_to_float(types: Sequence[str | None], result: str | None) -> str:
+    return "CAST(trim({0}) AS DOUBLE)" if types[0] == "symbol" else "CAST({0} AS DOUBLE)"
+
+
+def _sql_to_string(types: Sequence[str | None], result: str | None) -> str:
+    if types[0] == "float":
+        return "printf('%f', {0})"
+    return "{0}" if types[0] == "symbol" else "CAST({0} AS VARCHAR)"
+
+
+def _sql_date(types: Sequence[str | None], result: str | None) -> str:
+    if types[0] == "date":
+        return "{0}"
+    return ("CASE WHEN regexp_full_match(trim({0}), '[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}') THEN CAST(trim({0}) AS DATE) "
+            "ELSE ERROR(concat(trim({0}), ' is not a date (expected YYYY-MM-DD)')) END")
+
+
+# Characters whose case mapping Python (full Unicode mappings) and SQL engines (one character
+# to one) give differently: such a text is an error on the SQL backends, never another answer.
+_SPECIAL_UPPER = "ßŉǰΐΰևẖ-ẚﬀ-ﬆﬓ-ﬗᾀ-ᾯᾲ-ᾴᾶᾷᾼῂ-ῄῆῇῌῒΐῖῗῢ-ῧῲ-ῴῶῷῼ"
+
+
+def _sql_case(function: str, special: str) -> str:
+    return (f"CASE WHEN regexp_matches({{0}}, '[{special}]') THEN ERROR('{function} of a text with special "
+            f"case mappings is not computed like Python by the SQL backends') ELSE {function}({{0}}) END")
+
+
 _FLOAT_OR_INT = {"float_div": float_div, "int_div": int_div, "fmod": float_mod, "int_mod": int_mod,
                  "float_pow": float_pow, "int_pow": int_pow}
 _INTEGRAL = frozenset(INTEGRAL)
@@ -426,51 +533,62 @@ _CONVERTIBLE = frozenset({"symbol", "float", "unsigned", "number"})
 
 TABLE: tuple[Functor, ...] = (
     Functor("+", (2, 2), _plus, _arithmetic("+"), _code_plus, ("2025-07-14 + 50", datetime.date(2025, 9, 2)),
-            {"add_days": add_days}, pure=_not_date, named=False),
+            {"add_days": add_days}, pure=_not_date, named=False, sql=_sql_plus),
     Functor("-", (2, 2), _minus, _arithmetic("-"), _code_minus, ("7 - 10", -3),
-            {"add_days": add_days}, pure=_not_date, named=False),
+            {"add_days": add_days}, pure=_not_date, named=False, sql=_sql_minus),
     Functor("*", (2, 2), _same_numeric("*"), _arithmetic("*"), lambda c: c.bounded_int(f"{c.args[0]} * {c.args[1]}"),
-            ("6 * 7", 42), named=False),
+            ("6 * 7", 42), named=False, sql=_unsigned_checked("({0} * {1})")),
     Functor("/", (2, 2), _same_numeric("/"), _arithmetic("/"), _float_or_int("float_div", "int_div"),
-            ("-7 / 2", -3), _FLOAT_OR_INT, pure=_only_float, named=False),
+            ("-7 / 2", -3), _FLOAT_OR_INT, pure=_only_float, named=False,
+            sql=_sql_float_or_int("({0} / {1})", "({0} // {1})")),
     Functor("%", (2, 2), _same_numeric("%"), _arithmetic("%"), _float_or_int("fmod", "int_mod"),
-            ("-7 % 2", -1), _FLOAT_OR_INT, pure=_only_float, named=False),
+            ("-7 % 2", -1), _FLOAT_OR_INT, pure=_only_float, named=False,
+            sql=_sql_float_or_int("fmod({0}, {1})", "({0} % {1})")),
     Functor("^", (2, 2), _same_numeric("^"), _arithmetic("^"), _float_or_int("float_pow", "int_pow"),
-            ("2 ^ 10", 1024), _FLOAT_OR_INT, pure=_only_float, named=False),
-    Functor("neg", (1, 1), _same_numeric("-"), _arithmetic("neg"), _code_neg, ("-(2.5)", -2.5), named=False),
+            ("2 ^ 10", 1024), _FLOAT_OR_INT, pure=_only_float, named=False,
+            sql=_sql_float_or_int("pow({0}, {1})", _INT_POW)),
+    Functor("neg", (1, 1), _same_numeric("-"), _arithmetic("neg"), _code_neg, ("-(2.5)", -2.5), named=False,
+            sql=_unsigned_checked("(-{0})")),
     Functor("min", (2, None), _same("min"), _arithmetic("min"), lambda c: f"min({', '.join(c.args)})",
-            ("min(3, 1, 2)", 1)),
+            ("min(3, 1, 2)", 1), sql="least({args})"),
     Functor("max", (2, None), _same("max"), _arithmetic("max"), lambda c: f"max({', '.join(c.args)})",
-            ("max(3, 1, 2)", 3)),
-    Functor("cat", (1, None), _symbols("cat"), _returns("symbol"), _code_cat, ('cat("ab", "c")', "abc")),
+            ("max(3, 1, 2)", 3), sql="greatest({args})"),
+    Functor("cat", (1, None), _symbols("cat"), _returns("symbol"), _code_cat, ('cat("ab", "c")', "abc"), sql="concat({args})"),
     Functor("strlen", (1, 1), _fixed(["symbol"], "number", "strlen"), _returns("number"),
-            lambda c: f"len({c.args[0]})", ('strlen("abc")', 3)),
+            lambda c: f"len({c.args[0]})", ('strlen("abc")', 3), sql="length({0})"),
     Functor("substr", (3, 3), _fixed(["symbol", _INTEGRAL, _INTEGRAL], "symbol", "substr"), _returns("symbol"),
             _call("substr", fails=True), ('substr("abcdef", 1, 3)', "bcd"), {"substr": substr},
-            pure=_never, own_literals=True),
+            pure=_never, own_literals=True,
+            sql="CASE WHEN {1} < 0 OR {2} < 0 OR {1} > length({0}) THEN ERROR(concat('substr(', {0}, ', ', "
+                "CAST({1} AS VARCHAR), ', ', CAST({2} AS VARCHAR), ') is out of range')) "
+                "ELSE substring({0}, {1} + 1, {2}) END"),
     Functor("to_number", (1, 1), _fixed([_CONVERTIBLE], "number", "to_number"), _returns("number"),
             _call("to_number", fails=True), ('to_number("42")', 42), {"to_number": to_number},
-            pure=_never, own_literals=True),
+            pure=_never, own_literals=True, sql=_sql_to_number(unsigned=False)),
     Functor("to_unsigned", (1, 1), _fixed([_CONVERTIBLE], "unsigned", "to_unsigned"), _returns("unsigned"),
             _call("to_unsigned", fails=True), ('to_unsigned("42")', 42), {"to_unsigned": to_unsigned},
-            pure=_never, own_literals=True),
+            pure=_never, own_literals=True, sql=_sql_to_number(unsigned=True)),
     Functor("to_float", (1, 1), _fixed([_CONVERTIBLE], "float", "to_float"), _returns("float"),
             _call("to_float", fails=True), ('to_float("2.5")', 2.5), {"to_float": to_float},
-            pure=_never, own_literals=True),
+            pure=_never, own_literals=True, sql=_sql_to_float),
     Functor("to_string", (1, 1), _fixed([_ANY], "symbol", "to_string"), _returns("symbol"),
             _call("to_string", fails=False), ("to_string(42)", "42"), {"to_string": to_string},
-            own_literals=True),
+            own_literals=True, sql=_sql_to_string),
     Functor("ord", (1, 1), _fixed([_ANY], "number", "ord"), _returns("number"),
-            lambda c: f"ord_of({c.args[0]})", ('ord("a")', 0), context=("ord_of",), own_literals=True),
+            lambda c: f"ord_of({c.args[0]})", ('ord("a")', 0), context=("ord_of",), own_literals=True,
+            sql=Unsupported("ord numbers symbols in the order one Python evaluation first meets them")),
     Functor("date", (1, 1), _fixed([frozenset({"symbol", "date"})], "date", "date"), _returns("date"),
             _call("to_date", fails=True), ('date(cat("2025-10-", "22"))', datetime.date(2025, 10, 22)),
-            {"to_date": to_date}, pure=_never, own_literals=True),
+            {"to_date": to_date}, pure=_never, own_literals=True, sql=_sql_date),
     Functor("days", (2, 2), _fixed(["date", "date"], "number", "days"), _returns("number"),
-            _call("days", fails=False), ("days(2025-10-20, 2025-10-22)", 2), {"days": days}, own_literals=True),
+            _call("days", fails=False), ("days(2025-10-20, 2025-10-22)", 2), {"days": days}, own_literals=True,
+            sql="date_diff('day', {0}, {1})"),
     Functor("lower", (1, 1), _fixed(["symbol"], "symbol", "lower"), _returns("symbol"),
-            lambda c: c.bounded_string(f"{c.args[0]}.lower()"), ('lower("RUS Army")', "rus army")),
+            lambda c: c.bounded_string(f"{c.args[0]}.lower()"), ('lower("RUS Army")', "rus army"),
+            sql=_sql_case("lower", "İ")),
     Functor("upper", (1, 1), _fixed(["symbol"], "symbol", "upper"), _returns("symbol"),
-            lambda c: c.bounded_string(f"{c.args[0]}.upper()"), ('upper("rus Army")', "RUS ARMY")),
+            lambda c: c.bounded_string(f"{c.args[0]}.upper()"), ('upper("rus Army")', "RUS ARMY"),
+            sql=_sql_case("upper", _SPECIAL_UPPER)),
 )
 
 FUNCTORS: dict[str, Functor] = {functor.name: functor for functor in TABLE}

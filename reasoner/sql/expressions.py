@@ -1,0 +1,138 @@
+"""Terms and conditions of the rule language as sqlglot expressions.
+
+A `Scope` maps each bound variable to the SQL expression holding its value (a column of a
+table alias, or a computed expression) and knows each variable's base type. Values are stored
+as the backend's types (`backend.COLUMN_TYPES`): symbols as text, numbers as 64-bit integers,
+floats as doubles, dates as dates. Functors are written from their entry's `sql` form in the
+functor table (`reasoner.functors`), a template in DuckDB's dialect that sqlglot reads once and
+every backend writes out in its own dialect. A functor the SQL backends cannot compute as the
+Python engine does raises `Unexpressible` (a load-time diagnostic names it and the backend).
+"""
+
+from __future__ import annotations
+
+import datetime
+import functools
+import math
+from collections.abc import Sequence
+
+import sqlglot
+from sqlglot import exp
+
+from reasoner import ast
+from reasoner.functors import FUNCTORS, Unsupported
+from reasoner.plan.expressions import expression_type
+from reasoner.sql.backend import COLUMN_TYPES
+from reasoner.source import Span
+
+
+class Unexpressible(Exception):
+    """A construct the SQL backends cannot compute exactly as the Python engine does."""
+
+    def __init__(self, construct: str, reason: str, span: Span | None):
+        super().__init__(f"{construct}: {reason}")
+        self.construct = construct
+        self.reason = reason
+        self.span = span
+
+
+def sql_type(base: str | None) -> exp.DataType:
+    return exp.DataType.build(COLUMN_TYPES.get(base or "symbol", "VARCHAR"))
+
+
+def constant(value: object, kind: str | None) -> exp.Expression:
+    """A typed literal: integers as BIGINT (so that arithmetic on literals is 64-bit too)."""
+    if isinstance(value, bool):
+        raise TypeError(value)
+    if isinstance(value, str):
+        return exp.Literal.string(value)
+    if isinstance(value, int) and kind != "float":
+        return exp.cast(exp.Literal.number(value), exp.DataType.build("BIGINT"))
+    if isinstance(value, (int, float)):
+        number = float(value)
+        text = repr(number) if math.isfinite(number) else ("nan" if number != number else
+                                                           ("inf" if number > 0 else "-inf"))
+        return exp.cast(exp.Literal.string(text), exp.DataType.build("DOUBLE"))
+    if isinstance(value, datetime.date):
+        return exp.cast(exp.Literal.string(value.isoformat()), exp.DataType.build("DATE"))
+    raise TypeError(f"no SQL literal for {value!r}")
+
+
+@functools.cache
+def _template(text: str, arity: int) -> exp.Expression:
+    """A functor's template read by sqlglot, with columns `__0`, `__1`... for its arguments."""
+    names = [f"__{i}" for i in range(arity)]
+    filled = text.replace("{args}", ", ".join("{%d}" % i for i in range(arity)))
+    for i, name in enumerate(names):
+        filled = filled.replace("{%d}" % i, name)
+    return sqlglot.parse_one(filled, read="duckdb")
+
+
+def _fill(template: exp.Expression, args: Sequence[exp.Expression]) -> exp.Expression:
+    def replace(node: exp.Expression) -> exp.Expression:
+        if isinstance(node, exp.Column) and not node.table and node.name.startswith("__"):
+            return args[int(node.name[2:])].copy()
+        return node
+
+    return template.copy().transform(replace)
+
+
+class Scope:
+    """The variables bound so far in one SELECT (and its enclosing ones), as SQL."""
+
+    def __init__(self, types: dict[str, str], values: dict[str, exp.Expression] | None = None):
+        self.types = types
+        self.values: dict[str, exp.Expression] = dict(values or {})
+
+    def inner(self) -> Scope:
+        """A scope for a subquery: it sees every variable bound here."""
+        return Scope(self.types, self.values)
+
+    def bound(self, name: str) -> bool:
+        return name in self.values
+
+    def term(self, term: ast.Term) -> exp.Expression:
+        if isinstance(term, ast.Var):
+            return self.values[term.name].copy()
+        if isinstance(term, ast.Const):
+            return constant(term.value, term.kind)
+        if isinstance(term, ast.Call):
+            return self.call(term)
+        raise Unexpressible(str(term), "this term has no SQL form here", getattr(term, "span", None))
+
+    def type_of(self, term: ast.Term) -> str | None:
+        return expression_type(term, self.types)
+
+    def call(self, term: ast.Call) -> exp.Expression:
+        functor = FUNCTORS[term.op]
+        arg_types = [self.type_of(a) for a in term.args]
+        result = self.type_of(term)
+        form = functor.sql
+        if callable(form):
+            form = form(arg_types, result)
+        if form is None or isinstance(form, Unsupported):
+            reason = form.reason if isinstance(form, Unsupported) else "it has no SQL form"
+            name = term.op if functor.named else f"`{term.op}`"
+            raise Unexpressible(f"the functor {name}", reason, term.span)
+        args = [self.term(a) for a in term.args]
+        return exp.paren(_fill(_template(form, len(args)), args), copy=False)
+
+    def condition(self, literal: ast.Comparison | ast.Test | ast.Truth) -> exp.Expression:
+        if isinstance(literal, ast.Truth):
+            return exp.true() if literal.value else exp.false()
+        if isinstance(literal, ast.Test):
+            pattern_or_sub, text = (self.term(a) for a in literal.args)
+            if literal.op == "contains":
+                test: exp.Expression = exp.func("strpos", text, pattern_or_sub) > 0
+            else:
+                test = exp.func("regexp_full_match", text, pattern_or_sub)
+            return exp.not_(test) if literal.negated else test
+        left, right = self.term(literal.left), self.term(literal.right)
+        return comparison(literal.op, left, right)
+
+
+_COMPARE = {"=": exp.EQ, "!=": exp.NEQ, "<": exp.LT, "<=": exp.LTE, ">": exp.GT, ">=": exp.GTE}
+
+
+def comparison(op: str, left: exp.Expression, right: exp.Expression) -> exp.Expression:
+    return _COMPARE[op](this=left, expression=right)

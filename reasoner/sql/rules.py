@@ -1,0 +1,171 @@
+"""One rule body, as planned by `reasoner.plan` (the scheduled steps of `plan/ir.py`, with
+aggregates hoisted into steps of their own), as one SQL SELECT.
+
+Every atom the plan scans becomes a table of the FROM list under an alias of its own (`t0`,
+`t1`...); its arguments become conditions (a constant, an expression, a variable bound before)
+or bind their variables to its columns. `Assign` binds a variable to an expression; `Filter` is
+a condition; `Negation` is `NOT EXISTS (SELECT 1 FROM ... WHERE ...)`; `Aggregate` is a
+`LATERAL` subquery over the aggregate's own steps (correlated with the variables bound before
+it), whose value is NULL where Soufflé gives no value (`min`, `max`, `mean` over no match):
+the rule then does not fire. `Emit` is the select list, `c0, c1, ...` (the columns of every
+relation's table). The DISTINCT, the UNION of a relation's rules and the EXCEPT of what is
+known are added by the caller (`strata.py`).
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Sequence
+
+from sqlglot import exp
+
+from reasoner import ast
+from reasoner.plan.ir import (Aggregate, Assign, DeltaScan, Emit, Filter, IndexProbe, Lookup, Negation,
+                              RangeScan, Scan, Step)
+from reasoner.sql.backend import column_names
+from reasoner.sql.expressions import Scope, Unexpressible, sql_type
+
+TableOf = Callable[[str], exp.Table]  # relation name -> the table to read
+
+
+class _Select:
+    """The FROM list, the conditions and the scope of one SELECT being built."""
+
+    def __init__(self, scope: Scope, aliases: itertools.count):
+        self.scope = scope
+        self.aliases = aliases
+        self.sources: list[exp.Expression] = []
+        self.conditions: list[exp.Expression] = []
+
+    def alias(self, prefix: str = "t") -> str:
+        return f"{prefix}{next(self.aliases)}"
+
+    def build(self, projections: Sequence[exp.Expression], distinct: bool = False) -> exp.Select:
+        select = exp.select(*projections) if projections else exp.select(exp.Literal.number(1))
+        if distinct:
+            select = select.distinct()
+        for i, source in enumerate(self.sources):
+            select = select.from_(source) if i == 0 else select.join(source)
+        if self.conditions:
+            select = select.where(exp.and_(*self.conditions))
+        return select
+
+
+def rule_select(steps: Sequence[Step], types: dict[str, str], table: TableOf, delta: TableOf | None = None,
+                head_types: Sequence[str] | None = None, outer: Scope | None = None,
+                aliases: itertools.count | None = None) -> exp.Select:
+    """The SELECT of a planned body ending in `Emit`: its rows are the head's tuples, in
+    columns `c0, c1...` cast to `head_types` (base types). `delta` names the table a
+    `DeltaScan` reads."""
+    scope = outer.inner() if outer is not None else Scope(types)
+    query = _Select(scope, aliases if aliases is not None else itertools.count())
+    projections: list[exp.Expression] = []
+    for step in steps:
+        if isinstance(step, Emit):
+            for i, term in enumerate(step.terms):
+                value = scope.term(term)
+                want = head_types[i] if head_types is not None else None
+                if want is not None and scope.type_of(term) != want:
+                    value = exp.cast(value, sql_type(want))
+                projections.append(exp.alias_(value, f"c{i}"))
+        else:
+            _step(step, query, table, delta)
+    return query.build(projections)
+
+
+def _step(step: Step, query: _Select, table: TableOf, delta: TableOf | None) -> None:
+    scope = query.scope
+    if isinstance(step, (DeltaScan, Scan, IndexProbe, Lookup, RangeScan)):
+        atom = step.atom
+        source = delta(atom.relation) if isinstance(step, DeltaScan) and delta is not None else table(atom.relation)
+        alias = query.alias()
+        query.sources.append(exp.alias_(source, alias, table=True))
+        for column, arg in zip(column_names(len(atom.args)), atom.args):
+            value = exp.column(column, alias)
+            if isinstance(arg, ast.Wildcard):
+                continue
+            if isinstance(arg, ast.Var) and not scope.bound(arg.name):
+                scope.values[arg.name] = value
+                continue
+            query.conditions.append(exp.EQ(this=value, expression=scope.term(arg)))
+        if isinstance(step, RangeScan):  # the bounds are filters of the scheduled plan too
+            for bound in step.bounds:
+                query.conditions.append(_bound(bound.op, exp.column(f"c{step.column}", alias), scope.term(bound.term)))
+    elif isinstance(step, Assign):
+        scope.values[step.var.name] = scope.term(step.term)
+    elif isinstance(step, Filter):
+        query.conditions.append(scope.condition(step.literal))
+    elif isinstance(step, Negation):
+        query.conditions.append(exp.not_(exp.Exists(this=_exists(step.literal.atom, query, table))))
+    elif isinstance(step, Aggregate):
+        _aggregate(step, query, table, delta)
+    else:
+        raise AssertionError(f"unexpected step {step!r}")
+
+
+def _bound(op: str, column: exp.Expression, value: exp.Expression) -> exp.Expression:
+    from reasoner.sql.expressions import comparison
+
+    return comparison(op, column, value)
+
+
+def _exists(atom: ast.Atom, query: _Select, table: TableOf) -> exp.Select:
+    """`SELECT 1 FROM relation WHERE` its columns equal the negated atom's bound arguments."""
+    alias = query.alias("n")
+    inner = _Select(query.scope.inner(), query.aliases)
+    inner.sources.append(exp.alias_(table(atom.relation), alias, table=True))
+    for column, arg in zip(column_names(len(atom.args)), atom.args):
+        if isinstance(arg, ast.Wildcard):
+            continue
+        inner.conditions.append(exp.EQ(this=exp.column(column, alias), expression=inner.scope.term(arg)))
+    return inner.build([])
+
+
+def _aggregate(step: Aggregate, query: _Select, table: TableOf, delta: TableOf | None) -> None:
+    """The aggregate as `LATERAL (SELECT op(target) AS v FROM its body) AS aN`; `step.result`
+    reads `aN.v`. Sum and mean over a body Soufflé materialises count each distinct binding of
+    the body's own variables once (`step.distinct`): their rows are made distinct first."""
+    inner = _Select(query.scope.inner(), query.aliases)
+    for inner_step in step.steps:
+        _step(inner_step, inner, table, delta)
+    scope = inner.scope
+    target = scope.term(step.target) if step.target is not None else None
+    if step.distinct is not None:
+        values = [exp.alias_(scope.values[name].copy(), f"v{i}") for i, name in enumerate(step.distinct)]
+        if target is not None:
+            values.append(exp.alias_(target, "target"))
+        rows = inner.build(values, distinct=True)
+        inner = _Select(query.scope.inner(), query.aliases)
+        rows_alias = inner.alias("m")
+        inner.sources.append(exp.alias_(exp.Subquery(this=rows), rows_alias, table=True))
+        target = exp.column("target", rows_alias) if target is not None else None
+    value = _aggregate_value(step, target)
+    alias = query.alias("a")
+    lateral = exp.Lateral(this=exp.Subquery(this=inner.build([exp.alias_(value, "v")])),
+                          alias=exp.TableAlias(this=exp.to_identifier(alias)))
+    query.sources.append(lateral)
+    result = exp.column("v", alias)
+    query.scope.values[step.result] = result
+    if step.type is not None:
+        query.scope.types = {**query.scope.types, step.result: step.type}
+    if step.op in ("min", "max", "mean"):
+        query.conditions.append(exp.Not(this=exp.Is(this=result.copy(), expression=exp.null())))
+
+
+def _aggregate_value(step: Aggregate, target: exp.Expression | None) -> exp.Expression:
+    op = step.op
+    if op == "count":
+        return exp.cast(exp.Count(this=exp.Star()), exp.DataType.build("BIGINT"))
+    assert target is not None
+    if op == "sum":
+        if step.target_type == "float":
+            return exp.func("coalesce", exp.func("fsum", target), exp.cast(exp.Literal.number(0), exp.DataType.build("DOUBLE")))
+        return exp.cast(exp.func("coalesce", exp.func("sum", target), exp.Literal.number(0)), exp.DataType.build("BIGINT"))
+    if op == "mean":
+        count = exp.Count(this=exp.Star())
+        return exp.Case(ifs=[exp.If(this=exp.EQ(this=count, expression=exp.Literal.number(0)), true=exp.null())],
+                        default=exp.Div(this=exp.func("fsum", exp.cast(target, exp.DataType.build("DOUBLE"))),
+                                        expression=count.copy()))
+    if op in ("min", "max"):
+        return exp.func(op, target)
+    raise Unexpressible(f"the aggregate {op}", "it has no SQL form", step.source.span)

@@ -1,0 +1,162 @@
+"""A checked, stratified program compiled to SQL, stratum by stratum.
+
+`compile_program(analysis, backend_name)` plans every rule as the Python engine does (the
+scheduled steps of `reasoner.plan`, with aggregates hoisted, before the Python-only passes:
+sorted ranges and index choice) and writes each as a SELECT (`rules.py`):
+
+- an exit rule (no body atom of its own stratum) once, reading the relations' tables;
+- in a recursive stratum, one delta variant per body atom of the stratum, that atom read from
+  the relation's delta table (the tuples the last round added);
+- on demand (`StratumSql.resume_variant`), a variant reading one atom of a lower stratum from
+  the table of the tuples just added to it (`add_facts` continuing the fixpoint).
+
+Anything the SQL backends cannot compute as the Python engine does (`ord`, ...) is a
+`CheckError` at load time naming the construct and the backend, with the rule's position.
+
+Tables: a relation's tuples are in the table named after it; `delta`, `new` and `added` tables
+of a relation are named by `Naming`, with a space that no relation name can hold.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+
+import attrs
+from sqlglot import exp
+
+from reasoner import ast
+from reasoner.analysis import Analysis
+from reasoner.analysis.strata import Stratum, dependency_edges
+from reasoner.errors import CheckError, Diagnostic, error
+from reasoner.plan.aggregates import hoist_aggregates
+from reasoner.plan.ir import Emit, Step
+from reasoner.plan.passes import PlanOptions, plan_body
+from reasoner.sql.expressions import Unexpressible
+from reasoner.sql.rules import TableOf, rule_select
+
+
+def table(name: str) -> exp.Table:
+    """The table of a relation (or of one of its helper tables), as a quoted identifier."""
+    return exp.Table(this=exp.to_identifier(name, quoted=True))
+
+
+class Naming:
+    """Table names: the relation's own, and its helpers (`path delta`, `path new`...)."""
+
+    @staticmethod
+    def relation(name: str) -> str:
+        return name
+
+    @staticmethod
+    def helper(name: str, role: str) -> str:
+        return f"{name} {role}"
+
+
+def sql_text(expression: exp.Expression, dialect: str) -> str:
+    return expression.sql(dialect=dialect)
+
+
+def plan_steps(body: tuple[ast.Literal, ...], head_terms: tuple[ast.Term, ...], analysis_types: dict[str, str],
+               schemas: dict, delta_position: int | None, head: str | None = None) -> list[Step]:
+    """The scheduled steps of a body (aggregates hoisted), ending in the head's `Emit`."""
+    options = PlanOptions(schemas, analysis_types, ranges=False, sorted_indexes=False)
+    return plan_body(body, set(), delta_position, options, passes=(hoist_aggregates,),
+                     emit=Emit(tuple(head_terms), head))
+
+
+@attrs.frozen
+class RuleSql:
+    """One rule (or one of its variants) as a SELECT of its head's tuples."""
+
+    rule: ast.Clause
+    head: str
+    select: exp.Select
+    delta_relation: str | None = None  # the relation its delta atom reads, for a delta variant
+
+
+@attrs.define
+class StratumSql:
+    stratum: Stratum
+    exit_rules: tuple[RuleSql, ...]
+    delta_rules: tuple[RuleSql, ...]
+    positive_inputs: frozenset[str]
+    negative_inputs: frozenset[str]
+    analysis: Analysis = attrs.field(repr=False)
+    _resumed: dict[tuple[int, int], RuleSql] = attrs.field(factory=dict, repr=False)
+
+    @property
+    def relations(self) -> frozenset[str]:
+        return self.stratum.relations
+
+    @property
+    def recursive(self) -> bool:
+        return bool(self.delta_rules)
+
+    def resume_variant(self, rule_number: int, position: int) -> RuleSql:
+        """Rule `rule_number` of the stratum with body atom `position` (of a lower stratum)
+        read from the table of the tuples just added to its relation."""
+        key = (rule_number, position)
+        if key not in self._resumed:
+            rule = self.stratum.rules[rule_number]
+            atom = rule.body[position]
+            assert isinstance(atom, ast.Atom)
+            added = atom.relation
+            self._resumed[key] = _compile(rule, self.analysis, position,
+                                          lambda name: table(Naming.helper(name, "added")), added)
+        return self._resumed[key]
+
+
+def compile_program(analysis: Analysis, backend: str) -> tuple[StratumSql, ...]:
+    """Every stratum's SQL; raises `CheckError` listing each construct `backend` cannot run."""
+    problems: list[Diagnostic] = []
+    strata = []
+    for stratum in analysis.strata:
+        exit_rules, delta_rules = [], []
+        for rule in stratum.rules:
+            positions = [i for i, literal in enumerate(rule.body)
+                         if isinstance(literal, ast.Atom) and literal.relation in stratum.relations
+                         ] if stratum.recursive else []
+            try:
+                if not positions:
+                    exit_rules.append(_compile(rule, analysis, None, None, None))
+                for position in positions:
+                    atom = rule.body[position]
+                    assert isinstance(atom, ast.Atom)
+                    delta_rules.append(_compile(rule, analysis, position,
+                                                lambda name: table(Naming.helper(name, "delta")), atom.relation))
+            except Unexpressible as exc:
+                problems.append(error(f"the {backend} backend cannot run {exc.construct}: {exc.reason}",
+                                      exc.span or rule.span,
+                                      "run this program on the Python engine (backend=\"python\")"))
+        edges = [e for e in dependency_edges(stratum.rules) if e.body not in stratum.relations]
+        strata.append(StratumSql(stratum, tuple(exit_rules), tuple(delta_rules),
+                                 frozenset(e.body for e in edges if not e.negative),
+                                 frozenset(e.body for e in edges if e.negative), analysis))
+    if problems:
+        raise CheckError(problems)
+    return tuple(strata)
+
+
+def _compile(rule: ast.Clause, analysis: Analysis, position: int | None, delta: TableOf | None,
+             delta_relation: str | None) -> RuleSql:
+    types = analysis.variable_types[id(rule)]
+    schema = analysis.schemas[rule.head.relation]
+    steps = plan_steps(rule.body, rule.head.args, types, analysis.schemas, position, rule.head.relation)
+    select = rule_select(steps, types, lambda name: table(Naming.relation(name)), delta, schema.bases,
+                         aliases=itertools.count())
+    return RuleSql(rule, rule.head.relation, select, delta_relation)
+
+
+def goal_select(body: tuple[ast.Literal, ...], names: Sequence[str], types: dict[str, str],
+                analysis: Analysis, backend: str) -> exp.Select:
+    """A goal's distinct answers: one column per variable of `names`."""
+    head = tuple(ast.Var(name) for name in names)
+    steps = plan_steps(body, head, types, analysis.schemas, None)
+    try:
+        select = rule_select(steps, types, lambda name: table(Naming.relation(name)), None,
+                             tuple(types.get(n, "symbol") for n in names), aliases=itertools.count())
+    except Unexpressible as exc:
+        raise CheckError(error(f"the {backend} backend cannot run {exc.construct}: {exc.reason}", exc.span,
+                               "run this goal on the Python engine (backend=\"python\")")) from None
+    return select.distinct()
