@@ -9,6 +9,7 @@ from reasoner.errors import Diagnostic, LoadError, ParseError, error
 from reasoner.files import Sandbox, read_bytes, real_path
 from reasoner.source import SourceText
 from reasoner.syntax import parse_program
+from reasoner.syntax.preprocess import Macros
 
 
 def read_source(path: Path, sandbox: Sandbox | None = None) -> SourceText:
@@ -45,22 +46,23 @@ def parse_with_includes(source: SourceText, directory: Path | None,
     `loaded` holds the resolved paths of files already read; a file is included once only
     (so a file that is both loaded and included, or included twice, counts once). It is
     updated with the files read here. With a `sandbox`, an included file must lie inside it
-    (after resolving links); one outside is reported without being opened."""
+    (after resolving links); one outside is reported without being opened. Macros defined by
+    `#define` hold in the rest of the file and in the files read after it."""
     diagnostics: list[Diagnostic] = []
     top = (str(real_path(source.name)),) if directory is not None else ()
     if loaded is None:
         loaded = set()
     loaded.update(top)
-    statements = _parse(source, directory, top, diagnostics, loaded, sandbox)
+    statements = _parse(source, directory, top, diagnostics, loaded, sandbox, {})
     if diagnostics:
         raise ParseError(diagnostics)
     return statements
 
 
 def _parse(source: SourceText, directory: Path | None, stack: tuple[str, ...],
-           diagnostics: list[Diagnostic], loaded: set[str], sandbox: Sandbox | None = None) -> list[ast.Statement]:
+           diagnostics: list[Diagnostic], loaded: set[str], sandbox: Sandbox | None, macros: Macros) -> list[ast.Statement]:
     try:
-        parsed = parse_program(source)
+        parsed = parse_program(source, macros)
     except ParseError as exc:
         diagnostics.extend(exc.diagnostics)
         return []
@@ -91,5 +93,5 @@ def _parse(source: SourceText, directory: Path | None, stack: tuple[str, ...],
                                      "the path is relative to the including file's directory"
                                      if not Path(statement.path).is_absolute() else None))
             continue
-        result.extend(_parse(included, shown.parent, stack + (str(path),), diagnostics, loaded, sandbox))
+        result.extend(_parse(included, shown.parent, stack + (str(path),), diagnostics, loaded, sandbox, macros))
     return result

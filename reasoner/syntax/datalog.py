@@ -13,8 +13,9 @@ import datetime
 import functools
 import itertools
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
+import attrs
 import lark
 from lark.exceptions import UnexpectedInput
 
@@ -25,6 +26,7 @@ from reasoner.limits import BIG, MAX_DIGITS
 from reasoner.resources import grammar_text
 from reasoner.source import SourceText, Span
 from reasoner.syntax.lark_errors import diagnostic_from_lark
+from reasoner.syntax.preprocess import Expansion, Macros, needs_preprocessing, preprocess
 
 
 @functools.cache
@@ -51,13 +53,28 @@ def _keyword_patterns() -> dict[str, str]:
     }
 
 
-def parse_program(source: SourceText) -> list[ast.Statement]:
-    """Parse a whole rule file. Raises `ParseError` with every problem found."""
+def parse_program(source: SourceText, macros: Macros | None = None) -> list[ast.Statement]:
+    """Parse a whole rule file. Raises `ParseError` with every problem found.
+
+    Its preprocessor lines (`#define`, `#ifdef`...) are applied first, with `macros` (the
+    macros defined so far, updated by the file's `#define` and `#undef` lines)."""
+    if macros is None:
+        macros = {}
+    expansion = None
+    text = source.text
+    if needs_preprocessing(text, macros):
+        expansion = preprocess(source, macros)
+        if expansion.diagnostics:
+            raise ParseError(expansion.diagnostics)
+        text = expansion.text
     try:
-        tree = _parser().parse(source.text)
+        tree = _parser().parse(text)
     except UnexpectedInput as exc:
-        raise ParseError(diagnostic_from_lark(exc, source, "rule text", _keyword_patterns())) from None
-    builder = _Builder(source)
+        if expansion is None:
+            raise ParseError(diagnostic_from_lark(exc, source, "rule text", _keyword_patterns())) from None
+        expanded = diagnostic_from_lark(exc, SourceText(source.name, text), "rule text", _keyword_patterns())
+        raise ParseError(_in_original(expanded, source, expansion)) from None
+    builder = _Builder(source, columns=expansion.column if expansion is not None else None)
     statements = list(builder.statements(tree))
     if builder.diagnostics:
         raise ParseError(builder.diagnostics)
@@ -91,6 +108,16 @@ def parse_query(source: SourceText) -> ast.Query:
         span = Span.at(source, 1, 1, max(1, len(source.line(1))))
         raise ParseError(error("expected a single goal", span, "write a query as `?- p(X), q(X).`"))
     return statements[0]
+
+
+def _in_original(diagnostic: Diagnostic, source: SourceText, expansion: Expansion) -> Diagnostic:
+    """A diagnostic about the expanded text, pointing into the text as written."""
+    span = diagnostic.span
+    if span is None:
+        return diagnostic
+    start = expansion.column(span.line, span.column)
+    end = max(start, expansion.column(span.end_line, span.end_column))
+    return attrs.evolve(diagnostic, span=Span(source, span.line, start, span.end_line, end))
 
 
 def _shift_error(exc: UnexpectedInput, offset: int) -> UnexpectedInput:
@@ -153,13 +180,17 @@ def unescape(body: str) -> str:
 
 
 class _Builder:
-    def __init__(self, source: SourceText, column_shift: int = 0):
+    def __init__(self, source: SourceText, column_shift: int = 0,
+                 columns: Callable[[int, int], int] | None = None):
         self.source = source
         self.shift = column_shift
+        self.columns = columns  # from columns of the preprocessed text to those of `source`
         self.diagnostics: list[Diagnostic] = []
 
     # ---- positions -------------------------------------------------------------------
     def _col(self, line: int, column: int) -> int:
+        if self.columns is not None:
+            return self.columns(line, column)
         return max(1, column - self.shift) if line == 1 else column
 
     def span(self, node) -> Span | None:
