@@ -1,7 +1,7 @@
 """Statement heads and clauses to AST nodes: which clause fits which statement, and how often.
 
-Each statement kind takes a set of clauses; some may be given once, some repeatedly, some are
-required. A misplaced, repeated or missing clause is a diagnostic at the clause (or at the
+Each statement kind takes a set of clauses (the keyword table, `reasoner.events.keywords`); some
+may be given once, some repeatedly, some are required. A misplaced, repeated or missing clause is a diagnostic at the clause (or at the
 statement's id), and the statement is dropped.
 """
 
@@ -16,33 +16,8 @@ from reasoner.events.ast import (
     Name, PersonDecl, PreconditionDecl, RevisionDecl, SourceDecl, Statement, WithdrawalDecl,
 )
 from reasoner.events.build import Clause, RawStatement
-from reasoner.events.hints import SHAPES
+from reasoner.events.keywords import DATED, REQUIREMENT_KINDS, STATEMENTS
 from reasoner.source import Span
-
-REQUIREMENT_KINDS = ("requires", "only_if", "unless", "after")
-
-# The clauses every dated statement takes: how it is reported, what caused it, what it answers.
-_FRAMING_ONCE = frozenset({"per", "mode", "same_as"})
-_DATED_REPEATED = frozenset({"by", "cite", "because_of", "responds_to", "="})
-
-# kind -> (clauses that may appear once, clauses that may repeat)
-CLAUSES: dict[str, tuple[frozenset[str], frozenset[str]]] = {
-    "source": (frozenset({"outlet", "published", "file", "author", "url"}), frozenset()),
-    "actor": (frozenset({"is"}), frozenset({"aka"})),
-    "person": (frozenset(), frozenset({"of"})),
-    "event": (_FRAMING_ONCE | {"status"}, _DATED_REPEATED),
-    "precondition": (_FRAMING_ONCE | {"goal", *REQUIREMENT_KINDS}, _DATED_REPEATED),
-    "deadline": (_FRAMING_ONCE | {"demands", "due"}, _DATED_REPEATED | {"threat"}),
-    "evidence": (frozenset(), frozenset({"by", "cite"})),
-    "threat": (_FRAMING_ONCE, _DATED_REPEATED | {"if", "then"}),
-    "offer": (_FRAMING_ONCE, _DATED_REPEATED | {"if", "then"}),
-    "revision": (_FRAMING_ONCE | {"due"}, _DATED_REPEATED),
-    "withdrawal": (_FRAMING_ONCE, _DATED_REPEATED),
-    "alignment": (frozenset(), frozenset()),
-}
-
-# The statements whose second head is a date.
-DATED = ("event", "precondition", "deadline", "threat", "offer", "revision", "withdrawal")
 
 _WRITTEN = {"=": "key=value arguments", "is": "`is`"}
 
@@ -63,7 +38,8 @@ class _Clauses:
         self.diagnostics = diagnostics
         self.ok = True
         self.by_keyword: dict[str, list[Clause]] = {}
-        once, repeated = CLAUSES[raw.kind]
+        kind = STATEMENTS[raw.kind]
+        once, repeated = kind.once, kind.repeated
         for clause in raw.clauses:
             keyword = clause.keyword
             if keyword not in once and keyword not in repeated:
@@ -71,7 +47,7 @@ class _Clauses:
                 self.fail(
                     f"{_written(keyword)} does not apply to {_a(raw.kind)} statement",
                     clause.span,
-                    f"{_a(raw.kind)} takes: {allowed}" if allowed else f"write it as: {SHAPES[raw.kind]}",
+                    f"{_a(raw.kind)} takes: {allowed}" if allowed else f"write it as: {kind.shape}",
                 )
                 continue
             seen = self.by_keyword.setdefault(keyword, [])
@@ -104,7 +80,7 @@ class _Clauses:
         value = self.one(keyword)
         if value is None and keyword not in self.by_keyword:
             self.fail(f"{self.raw.kind} `{at.text}` has no {what}", at.span,
-                      f"write it as: {SHAPES[self.raw.kind]}")
+                      f"write it as: {STATEMENTS[self.raw.kind].shape}")
         return value
 
 

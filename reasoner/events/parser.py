@@ -21,6 +21,7 @@ from reasoner.events.ast import EventFile
 from reasoner.events.build import RawStatement, TreeToClauses
 from reasoner.gcpause import paused_gc
 from reasoner.events.hints import describe_unexpected
+from reasoner.events.keywords import STATEMENT_KEYWORDS
 from reasoner.events.reader import NotFast, read_statements
 from reasoner.resources import grammar_text
 from reasoner.source import SourceText, Span
@@ -36,8 +37,7 @@ class LineStarts:
     statement keywords must be lexable in every state (`always_accept`).
     """
 
-    always_accept = ("SOURCE", "ACTOR", "PERSON", "EVENT", "PRECONDITION", "DEADLINE", "EVIDENCE",
-                     "THREAT", "OFFER", "REVISION", "WITHDRAWAL", "ALIGNMENT")
+    always_accept = tuple(keyword.upper() for keyword in STATEMENT_KEYWORDS)  # lark's names
 
     def process(self, stream: Iterator[Token]) -> Iterator[Token]:
         for token in stream:

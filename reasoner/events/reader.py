@@ -8,7 +8,9 @@ check that the two agree on every golden input, on the corpus and on generated t
 It handles only text that is plainly well formed: at the first thing it is unsure about it raises
 `NotFast`, and `parse_events` parses the text with lark instead, which then either succeeds or
 reports the syntax errors (with their positions and carets). The grammar file stays the
-definition of the language.
+definition of the language; the reserved words come from the keyword table
+(`reasoner.events.keywords`), and its heads and clauses are read by one function per statement
+and per clause keyword of that table (tests/events/test_keywords.py checks that none is missing).
 
 How it is fast: the text is tokenized once into compact tuples, grouped by statement; a name or
 string token carries its ready-made `Name` (and `Span`), built with `tuple.__new__` rather than
@@ -26,6 +28,7 @@ from typing import Any
 from reasoner.errors import Diagnostic
 from reasoner.events.ast import Affiliation, Arg, Citation, Name, Pattern, Value, Voice
 from reasoner.events.build import Clause, RawStatement, read_date, read_due, unquote
+from reasoner.events.keywords import KEYWORDS
 from reasoner.source import SourceText, Span
 
 # One alternative per token kind (they are told apart by their first character, so their order
@@ -51,17 +54,6 @@ _TOKEN = re.compile(
 )
 _DATE = re.compile(r"~?[0-9][0-9-]*(\.\.~?[0-9][0-9-]*)?").fullmatch
 _NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?").fullmatch
-
-STATEMENTS = frozenset({
-    "source", "actor", "person", "event", "precondition", "deadline", "evidence", "threat", "offer",
-    "revision", "withdrawal", "alignment",
-})
-KEYWORDS = STATEMENTS | frozenset({
-    "to", "outlet", "published", "file", "author", "url", "aka", "is", "of", "as", "from", "until",
-    "status", "by", "cite", "responds_to", "goal", "requires", "only_if", "unless", "after",
-    "demands", "due", "threat", "if", "then", "per", "mode", "same_as", "because_of", "no",
-})
-
 
 class NotFast(Exception):
     """The fast reader is not sure about the text; parse it with lark."""

@@ -9,11 +9,13 @@ from __future__ import annotations
 import difflib
 import json
 import shlex
+import textwrap
 from collections.abc import Callable
 from pathlib import Path
 
 import attrs
 
+from reasoner.events.keywords import STATEMENT_KEYWORDS
 from reasoner.explain.render import proof_json, proof_text, why_not_json, why_not_text
 from reasoner.facts_io import sort_key
 from reasoner.files import OutputFiles
@@ -89,15 +91,18 @@ def _relation(session: Session, name: str) -> str:
 
 
 # ---- help and leaving ----------------------------------------------------------------------
-INPUT_FORMS = """\
-Input (a statement may go on over several lines; it ends with `.`):
-  ?- goal.                 ask: ?- event(E, D, _, "RUS", V, "USA").
-  goal.                    a bare goal with variables asks too: actor(A, N, "state").
-  head :- body.  fact.     add a rule or a fact to the session (also .decl and other directives)
-  event ID DATE A VERB B   add an event statement (also actor, person, source, precondition,
-                           deadline, evidence); indented lines continue it, an empty line ends it
-Keys: Tab completes, Up/Down walk the history, Ctrl-C cancels the input or a running evaluation,
-Ctrl-D leaves, Esc Enter submits the input as it is (an unfinished statement is reported)."""
+_OTHER_STATEMENTS = ", ".join(k for k in STATEMENT_KEYWORDS if k != "event")
+INPUT_FORMS = "\n".join([
+    "Input (a statement may go on over several lines; it ends with `.`):",
+    '  ?- goal.                 ask: ?- event(E, D, _, "RUS", V, "USA").',
+    '  goal.                    a bare goal with variables asks too: actor(A, N, "state").',
+    "  head :- body.  fact.     add a rule or a fact to the session (also .decl and other directives)",
+    *textwrap.wrap(f"add an event statement (also {_OTHER_STATEMENTS}); indented lines continue "
+                   "it, an empty line ends it", width=97,
+                   initial_indent="  event ID DATE A VERB B   ", subsequent_indent=" " * 27),
+    "Keys: Tab completes, Up/Down walk the history, Ctrl-C cancels the input or a running evaluation,",
+    "Ctrl-D leaves, Esc Enter submits the input as it is (an unfinished statement is reported).",
+])
 
 
 @command("help", "[COMMAND]", "this text, or more about one command",
@@ -136,7 +141,7 @@ def _quit(session: Session, args: list[str]) -> Reply:
          arguments=("file",))
 def _load(session: Session, args: list[str]) -> None:
     _expect("load", args, 1, 1000)
-    from reasoner.engine import expand_paths
+    from reasoner.load import expand_paths
 
     files = [str(path.resolve()) for path in expand_paths(args)]  # what `:save` refers to
     from reasoner.questions.repl import refusing_malformed_questions
@@ -355,7 +360,7 @@ def _relations(session: Session, args: list[str]) -> None:
          arguments=("relation",))
 def _schema(session: Session, args: list[str]) -> None:
     _expect("schema", args, 1, 1)
-    from reasoner.engine import event_schemas
+    from reasoner.load import event_schemas
 
     schema = session.engine.schema(args[0])
     lines = [f".decl {schema.signature()}"]

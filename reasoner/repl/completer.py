@@ -14,8 +14,9 @@ from collections.abc import Callable
 
 import attrs
 
-from reasoner.repl.inputs import EVENT_KEYWORDS, classify
-from reasoner.repl.lexer import EVENT_CLAUSES, FUNCTORS, tokenize
+from reasoner.events.keywords import CLAUSE_KEYWORDS, INNER_KEYWORDS, STATEMENT_KEYWORDS
+from reasoner.repl.inputs import classify
+from reasoner.repl.lexer import FUNCTORS, tokenize
 
 
 @attrs.frozen
@@ -131,10 +132,10 @@ def _event(text: str, vocabulary: Vocabulary) -> Suggestion:
     word = _WORD.search(text).group()  # type: ignore[union-attr]
     line = text.rsplit("\n", 1)[-1]
     if line == word:  # first word of a line: a statement keyword
-        return _result(word, [(k, "statement") for k in EVENT_KEYWORDS if k.startswith(word)])
+        return _result(word, [(k, "statement") for k in STATEMENT_KEYWORDS if k.startswith(word)])
     candidates = (_matching(word, vocabulary.actor_names) + _matching(word, vocabulary.events)
                   + _matching(word, vocabulary.verbs)
-                  + [(k, "clause") for k in EVENT_CLAUSES if k.startswith(word)])
+                  + [(k, "clause") for k in (*CLAUSE_KEYWORDS, *INNER_KEYWORDS) if k.startswith(word)])
     return _result(word, candidates)
 
 
@@ -160,7 +161,7 @@ def _rules(text: str, vocabulary: Vocabulary) -> Suggestion:
     candidates = _matching(word, vocabulary.relations)
     candidates += [(f, "functor") for f in FUNCTORS if f.startswith(word)]
     if "\n" not in text and word == text.lstrip():
-        candidates += [(k, "statement") for k in EVENT_KEYWORDS if k.startswith(word)]
+        candidates += [(k, "statement") for k in STATEMENT_KEYWORDS if k.startswith(word)]
     return _result(word, candidates)
 
 

@@ -3,9 +3,9 @@
 REPL input is one of:
 
 - a command, `:name args...`, always one line;
-- an event statement, a line starting with an event keyword (`event`, `actor`, `source`,
-  `person`, `precondition`, `deadline`, `evidence`) followed by a name, as in an `.events`
-  file; it continues on indented lines, and in the interactive shell an empty line ends it;
+- an event statement, a line starting with a statement keyword of the event language (`event`,
+  `actor`, `source`, `deadline`, ...: `reasoner.events.keywords`) followed by a name, as in an
+  `.events` file; it continues on indented lines, and in the interactive shell an empty line ends it;
 - rule-language text: a query `?- goal.`, a bare goal, rules, facts and directives; it ends
   when a statement ends with `.` (a `.` inside a string, a comment or a number does not count),
   or at once when a string is left open (strings end on their line: the parser reports it); and
@@ -18,16 +18,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 
-EVENT_KEYWORDS = ("source", "actor", "person", "event", "precondition", "deadline", "evidence")
+from reasoner.repl.lexer import is_event_statement, tokenize
 
 _CLOSED_STRING = re.compile(r'"(?:[^"\\\n]|\\.)*"')
 _COMMAND_LINE = re.compile(r":[A-Za-z]")
-_EVENT_START = re.compile(r"(?:%s)[ \t]+[^\s(]" % "|".join(EVENT_KEYWORDS))
-
-
-def is_event_statement(text: str) -> bool:
-    """Whether `text` starts an event statement (`event x ...`, not the atom `event(...)`)."""
-    return _EVENT_START.match(text.lstrip()) is not None
 
 
 def classify(text: str) -> str:
@@ -55,8 +49,6 @@ def is_complete(text: str) -> bool:
 
 def rules_complete(text: str) -> bool:
     """Whether rule-language text ends at a statement boundary."""
-    from reasoner.repl.lexer import tokenize
-
     pending = False  # a statement has started and not ended
     directive = False  # ... and it is a directive, which ends at a line end
     depth = 0

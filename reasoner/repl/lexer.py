@@ -3,7 +3,9 @@
 `tokenize(text)` is a pure function: it splits any text (rules, a query, a command, an
 event statement) into `Token`s whose texts add up to the input, so that a caller can colour
 each piece or look at the meaningful ones. It never fails: text it cannot read becomes an
-`error` token. `RuleLexer` adapts it to prompt_toolkit (imported only by the shell).
+`error` token. `RuleLexer` adapts it to prompt_toolkit (imported only by the shell). The
+keywords of event statements are those of the event language's table
+(`reasoner.events.keywords`).
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import re
 from typing import NamedTuple
 
 from reasoner.functors import TABLE, TESTS
-from reasoner.repl.inputs import EVENT_KEYWORDS, is_event_statement
+from reasoner.events.keywords import KEYWORDS as EVENT_KEYWORDS, STATEMENT_KEYWORDS
 
 
 class Token(NamedTuple):
@@ -44,6 +46,12 @@ _RULES = [
 ]
 _PATTERN = re.compile("|".join(f"(?P<{kind}>{rx})" for kind, rx in _RULES), re.MULTILINE)
 _EVENT_COMMENT = re.compile(r"#[^\n]*")
+_EVENT_START = re.compile(r"(?:%s)[ \t]+[^\s(]" % "|".join(STATEMENT_KEYWORDS))
+
+
+def is_event_statement(text: str) -> bool:
+    """Whether `text` starts an event statement (`event x ...`, not the atom `event(...)`)."""
+    return _EVENT_START.match(text.lstrip()) is not None
 
 
 def tokenize(text: str) -> list[Token]:
@@ -98,17 +106,12 @@ def _event_tokens(text: str) -> list[Token]:
         kind = match.lastgroup or "error"
         value = match.group()
         if kind in ("name", "variable"):
-            kind = "keyword" if value in EVENT_KEYWORDS or value in EVENT_CLAUSES else "name"
+            kind = "keyword" if value in EVENT_KEYWORDS else "name"
         elif kind in ("operator", "end"):
             kind = "punct"
         tokens.append(Token(kind, value, position))
         position = match.end()
     return tokens
-
-
-EVENT_CLAUSES = set(
-    "to outlet published file author url aka is of as from until status by cite responds_to "
-    "goal requires only_if unless after demands due threat".split())
 
 
 def significant(tokens: list[Token]) -> list[Token]:
