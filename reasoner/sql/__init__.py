@@ -5,7 +5,7 @@
     expressions.py terms, functors (their `sql` form in `functors.TABLE`), comparisons -> sqlglot
     backend.py     the `Backend` protocol the driver runs on, and the column types
     driver.py      evaluation stratum by stratum: INSERT ... SELECT, a semi-naive loop for recursion
-    duckdb.py      the DuckDB backend
+    duckdb_backend.py the DuckDB backend
     engine.py      `Engine(backend="duckdb")`: the Engine API over the driver
 
 sqlglot writes every statement in the backend's dialect, so another backend (Spark) implements

@@ -48,6 +48,11 @@ def column_names(arity: int) -> list[str]:
     return [f"c{i}" for i in range(arity)]
 
 
+# A relation without columns is a table of one boolean column holding TRUE (SQL tables have a
+# column at least): it holds one row when the relation holds the empty tuple.
+NULLARY_TYPE = "BOOLEAN"
+
+
 class Backend(Protocol):
     """A database connection the SQL driver runs statements on (see the module docstring)."""
 

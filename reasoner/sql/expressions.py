@@ -128,7 +128,12 @@ class Scope:
                 test = exp.func("regexp_full_match", text, pattern_or_sub)
             return exp.not_(test) if literal.negated else test
         left, right = self.term(literal.left), self.term(literal.right)
-        return comparison(literal.op, left, right)
+        test = comparison(literal.op, left, right)
+        if self.type_of(literal.left) == "float" or self.type_of(literal.right) == "float":
+            # IEEE comparisons, as Python's: NaN is unequal to everything (SQL engines order it last)
+            nan = exp.or_(exp.func("isnan", left.copy()), exp.func("isnan", right.copy()))
+            return exp.or_(test, nan) if literal.op == "!=" else exp.and_(test, exp.not_(nan))
+        return test
 
 
 _COMPARE = {"=": exp.EQ, "!=": exp.NEQ, "<": exp.LT, "<=": exp.LTE, ">": exp.GT, ">=": exp.GTE}

@@ -68,6 +68,8 @@ def rule_select(steps: Sequence[Step], types: dict[str, str], table: TableOf, de
                 if want is not None and scope.type_of(term) != want:
                     value = exp.cast(value, sql_type(want))
                 projections.append(exp.alias_(value, f"c{i}"))
+            if not step.terms:  # a nullary head: its table's one column (`backend.NULLARY_TYPE`)
+                projections.append(exp.alias_(exp.true(), "c0"))
         else:
             _step(step, query, table, delta)
     return query.build(projections)
@@ -100,7 +102,7 @@ def _step(step: Step, query: _Select, table: TableOf, delta: TableOf | None) -> 
     elif isinstance(step, Aggregate):
         _aggregate(step, query, table, delta)
     else:
-        raise AssertionError(f"unexpected step {step!r}")
+        raise Unexpressible(step.describe(), "this kind of step has no SQL form yet", None)
 
 
 def _bound(op: str, column: exp.Expression, value: exp.Expression) -> exp.Expression:
