@@ -18,7 +18,6 @@ only when every one was written (see `files.OutputFiles`).
 from __future__ import annotations
 
 import csv
-import difflib
 import gzip
 import io as io_module
 import os
@@ -35,6 +34,7 @@ from reasoner.errors import Diagnostic, LoadError, error
 from reasoner.files import OutputFiles, Sandbox
 from reasoner.program import RelationSchema
 from reasoner.source import SourceText, Span
+from reasoner.suggest import did_you_mean
 from reasoner.types import format_value, parse_value
 
 
@@ -80,9 +80,8 @@ def _input_options(directive: ast.IODirective) -> dict[str, object]:
     known = {name.lower(): name for name in INPUT_OPTIONS}
     for key, _ in directive.options:
         if key.lower() not in known:
-            close = difflib.get_close_matches(key.lower(), list(known), n=1, cutoff=0.6)
-            hint = (f"did you mean `{known[close[0]]}`? " if close else "") + \
-                f"`.input` takes {', '.join(INPUT_OPTIONS)}"
+            near = did_you_mean(key, INPUT_OPTIONS)
+            hint = (f"{near} " if near else "") + f"`.input` takes {', '.join(INPUT_OPTIONS)}"
             raise LoadError(error(f"unknown option `{key}` for `.input {directive.relation}`",
                                   directive.span, hint))
     return _options(directive)

@@ -3,7 +3,6 @@ undeclared relations given a schema from their first use (or reported, in strict
 
 from __future__ import annotations
 
-import difflib
 import re
 
 from reasoner import ast
@@ -11,6 +10,7 @@ from reasoner.analysis.typing import infer_clause_types
 from reasoner.errors import Diagnostic, error, warning
 from reasoner.program import Program, RelationSchema
 from reasoner.source import Span
+from reasoner.suggest import did_you_mean
 from reasoner.types import BASE_TYPES
 
 
@@ -41,7 +41,7 @@ def resolve_types(program: Program) -> tuple[dict[str, str], list[Diagnostic]]:
         if missing:
             diagnostics.append(error(f"unknown type `{missing[0]}` in the definition of `{name}`",
                                      _name_span(decl.span, missing[0], name),
-                                     _did_you_mean(missing[0], bases)))
+                                     did_you_mean(missing[0], bases)))
         else:
             diagnostics.append(error(f"type `{name}` is defined in terms of itself", decl.span))
         bases[name] = "symbol"
@@ -59,7 +59,7 @@ def resolve_schemas(
             if attribute.type not in bases:
                 diagnostics.append(error(f"unknown type `{attribute.type}`",
                                          _name_span(attribute.span, attribute.type, ":"),
-                                         _did_you_mean(attribute.type, bases)))
+                                         did_you_mean(attribute.type, bases)))
         if "eqrel" in decl.qualifiers:
             diagnostics.append(error("the `eqrel` qualifier is not supported", decl.span,
                                      "write the reflexive, symmetric and transitive rules out"))
@@ -97,7 +97,7 @@ def resolve_schemas(
     for directive in program.directives:
         if directive.relation not in schemas and directive.relation not in implicit:
             diagnostics.append(error(f"`.{directive.kind}` names relation `{directive.relation}`, which is not declared",
-                                     directive.span, _did_you_mean(directive.relation, schemas)))
+                                     directive.span, did_you_mean(directive.relation, schemas)))
 
     for name, atoms in implicit.items():
         first = atoms[0]
@@ -180,14 +180,9 @@ def arity_error(atom: ast.Atom, schema: RelationSchema) -> Diagnostic:
 
 def unknown_relation(atom: ast.Atom, schemas: dict, severity: str) -> Diagnostic:
     message = f"relation `{atom.relation}` is not defined: it has no declaration, facts or rules"
-    hint = _did_you_mean(atom.relation, schemas)
+    hint = did_you_mean(atom.relation, schemas)
     make = error if severity == "error" else warning
     return make(message, atom.span, hint)
-
-
-def _did_you_mean(name: str, known) -> str | None:
-    matches = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
-    return f"did you mean `{matches[0]}`?" if matches else None
 
 
 def _name_span(span: Span | None, name: str, after: str) -> Span | None:

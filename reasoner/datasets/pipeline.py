@@ -5,7 +5,6 @@ more bad rows than `max_bad_rows` raise a `LoadError` and nothing is produced.""
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -26,6 +25,7 @@ from reasoner.datasets.report import ImportReport
 from reasoner.datasets.source_rows import row_span
 from reasoner.errors import Diagnostic, LoadError, error
 from reasoner.gcpause import paused_gc
+from reasoner.suggest import closest
 
 FORMATS: dict[str, type[Format]] = {
     "gdelt1": Gdelt1, "gdelt2": Gdelt2, "icews": Icews, "polecat": Polecat, "acled": Acled,
@@ -44,7 +44,7 @@ class Imported:
 def format_class(name: str) -> type[Format]:
     key = ALIASES.get(name.lower(), name.lower())
     if key not in FORMATS:
-        close = difflib.get_close_matches(key, [*FORMATS, *ALIASES], n=1)
+        close = closest(key, [*FORMATS, *ALIASES])
         raise LoadError(error(f"unknown dataset format {name!r}",
                               hint=(f"did you mean {close[0]}? " if close else "")
                               + f"formats: {', '.join(FORMATS)}"))

@@ -26,9 +26,9 @@ from reasoner.events.framing import (
     default_mode, default_voice, outlet_of, same_as_cycles,
 )
 from reasoner.events.schema import BEGINNING, END_OF_TIME, NO_TARGET, RELATIONS, WILDCARD
-from reasoner.events.suggest import did_you_mean
 from reasoner.events.vocabulary import Vocabulary, load_vocabulary
 from reasoner.source import Span
+from reasoner.suggest import did_you_mean
 
 STATUSES = ("occurred", "announced", "planned", "cancelled", "denied", "conditional")
 DEFAULT_STATUS = "occurred"
@@ -237,7 +237,7 @@ class _Lowering:
                       "an event names its actor and target; leave the target out if there is none")
             return text
         self.fail(f"unknown actor `{text}`", name.span,
-                  did_you_mean(text, [*self.actors, *self.aliases])
+                  did_you_mean(text, [*self.actors, *self.aliases], n=3)
                   or "declare it first: actor ID \"NAME\" aka ALIAS")
         return text
 
@@ -246,13 +246,13 @@ class _Lowering:
         if text in self.vocabulary or (pattern and text == WILDCARD):
             return text
         self.fail(f"unknown verb `{text}`", name.span,
-                  did_you_mean(text, self.vocabulary.verbs)
+                  did_you_mean(text, self.vocabulary.verbs, n=3)
                   or "the verbs are listed in rules/verbs.facts")
         return text
 
     def reference(self, name: Name, seen: set[str], what: str) -> str:
         if name.text not in seen:
-            self.fail(f"unknown {what} `{name.text}`", name.span, did_you_mean(name.text, seen))
+            self.fail(f"unknown {what} `{name.text}`", name.span, did_you_mean(name.text, seen, n=3))
         return name.text
 
     def reference_of_kind(self, name: Name, kind: str) -> str:
@@ -262,7 +262,7 @@ class _Lowering:
         if found is None:
             same_kind = [id_ for id_, k in self.kinds.items() if k == kind]
             self.fail(f"unknown {kind} `{name.text}`", name.span,
-                      did_you_mean(name.text, same_kind) or f"name the id of a {kind} statement")
+                      did_you_mean(name.text, same_kind, n=3) or f"name the id of a {kind} statement")
         elif found != kind:
             self.fail(f"`{name.text}` is {_a(found)}, not {_a(kind)}", name.span,
                       f"name the id of a {kind} statement")
@@ -371,7 +371,7 @@ class _Lowering:
             status = event.status.text
             if status not in STATUSES:
                 self.fail(f"unknown status `{status}`", event.status.span,
-                          did_you_mean(status, STATUSES) or "a status is one of: " + ", ".join(STATUSES))
+                          did_you_mean(status, STATUSES, n=3) or "a status is one of: " + ", ".join(STATUSES))
         self.add("event_status", (id_, status), event.status.span if event.status else event.span)
         self.frame(event, status)
         if not event.citations:
@@ -469,7 +469,7 @@ class _Lowering:
         """A word of a closed set (a mode, an alignment kind...), or a diagnostic."""
         if name.text not in allowed:
             self.fail(f"unknown {what} `{name.text}`", name.span,
-                      did_you_mean(name.text, allowed) or f"write one of: {', '.join(allowed)}")
+                      did_you_mean(name.text, allowed, n=3) or f"write one of: {', '.join(allowed)}")
         return name.text
 
     # ---- what every dated statement says about itself -----------------------------------------
@@ -556,7 +556,7 @@ class _Lowering:
         if text in self.actors or text in self.aliases:
             return "actor", self.actor(voice.name)
         self.fail(f"unknown voice `{text}`", voice.name.span,
-                  did_you_mean(text, [*self.persons, *self.actors, *self.aliases, ANONYMOUS, "outlet"])
+                  did_you_mean(text, [*self.persons, *self.actors, *self.aliases, ANONYMOUS, "outlet"], n=3)
                   or "write per outlet, per anonymous, per PERSON or per ACTOR")
         return "speaker", text
 

@@ -10,7 +10,6 @@ engine is restored afterwards, so the session is unchanged) and returns `Answer`
 from __future__ import annotations
 
 import datetime
-import difflib
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -22,6 +21,7 @@ from reasoner.errors import QueryError, error
 from reasoner.facts_io import sort_key
 from reasoner.questions.catalogue import Param, Question, QuestionError
 from reasoner.source import Span
+from reasoner.suggest import closest, did_you_mean
 
 KIND_WORDS = {"actor": "an actor", "date": "a date (YYYY-MM-DD)", "as_of": "an as-of date (YYYY-MM-DD)",
               "verb": "a verb of the vocabulary", "number": "a number", "symbol": "a name"}
@@ -71,8 +71,8 @@ def close_actor(engine: Engine, text: str, cutoff: float = 0.6) -> str | None:
     if known.get("alias") == 2:
         for alias, _ in engine.relation("alias"):
             spelled[str(alias).lower()] = str(alias)
-    matches = difflib.get_close_matches(text.lower(), list(spelled), n=1, cutoff=cutoff)
-    return spelled[matches[0]] if matches else None
+    matches = closest(text, spelled, cutoff=cutoff)
+    return spelled[matches[0].lower()] if matches else None
 
 
 def current_as_of(engine: Engine) -> datetime.date | None:
@@ -104,8 +104,8 @@ def _value(engine: Engine, question: Question, param: Param, argument: Argument)
     if param.kind == "verb":
         verbs = {row[0] for row in engine.relation("verb")} if engine.relations().get("verb") == 5 else set()
         if verbs and text not in verbs:
-            close = difflib.get_close_matches(text, sorted(verbs), n=1)
-            raise wrong(f"no verb `{text}`" + (f"; did you mean `{close[0]}`?" if close else ""))
+            near = did_you_mean(text, verbs)
+            raise wrong(f"no verb `{text}`" + (f"; {near}" if near else ""))
         return text
     if param.kind == "number":
         try:

@@ -23,6 +23,7 @@ from reasoner.errors import error
 from reasoner.questions.asking import Argument, actors, close_actor
 from reasoner.questions.catalogue import Question, QuestionError
 from reasoner.source import SourceText, Span
+from reasoner.suggest import STRICT
 
 WORD = re.compile(r"\d{4}-\d{2}-\d{2}|[\w-]+(?:'s)?")
 MAX_NAME_WORDS = 4
@@ -89,7 +90,7 @@ def read(engine: Engine, source: SourceText, offset: int = 0,
                 break
         else:
             lower = word.lower().removesuffix("'s")
-            if word[:1].isupper() and index > 0 and close_actor(engine, word, 0.75):
+            if word[:1].isupper() and index > 0 and close_actor(engine, word, STRICT):
                 unknown.append(Argument(word, span))
             if lower in vocabulary:
                 verbs.append(Argument(lower, span))
@@ -139,14 +140,14 @@ def match(engine: Engine, questions: dict[str, Question], source: SourceText, of
     reading = read(engine, source, offset, verb_words)
     if reading.unknown and not reading.actors:
         word = reading.unknown[0]
-        near = close_actor(engine, word.text, 0.75)
+        near = close_actor(engine, word.text, STRICT)
         raise QuestionError(error(f"no actor `{word.text}`; did you mean `{near}`?", word.span))
     fits = [m for m in (_fit(q, reading) for q in questions.values()) if m is not None and m.score > 0]
     if not fits:
         span = Span.of_offsets(source, offset, len(source.text)) if source.text[offset:].strip() else None
         if reading.unknown:
             word = reading.unknown[0]
-            near = close_actor(engine, word.text, 0.75)
+            near = close_actor(engine, word.text, STRICT)
             raise QuestionError(error(f"no actor `{word.text}`; did you mean `{near}`?", word.span))
         pointed = _by_keywords(questions, reading)
         if pointed:

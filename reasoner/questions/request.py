@@ -4,7 +4,6 @@ Washington and Moscow`). Every error is a diagnostic at its place in the input."
 
 from __future__ import annotations
 
-import difflib
 import re
 
 import attrs
@@ -15,6 +14,7 @@ from reasoner.questions.asking import Argument, bind
 from reasoner.questions.catalogue import Catalogue, Question, QuestionError
 from reasoner.questions.matching import match
 from reasoner.source import SourceText, Span
+from reasoner.suggest import STRICT, did_you_mean
 
 TOKEN = re.compile(r'"[^"]*"|\S+')
 # Words that make `NAME ...` a sentence (`trend of Russia and Ukraine`), not arguments.
@@ -75,9 +75,9 @@ def parse_request(engine: Engine, catalogue: Catalogue, text: str, name: str = "
         best, ties = match(engine, catalogue.questions, source, verb_words=catalogue.verb_words)
     except QuestionError:
         if len(words) == 1 or first.text.lower() not in _ordinary_words():
-            near = difflib.get_close_matches(first.text, sorted(catalogue.questions), n=1, cutoff=0.7)
+            near = did_you_mean(first.text, catalogue.questions, cutoff=STRICT)
             if near:
-                raise QuestionError(error(f"no question `{first.text}`; did you mean `{near[0]}`?", first.span,
+                raise QuestionError(error(f"no question `{first.text}`; {near}", first.span,
                                           "`:questions` lists the questions")) from None
         raise
     values = bind(engine, best.question, list(best.arguments), best.as_of, first.span)

@@ -6,7 +6,6 @@ printed by the session. `COMMANDS` is data, so `:help` and the completer read it
 
 from __future__ import annotations
 
-import difflib
 import json
 import shlex
 import textwrap
@@ -22,6 +21,7 @@ from reasoner.files import OutputFiles
 from reasoner.render import FORMATS
 from reasoner.repl.session import Added, CommandError, Reply, Saved, Session
 from reasoner.repl.statements import SHAPES as STATEMENT_SHAPES
+from reasoner.suggest import did_you_mean
 
 
 @attrs.frozen
@@ -62,8 +62,8 @@ def run_command(session: Session, text: str) -> Reply:
     cmd = lookup(name)
     if cmd is None or name == ":":
         names = [f":{c}" for c in COMMANDS] + [f":{a}" for c in COMMANDS.values() for a in c.aliases]
-        matches = difflib.get_close_matches(name, names, n=1, cutoff=0.5)
-        hint = f"; did you mean `{matches[0]}`?" if matches else ""
+        near = did_you_mean(name, names)
+        hint = f"; {near}" if near else ""
         raise CommandError(f"unknown command `{name}`{hint} (`:help` lists the commands)")
     if cmd.raw:
         return cmd.run(session, [rest.strip()] if rest.strip() else []) or Reply()

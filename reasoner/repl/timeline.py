@@ -18,10 +18,10 @@ skipped, so the timeline works on any program, with or without the rule library.
 from __future__ import annotations
 
 import datetime
-import difflib
 
 from reasoner.engine import Engine
 from reasoner.repl.statements import date_text, pattern_text, rows
+from reasoner.suggest import did_you_mean
 
 
 class TimelineError(Exception):
@@ -41,8 +41,8 @@ def resolve_actor(engine: Engine, name: str) -> str:
     if name in aliases:
         return aliases[name]
     known = sorted(actors | set(aliases))
-    matches = difflib.get_close_matches(name, known, n=1, cutoff=0.5)
-    hint = f"; did you mean `{matches[0]}`?" if matches else ""
+    near = did_you_mean(name, known)
+    hint = f"; {near}" if near else ""
     raise TimelineError(f"no actor `{name}`{hint}")
 
 
