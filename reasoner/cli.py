@@ -7,6 +7,10 @@
     reasoner check FILES... [--articles DIR]      validate without evaluating
     reasoner relations [FILES...]                 every relation, its arity and size
     reasoner explain [PATHS...] (--why FACT | --whynot FACT) [--depth N] [--format text|json|dot]
+
+Every command that builds an engine takes `--backend python|duckdb|spark` (where the rules are
+evaluated: this process, a DuckDB database, a Spark cluster), `--database PATH` (DuckDB: a file
+that keeps the tables between sessions) and `--spark-master URL`; see `reasoner.sql.opening`.
 """
 
 from __future__ import annotations
@@ -26,8 +30,8 @@ def _run(args: argparse.Namespace) -> int:
     if Path(args.program).is_dir():
         print(f"error: {args.program} is a directory; `reasoner run` takes one rule file", file=sys.stderr)
         return 1
-    engine = Engine(fact_dir=args.fact_dir, strict=True, **_limits(args))
     try:
+        engine = Engine(fact_dir=args.fact_dir, strict=True, **_limits(args))
         warnings = engine.load(args.program)
         for warning in warnings:
             print(warning.render(), file=sys.stderr)
@@ -190,11 +194,45 @@ def _holds(engine: Engine, fact: str) -> bool | None:
 
 
 def _add_limit_options(parser: argparse.ArgumentParser, time_budget: float | None = None) -> None:
+    """The options of every command that builds an engine: its limits and its backend."""
+    _add_backend_options(parser)
     parser.add_argument("--max-tuples", type=_limit(int), default=DEFAULT_MAX_TUPLES, metavar="N",
                         help=f"stop when an evaluation derives more than N tuples (default {DEFAULT_MAX_TUPLES:,}; 'none' lifts it)")
     parser.add_argument("--time-budget", type=_limit(float), default=time_budget, metavar="SECONDS",
                         help="stop an evaluation that runs longer than this (default: "
                              + (f"{time_budget:g} s" if time_budget else "no budget") + "; 0 or 'none' lifts it)")
+
+
+def _add_backend_options(parser: argparse.ArgumentParser) -> None:
+    from reasoner.sql.opening import BACKENDS
+
+    parser.add_argument("--backend", type=_backend, default="python", metavar="|".join(BACKENDS),
+                        help="where the rules are evaluated: in this process (python, the default), "
+                             "in a DuckDB database (duckdb), on Spark (spark)")
+    parser.add_argument("--database", metavar="PATH",
+                        help="with --backend duckdb: the database file (created if missing; it keeps the "
+                             "imported facts and derived tables between sessions); default: in memory")
+    parser.add_argument("--spark-master", metavar="URL",
+                        help="with --backend spark: the cluster to run on (default: local[2])")
+
+
+def _backend(text: str) -> str:
+    from reasoner.sql.opening import backend_name
+
+    try:
+        return backend_name(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def backend_options(args: argparse.Namespace) -> dict:
+    """The `Engine` keyword arguments of `--backend`, `--database` and `--spark-master`
+    (checked together in `main`)."""
+    from reasoner.sql.opening import engine_options
+
+    if not hasattr(args, "backend"):
+        return {}
+    return engine_options(args.backend, args.database, args.spark_master)
 
 
 # Default time budgets (seconds per evaluation): a batch run, and each load or goal in the REPL.
@@ -228,7 +266,8 @@ def _limits(args: argparse.Namespace) -> dict:
     long evaluations when stderr is a terminal (`reasoner.progress`)."""
     from reasoner.progress import progress_stream
 
-    return {"max_tuples": args.max_tuples, "time_budget": args.time_budget, "progress": progress_stream()}
+    return {"max_tuples": args.max_tuples, "time_budget": args.time_budget, "progress": progress_stream(),
+            **backend_options(args)}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -344,6 +383,11 @@ def main(argv: list[str] | None = None) -> int:
         args = parser.parse_args(argv)
         if args.command is None:
             args = parser.parse_args(["repl", *(argv or [])])
+        try:
+            backend_options(args)
+        except ValueError as exc:  # an option that does not go with the backend
+            print(f"reasoner {args.command}: error: {exc}", file=sys.stderr)
+            return 2
         from reasoner.progress import quiet, verbose
 
         handler = verbose(args.verbose)

@@ -14,6 +14,7 @@ from sqlglot import exp
 
 from reasoner.errors import LoadError, error
 from reasoner.sql.backend import COLUMN_TYPES, NULLARY_TYPE, column_names
+from reasoner.sql.opening import open_error
 
 _ARROW_TYPES = {"symbol": "string", "number": "int64", "unsigned": "int64", "float": "float64", "date": "date32"}
 
@@ -36,7 +37,7 @@ class DuckDBBackend:
         try:
             self.connection = duckdb.connect(target)
         except (duckdb.Error, OSError) as exc:
-            raise LoadError(error(f"cannot open the DuckDB database {target}: {_first_line(exc)}")) from None
+            raise LoadError(open_error(target, exc)) from None
         self._inserted = 0
 
     def execute(self, sql: str) -> None:
