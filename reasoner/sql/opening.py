@@ -3,7 +3,7 @@
 - `BACKENDS`: the names `--backend`, `:set backend` and `Engine(backend=...)` take;
   `backend_name(text)` checks one (an unknown name is a `ValueError` with a did-you-mean).
 - `engine_options(backend, database, spark_master)`: the keyword arguments of `Engine` for a
-  choice made on the command line; an option that does not go with the backend (`--database`
+  choice made on the command line (none for the Python engine); an option that does not go with the backend (`--database`
   with `--backend python`) is a `ValueError` saying which backend takes it.
 - `open_error(target, exc)`: why DuckDB could not open a database file, said in the user's
   terms (a directory, not a DuckDB file, locked by another process, no such directory, no
@@ -48,6 +48,8 @@ def engine_options(backend: str = "python", database: str | Path | None = None,
         raise ValueError(f"--database is for --backend duckdb (the {backend} backend has no database file)")
     if spark_master is not None and backend != "spark":
         raise ValueError(f"--spark-master is for --backend spark, not {backend}")
+    if backend == "python":  # the default: no options (the Python engine takes none of these)
+        return {}
     options: dict[str, object] = {"backend": backend}
     if backend == "duckdb" and database is not None:
         options["database"] = str(database)
