@@ -300,7 +300,6 @@ class Engine:
         All or nothing: on a `LoadError` (a file of another format, a damaged or empty file,
         more bad rows than max_bad_rows) the engine is unchanged."""
         from reasoner.datasets import ImportOptions, read_dataset
-        from reasoner.datasets.source_rows import RowText
         from reasoner.events.vocabulary import load_vocabulary
 
         chosen = ImportOptions.of(**options)
@@ -322,12 +321,7 @@ class Engine:
                 base[name] = (old | rows) if old else rows
             external = dict(state.external)
             external.update(event_schemas())
-            with paused_gc():
-                spans = dict(state.statement_spans)
-                texts: dict[str, RowText] = {}
-                for id_, (file, line) in imported.sink.positions.items():
-                    text = texts.get(file) or texts.setdefault(file, RowText(file, ""))
-                    spans.setdefault(id_, (Span(text, line, 1, line, 1), "event"))
+            spans = {**imported.sink.spans, **state.statement_spans}  # a statement's own span first
             self._commit(attrs.evolve(state, base=base, external=external, statement_spans=spans))
             return imported.report
 

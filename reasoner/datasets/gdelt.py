@@ -12,10 +12,12 @@ columns of geography for Actor1, Actor2 and the action each, DATEADDED, SOURCEUR
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from reasoner.datasets.actors import STATE_AGENT_TYPES, Actor, ActorResolver, UnknownCountry, declared
 from reasoner.datasets.base import Dates, Format, FormatError, RowError, cameo_code, number_text
 from reasoner.datasets.cameo import verb_table
-from reasoner.datasets.records import Record
+from reasoner.datasets.records import FactSink, Record
 
 # Column numbers (0-based) shared by both versions.
 ID, DATE = 0, 1
@@ -36,7 +38,9 @@ class Gdelt1(Format):
         self.verbs = verb_table()
         self.outlets: dict[str, tuple[str, tuple[str, str]]] = {}
         self.scores: set[str] = set()  # Goldstein scores seen (checked once each)
-        self.common = dict[str, str]().setdefault
+        self.interned: dict[str, str] = {}  # few distinct values (codes, scores): one string object each
+        self.common = self.interned.setdefault
+        self.sides: dict[tuple[str, ...], tuple[Actor | None, bool]] = {}  # see `side`
 
     def layout(self) -> str:
         return (f"{self.title} event rows have {' or '.join(map(str, self.widths))} tab-separated "
@@ -64,10 +68,10 @@ class Gdelt1(Format):
         day = self.dates.compact(fields[DATE], DATE + 1)
         code = fields[CODE]
         verb = self.verbs.get(code) or self.verbs[cameo_code(code, CODE + 1)]
-        actor, actor_state = _actor(fields, A1_CODE, A1_NAME, A1_COUNTRY, A1_GROUP, A1_TYPE, resolver)
+        actor, actor_state = self.side(fields, A1_CODE, resolver)
         if actor is None:
             return "no actor (Actor1 empty)"
-        target, target_state = _actor(fields, A2_CODE, A2_NAME, A2_COUNTRY, A2_GROUP, A2_TYPE, resolver)
+        target, target_state = self.side(fields, A2_CODE, resolver)
         goldstein = fields[GOLDSTEIN]
         if goldstein not in self.scores:
             self.scores.add(number_text(goldstein, "Goldstein score", GOLDSTEIN + 1))
@@ -86,16 +90,32 @@ class Gdelt1(Format):
         if place:
             args.append(("place", common(place, place)))
         url = fields[self.url] if self.url and len(fields) > self.url else ""
-        outlet, source = self._outlet(url)
+        outlet, source = self.outlet(url)
         quote = f"GDELT event {event}: {url}" if url else f"GDELT event {event}"
         return Record(f"gdelt_{event}", day, actor, target, verb, code, args, source, outlet, quote,
                       file, line, root=fields[ROOT] == "1",
                       states=actor_state and (target is None or target_state), counts=counts)
 
-    def _outlet(self, url: str) -> tuple[str, tuple[str, str]]:
+    def bulk(self, sink: FactSink) -> Callable[[list[str], str, int], bool]:
+        from reasoner.datasets.gdelt_bulk import gdelt_emitter
+
+        return gdelt_emitter(self, sink)
+
+    def side(self, fields: list[str], first: int, resolver: ActorResolver) -> tuple[Actor | None, bool]:
+        """The actor of a row's side (Actor1 from column `first` = A1_CODE, Actor2 from A2_CODE)
+        and whether it is a state actor proper, remembered by the side's code, name, country,
+        known group and first type (`sides`: what the bulk reading looks up)."""
+        key = (fields[first], fields[first + 1], fields[first + 2], fields[first + 3], fields[first + 7])
+        # = the columns A1_CODE, A1_NAME, A1_COUNTRY, A1_GROUP, A1_TYPE (or A2_...)
+        found = self.sides.get(key)
+        if found is None:
+            found = self.sides[key] = _actor(*key, first + 3, resolver)
+        return found
+
+    def outlet(self, url: str) -> tuple[str, tuple[str, str]]:
         """The web site an article's URL is on (the outlet whose voice the event is in), and the
         source of the events it published."""
-        host = (url.split("/", 3)[2] if "://" in url else url.split("/", 1)[0]) if url else ""
+        host = url_host(url)
         found = self.outlets.get(host)
         if found is None:
             outlet = host.removeprefix("www.") or "GDELT"
@@ -111,23 +131,29 @@ class Gdelt2(Gdelt1):
     url = 60
 
 
-def _actor(fields: list[str], code: int, name: int, country: int, group: int, type1: int,
+def _actor(actor_code: str, name: str, country: str, group: str, type1: str, column: int,
            resolver: ActorResolver) -> tuple[Actor | None, bool]:
-    """An actor of a row and whether it is a state actor proper."""
-    actor_code = fields[code]
+    """An actor of a row (its code, name, country, known group and first type; `column`: the
+    country's, 1-based) and whether it is a state actor proper."""
     try:
-        state = resolver.country_code(fields[country]) if fields[country] else None
+        state = resolver.country_code(country) if country else None
     except UnknownCountry as exc:
-        raise RowError("unknown country code", str(exc), country + 1) from None
+        raise RowError("unknown country code", str(exc), column) from None
     if state is not None:
-        proper = state.kind == "state" and (actor_code == fields[country]
-                                            or fields[type1] in STATE_AGENT_TYPES)
+        proper = state.kind == "state" and (actor_code == country or type1 in STATE_AGENT_TYPES)
         return state, proper
-    if fields[group]:
-        return resolver.group_code(fields[group]), False
+    if group:
+        return resolver.group_code(group), False
     if actor_code:
-        return declared(actor_code, fields[name] or actor_code, "group"), False
+        return declared(actor_code, name or actor_code, "group"), False
     return None, False
+
+
+def url_host(url: str) -> str:
+    """The host part of a SOURCEURL ("" for none)."""
+    if not url:
+        return ""
+    return url.split("/", 3)[2] if "://" in url else url.split("/", 1)[0]
 
 
 def _guess(fields: list[str], name: str) -> str:

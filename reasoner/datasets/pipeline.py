@@ -89,6 +89,8 @@ def _read_file(fmt: Format, path: Path, options: ImportOptions, resolver: ActorR
     rows = 0
     since, until = options.since, options.until
     filtering = options.root_only or options.actors != "all" or options.countries or options.dyads
+    plain = not filtering and merged is None and since is None and until is None
+    emit = fmt.bulk(sink) if plain else None
     for name, number, text, fields in _rows(fmt, path):
         if first:
             first = False
@@ -102,6 +104,9 @@ def _read_file(fmt: Format, path: Path, options: ImportOptions, resolver: ActorR
         report.read += 1
         if report.read % EVERY == 0:
             progress.update(report.read, report.kept, report.bad_rows)
+        if emit is not None and emit(fields, name, number):
+            report.kept += 1
+            continue
         try:
             record = fmt.parse(fields, resolver, name, number)
         except RowError as exc:

@@ -12,8 +12,15 @@ from __future__ import annotations
 
 import datetime as dt
 
+from functools import partial
+
 from reasoner.datasets.actors import Actor, identifier
+from reasoner.datasets.source_rows import RowText
 from reasoner.events.schema import BEGINNING, END_OF_TIME
+from reasoner.source import Span
+
+# A Span from its five fields without the Python frame of NamedTuple's __new__ (a span per row).
+new_span = partial(tuple.__new__, Span)
 
 
 class Record:
@@ -48,8 +55,6 @@ class Record:
             self.counts = [str(int(a) + int(b)) for a, b in zip(self.counts, other.counts)]
 
 
-
-
 def one_line(text: str) -> str:
     """Text with its line breaks made spaces (a quote or argument of an event statement is one
     line)."""
@@ -67,16 +72,15 @@ class FactSink:
         self.actors: dict[str, Actor] = {}
         self.sources: dict[str, tuple] = {}  # source id -> its row
         self.source_ids: dict[tuple[str, str], str] = {}  # (dataset:outlet, title) -> source id
-        self.positions: dict[str, tuple[str, int]] = {}  # event id -> (file, line)
+        # event id -> (the span of its row, "event"): where an explanation says it comes from
+        self.spans: dict[str, tuple[Span, str]] = {}
+        self._texts: dict[str, RowText] = {}  # file -> the text spans point into
         self._adders: tuple | None = None
 
     def add(self, record: Record) -> None:
         adders = self._adders
         if adders is None:
-            facts = self.facts
-            adders = self._adders = tuple(facts[name].add for name in (
-                "event", "date_precision", "event_status", "statement_kind", "modality",
-                "attribution", "evidence", "event_arg"))
+            adders = self._adders = self.adders()
         event, precision, status, kind, modality, attribution, evidence, arg = adders
         id_ = record.id
         target = record.target
@@ -89,7 +93,7 @@ class FactSink:
         attribution((id_, "outlet", record.outlet))
         source_id = self.source_ids.get(record.source)
         if source_id is None:
-            source_id = self._new_source(record)
+            source_id = self.source_id(record.source, record.outlet)
         evidence((id_, source_id, record.quote))
         for key, value in record.args:
             arg((id_, key, value))
@@ -102,27 +106,45 @@ class FactSink:
                 arg((id_, "rows", rows))
         actors = self.actors
         if record.actor.id not in actors:
-            self._new_actor(record.actor)
+            self.new_actor(record.actor)
         if target is not None and target.id not in actors:
-            self._new_actor(target)
-        self.positions[id_] = (record.file, record.line)
+            self.new_actor(target)
+        self.spans[id_] = (self.row_span(record.file, record.line), "event")
 
-    def _new_actor(self, actor: Actor) -> None:
+    def row_span(self, file: str, line: int) -> Span:
+        """The span of a whole row (as `row_span` of source_rows, without the row's text)."""
+        text = self._texts.get(file)
+        if text is None:
+            text = self._texts[file] = RowText(file, "")
+        return new_span((text, line, 1, line, 1))
+
+    def adders(self) -> tuple:
+        """The `add` methods of the sets of an event's facts, in the order `add` fills them."""
+        facts = self.facts
+        return tuple(facts[name].add for name in (
+            "event", "date_precision", "event_status", "statement_kind", "modality",
+            "attribution", "evidence", "event_arg"))
+
+    def new_actor(self, actor: Actor) -> None:
+        """Note an actor the events kept name (an `actor` fact unless the engine has it)."""
         self.actors[actor.id] = actor
         if actor.id not in self.known_actors:
             self.facts["actor"].add((actor.id, actor.name, actor.kind))
 
-    def _new_source(self, record: Record) -> str:
-        """The id of a new source (dataset and outlet): an identifier, unique."""
-        key, title = record.source
+    def source_id(self, source: tuple[str, str], outlet: str) -> str:
+        """The id of the source (dataset:outlet, title), a `source` fact the first time."""
+        found = self.source_ids.get(source)
+        if found is not None:
+            return found
+        key, title = source
         base = identifier(key)
         source_id, number = base, 1
         while source_id in self.sources:
             number += 1
             source_id = f"{base}_{number}"
-        row = (source_id, title, record.outlet, BEGINNING, END_OF_TIME, "")
+        row = (source_id, title, outlet, BEGINNING, END_OF_TIME, "")
         self.sources[source_id] = row
-        self.source_ids[record.source] = source_id
+        self.source_ids[source] = source_id
         self.facts["source"].add(row)
         return source_id
 

@@ -131,7 +131,7 @@ def test_acled_fixture() -> None:
     }
     imported = read_dataset("acled", [FIXTURES / "acled-sample.csv"])
     assert ("acled_UKR100002", "fatalities", "3") in imported.sink.facts["event_arg"]
-    assert imported.sink.positions["acled_RUS200004"][1] == 6  # after a note with a line break
+    assert imported.sink.spans["acled_RUS200004"][0].line == 6  # after a note with a line break
 
 
 def test_imported_verbs_are_on_the_hostility_scale() -> None:
