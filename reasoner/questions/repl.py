@@ -1,5 +1,6 @@
-"""The REPL commands `:ask`, `:questions` and `:brief` (registered in `reasoner.repl.commands`),
-and `:why N` for answer N of the last `:ask` or `:brief`."""
+"""The REPL commands `:ask`, `:questions` and `:brief` (the group `COMMANDS`, which a session's
+command table includes: `reasoner.repl.table`), and `:why N` for answer N of the last `:ask` or
+`:brief`."""
 
 from __future__ import annotations
 
@@ -15,10 +16,13 @@ from reasoner.questions.catalogue import Catalogue, QuestionError, read_catalogu
 from reasoner.questions.request import parse_request, tokens
 from reasoner.engine import Engine
 from reasoner.questions.words import Words
-from reasoner.repl.commands import command
+from reasoner.repl.registry import CommandGroup
 from reasoner.repl.session import CommandError, Session
 from reasoner.source import SourceText
 
+
+COMMANDS = CommandGroup()
+command = COMMANDS.command
 
 _REPORTED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # session -> problems shown
 

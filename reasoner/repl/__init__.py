@@ -5,7 +5,9 @@ shell or by a script on stdin.
     lexer.py      tokens, for highlighting and for the completeness check
     completer.py  what could complete the input (a pure function) and its prompt_toolkit adapter
     session.py    one input answered: queries, rules, facts, event statements
-    commands.py   the `:commands`
+    registry.py   a command, a module's group of commands, a session's table of them
+    commands.py   the built-in `:commands`; table.py the table a session starts with (with the
+                  questions' `:ask`, `:questions`, `:brief` from reasoner/questions/repl.py)
     timeline.py   `:timeline`: events, deadlines, preconditions, threats and offers in date order
     statements.py the dated statements as `id (date actor verb target)`, for answers (`:set ids`)
     history.py    where the history file lives
@@ -19,7 +21,6 @@ import time
 from pathlib import Path
 from typing import TextIO
 
-from reasoner.engine import Engine
 from reasoner.errors import ReasonerError
 from reasoner.resources import data_dir
 
@@ -36,26 +37,22 @@ def run_repl(files: list[str], defaults: bool = True, *, strict: bool = False, e
     interactive shell when stdin is a terminal, else the script on stdin. The exit status:
     0, 1 when the files do not load (or, with `strict`, an input fails), 130 after Ctrl-C in
     a script."""
+    from reasoner.repl.backends import Starter
     from reasoner.repl.session import Session
+    from reasoner.repl.table import command_table
 
     stdin = stdin if stdin is not None else sys.stdin
     stdout = stdout if stdout is not None else sys.stdout
     paths = ([*default_files()] if defaults else []) + [Path(f) for f in files]
     started = time.perf_counter()
-    warnings = []
-
-    def make_engine() -> Engine:
-        engine = Engine(**(limits or {}))
-        if paths:
-            warnings[:] = engine.load(*paths)
-        return engine
+    make_engine = Starter(tuple(paths), dict(limits or {}))  # again on `:reset`, `:set backend`
 
     try:
-        session = Session(make_engine, out=stdout)
+        session = Session(make_engine, out=stdout, commands=command_table())
     except ReasonerError as exc:
         print(exc.render(), file=sys.stderr)
         return 1
-    for warning in warnings:
+    for warning in make_engine.warnings:
         print(warning.render(), file=sys.stderr)
     if stdin.isatty() and stdout.isatty():
         from reasoner.repl.shell import run_shell

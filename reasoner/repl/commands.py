@@ -1,87 +1,30 @@
-"""The REPL's `:commands`: a table of `Command`s, each a small function of the session.
+"""The REPL's built-in `:commands`, each a small function of the session, in the group `COMMANDS`.
 
 A command reports misuse by raising `CommandError`; engine errors (`ReasonerError`) are
-printed by the session. `COMMANDS` is data, so `:help` and the completer read it too.
+printed by the session. The group is data (`reasoner.repl.registry`): the session's table is
+built from it and the questions' commands when the session starts (`reasoner.repl.table`), and
+`:help` and the completer read that table.
 """
 
 from __future__ import annotations
 
 import json
-import shlex
 import textwrap
-from collections.abc import Callable
 from pathlib import Path
-
-import attrs
 
 from reasoner.events.keywords import STATEMENT_KEYWORDS
 from reasoner.explain.render import proof_json, proof_text, why_not_json, why_not_text
 from reasoner.facts_io import sort_key
 from reasoner.files import OutputFiles
 from reasoner.render import FORMATS
+from reasoner.repl.registry import CommandGroup
 from reasoner.repl.session import Added, CommandError, Reply, Saved, Session
 from reasoner.repl.statements import SHAPES as STATEMENT_SHAPES
-from reasoner.suggest import did_you_mean
 
 
-@attrs.frozen
-class Command:
-    name: str  # without the colon
-    usage: str  # arguments, e.g. "REL [LIMIT]"
-    summary: str  # one line for `:help`
-    details: str  # more for `:help name`
-    run: Callable[[Session, list[str]], Reply | None]
-    arguments: tuple[str, ...] = ()  # what each argument completes to: relation, actor, ...
-    aliases: tuple[str, ...] = ()
-    raw: bool = False  # the rest of the line is one argument, as typed (a fact in rule text)
-
-
-COMMANDS: dict[str, Command] = {}
-
-
-def command(name: str, usage: str, summary: str, details: str = "",
-            arguments: tuple[str, ...] = (), aliases: tuple[str, ...] = (), raw: bool = False):
-    def register(function):
-        COMMANDS[name] = Command(name, usage, summary, details, function, arguments, aliases, raw)
-        return function
-
-    return register
-
-
-def lookup(name: str) -> Command | None:
-    name = name.lstrip(":")
-    for cmd in COMMANDS.values():
-        if name == cmd.name or name in cmd.aliases:
-            return cmd
-    return None
-
-
-def run_command(session: Session, text: str) -> Reply:
-    """Run `:name args...`."""
-    name, _, rest = text.partition(" ")
-    cmd = lookup(name)
-    if cmd is None or name == ":":
-        names = [f":{c}" for c in COMMANDS] + [f":{a}" for c in COMMANDS.values() for a in c.aliases]
-        near = did_you_mean(name, names)
-        hint = f"; {near}" if near else ""
-        raise CommandError(f"unknown command `{name}`{hint} (`:help` lists the commands)")
-    if cmd.raw:
-        return cmd.run(session, [rest.strip()] if rest.strip() else []) or Reply()
-    try:
-        args = shlex.split(rest)
-    except ValueError as exc:
-        raise CommandError(f"cannot read the arguments of `:{cmd.name}`: {exc}") from None
-    return cmd.run(session, args) or Reply()
-
-
-def _expect(cmd: str, args: list[str], least: int, most: int) -> None:
-    if least <= len(args) <= most:
-        return
-    usage = COMMANDS[cmd].usage
-    if len(args) < least:
-        raise CommandError(f"`:{cmd}` needs {usage} (see `:help {cmd}`)")
-    written = f":{cmd} {usage}".rstrip()
-    raise CommandError(f"too many arguments; usage: `{written}`")
+COMMANDS = CommandGroup()  # the built-in commands, in the order `:help` lists them
+command = COMMANDS.command
+_expect = COMMANDS.expect
 
 
 def _relation(session: Session, name: str) -> str:
@@ -111,7 +54,7 @@ INPUT_FORMS = "\n".join([
 def _help(session: Session, args: list[str]) -> None:
     _expect("help", args, 0, 1)
     if args:
-        cmd = lookup(args[0])
+        cmd = session.commands.lookup(args[0])
         if cmd is None:
             raise CommandError(f"no command `{args[0]}`; `:help` lists them")
         lines = [f":{cmd.name} {cmd.usage}".rstrip(), f"  {cmd.summary}"]
@@ -121,9 +64,10 @@ def _help(session: Session, args: list[str]) -> None:
             lines.append("  also: " + ", ".join(f":{a}" for a in cmd.aliases))
         session.say("\n".join(lines))
         return
-    width = max(len(f":{c.name} {c.usage}") for c in COMMANDS.values())
+    commands = session.commands.values()
+    width = max(len(f":{c.name} {c.usage}") for c in commands)
     lines = [INPUT_FORMS, "Commands:"]
-    lines += [f"  {f':{c.name} {c.usage}'.ljust(width)}  {c.summary}" for c in COMMANDS.values()]
+    lines += [f"  {f':{c.name} {c.usage}'.ljust(width)}  {c.summary}" for c in commands]
     session.say("\n".join(lines))
 
 
@@ -541,7 +485,7 @@ def _whynot(session: Session, args: list[str]) -> None:
 
 
 # ---- output ----------------------------------------------------------------------------------
-@command("set", "[NAME VALUE]", "show or change the settings: max_tuples, time_budget, depth, ids",
+@command("set", "[NAME VALUE]", "show or change the settings: max_tuples, time_budget, depth, ids, backend",
          "max_tuples: derived tuples one evaluation may add; time_budget: seconds it may take.\n"
          "`none` lifts a limit. An evaluation that crosses a limit stops with an error naming\n"
          "the relation and the rule, and the session keeps what it had before.\n"
@@ -550,9 +494,17 @@ def _whynot(session: Session, args: list[str]) -> None:
          "holds only ids with its date, actor, verb and target, rows in date order:\n"
          "`us_oil_sanctions (2025-10-22 USA impose_sanctions RUS)`; `plain` shows the bare ids.\n"
          "A variable the question joins with `event(V, ...)` (or deadline, precondition...) is\n"
-         "left plain: the answer has those columns already. CSV and JSON are always plain.",
+         "left plain: the answer has those columns already. CSV and JSON are always plain.\n"
+         "backend: `python` (default), `duckdb` or `spark`, where the rules are evaluated;\n"
+         "`:set backend duckdb FILE` keeps the database in FILE. The session's files and inputs\n"
+         "are loaded again into the new engine (see `reasoner.repl.backends`).",
          arguments=("setting",))
 def _set(session: Session, args: list[str]) -> None:
+    if args and args[0] == "backend":
+        from reasoner.repl.backends import set_backend
+
+        set_backend(session, args[1:])
+        return
     _expect("set", args, 0, 2)
     if len(args) == 1:
         raise CommandError("give a value: `:set max_tuples 1000000`, `:set time_budget 30`, `:set depth 10` "
@@ -586,11 +538,13 @@ def _set(session: Session, args: list[str]) -> None:
     def show(v: object, unit: str = "") -> str:
         return "none" if v is None else f"{v:,}{unit}" if isinstance(v, int) else f"{v:g}{unit}"
 
+    from reasoner.repl.backends import backend_setting
+
     session.say(f"max_tuples {show(limits.max_tuples)}\ntime_budget {show(limits.time_budget, ' s')}\n"
-                f"depth {show(session.depth)}\nids {session.ids}")
+                f"depth {show(session.depth)}\nids {session.ids}\n{backend_setting(session)}")
 
 
-SETTINGS = ("max_tuples", "time_budget", "depth", "ids")
+SETTINGS = ("max_tuples", "time_budget", "depth", "ids", "backend")
 ID_STYLES = ("detail", "plain")
 
 
@@ -608,5 +562,3 @@ def _format(session: Session, args: list[str]) -> None:
     session.format = args[0]
     session.say(f"format: {session.format}")
 
-
-import reasoner.questions.repl  # noqa: E402,F401  (`:ask`, `:questions`, `:brief`)

@@ -168,7 +168,7 @@ def _rules(text: str, vocabulary: Vocabulary) -> Suggestion:
 def vocabulary_of(engine, commands) -> Vocabulary:
     """What `engine` knows: its relations, and the ids of the relations `actor` (and the
     aliases of `alias`, for command arguments and event statements), `event` and `verb` when
-    it has them. `commands` is the table of `reasoner.repl.commands`."""
+    it has them. `commands` is the session's command table (`reasoner.repl.table`)."""
     relations = engine.relations()
     actors: dict[str, str] = {}
     events: dict[str, str] = {}

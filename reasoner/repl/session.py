@@ -3,14 +3,15 @@
 `Session.handle(text)` answers one complete input (see `reasoner.repl.inputs` for the forms)
 and prints to the session's output; it never raises for bad input: diagnostics are printed
 and the engine is left unchanged (every Engine change is atomic). The interactive shell
-(`shell.py`) and the script runner (`script.py`) are two loops around it.
+(`shell.py`) and the script runner (`script.py`) are two loops around it. A session runs the
+`:commands` of the table it is started with (`reasoner.repl.table.command_table`).
 """
 
 from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 import attrs
 
@@ -23,6 +24,9 @@ from reasoner.repl.inputs import classify
 from reasoner.repl.lexer import significant, tokenize
 from reasoner.repl.statements import SHAPES, StatementCache, with_details
 from reasoner.source import SourceText
+
+if TYPE_CHECKING:  # the table's commands take a Session: only the types refer to each other
+    from reasoner.repl.registry import CommandTable
 
 TABLE_LIMIT = 50  # rows of an answer table shown before the "first N shown" note
 PROOF_DEPTH = 6  # levels of a proof `:why` prints (`:set depth`)
@@ -59,9 +63,11 @@ class CommandError(Exception):
 
 class Session:
     def __init__(self, make_engine: Callable[[], Engine], out: TextIO | None = None,
-                 limit: int = TABLE_LIMIT):
-        """`make_engine` builds the starting engine (again on `:reset`)."""
+                 limit: int = TABLE_LIMIT, *, commands: CommandTable):
+        """`make_engine` builds the starting engine (again on `:reset`); `commands` are the
+        `:commands` the session runs."""
         self.make_engine = make_engine
+        self.commands = commands
         self.engine = make_engine()
         self.out = out if out is not None else sys.stdout
         self.limit = limit
@@ -100,9 +106,7 @@ class Session:
         kind = classify(text)
         try:
             if kind == "command":
-                from reasoner.repl.commands import run_command
-
-                return run_command(self, text.strip())
+                return self.commands.run(self, text.strip())
             if kind == "events":
                 self.add_events(text)
             elif kind == "rules" and significant(tokenize(text)):

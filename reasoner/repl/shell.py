@@ -11,7 +11,6 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from reasoner.repl.commands import COMMANDS
 from reasoner.repl.completer import prompt_completer, vocabulary_of
 from reasoner.repl.history import open_history
 from reasoner.repl.inputs import is_complete
@@ -54,7 +53,7 @@ def run_shell(session: Session, history_file: Path | None = None, banner: str = 
         prompt_continuation=lambda width, line_number, soft_wrap: CONTINUATION,
         history=open_history(history_file),
         lexer=rule_lexer(),
-        completer=prompt_completer(lambda: vocabulary_of(session.engine, COMMANDS)),
+        completer=prompt_completer(lambda: vocabulary_of(session.engine, session.commands)),
         complete_while_typing=False,
         style=Style.from_dict({f"{kind}": style for kind, style in STYLE.items() if style}),
         key_bindings=key_bindings(),

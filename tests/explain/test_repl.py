@@ -6,9 +6,9 @@ import io
 import json
 
 from reasoner.engine import Engine
-from reasoner.repl.commands import COMMANDS
 from reasoner.repl.completer import Vocabulary, suggest
 from reasoner.repl.session import Session
+from reasoner.repl.table import command_table
 
 CHAIN = """
 .decl edge(a: number, b: number)
@@ -26,7 +26,7 @@ def session() -> tuple[Session, io.StringIO]:
         return engine
 
     out = io.StringIO()
-    return Session(make, out=out), out
+    return Session(make, out=out, commands=command_table()), out
 
 
 def answer(s: Session, out: io.StringIO, text: str) -> str:
@@ -91,8 +91,8 @@ def test_reset_forgets_the_last_proof():
 
 
 VOCABULARY = Vocabulary(
-    commands={name: "" for name in COMMANDS},
-    command_arguments={name: cmd.arguments for name, cmd in COMMANDS.items()},
+    commands={name: "" for name in command_table()},
+    command_arguments={name: cmd.arguments for name, cmd in command_table().items()},
     relations={"event": "event/6", "escalation_step": "escalation_step/2", "edge": "edge/2"},
     actors={"RUS": "Russia", "USA": "United States"},
     events={"us_oil_sanctions": "", "unfriendly_act": ""},

@@ -8,8 +8,8 @@ import pytest
 from reasoner import Engine
 from reasoner.questions.catalogue import QuestionError, read_catalogue
 from reasoner.questions.request import parse_request
-from reasoner.repl.commands import COMMANDS
 from reasoner.repl.completer import suggest, vocabulary_of
+from reasoner.repl.table import command_table
 
 
 @pytest.fixture(scope="module")
@@ -73,7 +73,7 @@ def test_the_shipped_catalogue_is_well_formed(catalogue):
 
 
 def test_completion_offers_questions_then_actors(engine):
-    vocabulary = vocabulary_of(engine, COMMANDS)
+    vocabulary = vocabulary_of(engine, command_table())
     assert [c[0] for c in suggest(":ask bl", vocabulary).candidates] == ["blockers"]
     assert [c[0] for c in suggest(":ask blockers Wash", vocabulary).candidates] == ["Washington"]
     assert [c[0] for c in suggest(":brief USA Mos", vocabulary).candidates] == ["Moscow"]

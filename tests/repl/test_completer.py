@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from reasoner.engine import Engine
-from reasoner.repl.commands import COMMANDS
 from reasoner.repl.completer import Vocabulary, suggest, vocabulary_of
+from reasoner.repl.table import command_table
 
 VOCABULARY = Vocabulary(
     commands={"help": "", "facts": "", "format": "", "timeline": "", "load": "", "quit": "", "q": ""},
@@ -85,7 +85,7 @@ def test_vocabulary_of_an_engine():
         event talks 2025-05-16 RUS negotiate USA
             cite s1 "talks"
     """.replace("\n        ", "\n"), kind="events")
-    vocabulary = vocabulary_of(engine, COMMANDS)
+    vocabulary = vocabulary_of(engine, command_table())
     assert vocabulary.actors == {"RUS": "Russia", "USA": "United States"}
     assert vocabulary.events == {"talks": "2025-05-16 RUS negotiate USA"}
     assert vocabulary.verbs["negotiate"] == "Goldstein 7.0"
@@ -97,7 +97,7 @@ def test_vocabulary_of_an_engine():
 def test_vocabulary_without_events():
     engine = Engine()
     engine.load_text(".decl p(x: number) p(1).")
-    vocabulary = vocabulary_of(engine, COMMANDS)
+    vocabulary = vocabulary_of(engine, command_table())
     assert vocabulary.actors == {} and vocabulary.events == {}
     assert vocabulary.relations == {"p": "p/1"}
 
@@ -111,7 +111,7 @@ def test_timeline_completes_actor_aliases():
         actor USA "United States" is state
             aka Washington
     """.replace("\n        ", "\n"), kind="events")
-    vocabulary = vocabulary_of(engine, COMMANDS)
+    vocabulary = vocabulary_of(engine, command_table())
     suggestion = suggest(":timeline Wash", vocabulary)
     assert suggestion.word == "Wash"
     assert suggestion.candidates == (("Washington", "alias of USA"),)

@@ -11,6 +11,7 @@ from reasoner.engine import Engine
 from reasoner.repl.history import history_path
 from reasoner.repl.script import run_script
 from reasoner.repl.session import Session
+from reasoner.repl.table import command_table
 
 RUNAWAY = "p(X + 1) :- p(X), X < 100000000."  # about 10^8 rounds: minutes
 
@@ -23,7 +24,7 @@ def new_session() -> tuple[Session, io.StringIO]:
         engine.load_text(".decl p(x: number)\np(0).", name="start.dl")
         return engine
 
-    return Session(make_engine, out=out), out
+    return Session(make_engine, out=out, commands=command_table()), out
 
 
 def test_a_bug_in_a_command_is_reported_and_the_session_goes_on(monkeypatch):

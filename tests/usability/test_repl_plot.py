@@ -9,6 +9,7 @@ import pytest
 
 from reasoner import Engine
 from reasoner.repl.session import Session
+from reasoner.repl.table import command_table
 
 pytest.importorskip("matplotlib")
 
@@ -39,7 +40,7 @@ def session() -> tuple[Session, io.StringIO]:
         return engine
 
     out = io.StringIO()
-    return Session(make, out=out), out
+    return Session(make, out=out, commands=command_table()), out
 
 
 def test_plot_timeline_and_dyad(tmp_path: Path):
