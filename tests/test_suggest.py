@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from reasoner.suggest import STRICT, closest, did_you_mean
+
+REASONER = Path(__file__).resolve().parents[1] / "reasoner"
 
 
 def test_one_letter_off_is_close_and_an_unrelated_word_is_not() -> None:
@@ -28,3 +32,8 @@ def test_strict_closeness_for_words_that_may_not_be_names() -> None:
     assert closest("Moskow", ["Moscow"], cutoff=STRICT) == ["Moscow"]
     assert closest("Mascaw", ["Moscow"]) == ["Moscow"] and closest("Mascaw", ["Moscow"], cutoff=STRICT) == []
 
+
+def test_no_other_module_computes_its_own_suggestions() -> None:
+    users = sorted(str(p.relative_to(REASONER)) for p in REASONER.rglob("*.py")
+                   if "difflib" in p.read_text(encoding="utf-8"))
+    assert users == ["suggest.py"]
