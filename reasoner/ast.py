@@ -44,7 +44,7 @@ class Wildcard:
 @attrs.frozen
 class Const:
     """A literal. `kind` is 'number' (an integer, usable where any numeric type is expected),
-    'float', 'symbol' or 'date'."""
+    'unsigned' (`1u`), 'float', 'symbol' or 'date'."""
 
     value: object
     kind: str
@@ -56,15 +56,19 @@ class Const:
             return f'"{escaped}"'
         if isinstance(self.value, datetime.date):
             return self.value.isoformat()
+        if self.kind == "unsigned":
+            return f"{self.value}u"
         return str(self.value)
 
 
-INFIX = ("+", "-", "*", "/", "%", "^")
+INFIX = ("+", "-", "*", "/", "%", "^", "band", "bor", "bxor", "bshl", "bshr", "bshru", "land", "lor", "lxor")
+PREFIX = ("bnot", "lnot")
 
 
 @attrs.frozen
 class Call:
-    """A functor application: infix arithmetic (`+ - * / % ^`), `neg`, or a named functor."""
+    """A functor application: infix arithmetic (`+ - * / % ^`) and bitwise or logical
+    operators (`band`, `lor`...), `neg`, the prefixes `bnot` and `lnot`, or a named functor."""
 
     op: str
     args: tuple[Term, ...]
@@ -75,6 +79,8 @@ class Call:
             return f"({self.args[0]} {self.op} {self.args[1]})"
         if self.op == "neg":
             return f"-{self.args[0]}"
+        if self.op in PREFIX and len(self.args) == 1:
+            return f"({self.op} {self.args[0]})"
         return f"{self.op}({', '.join(map(str, self.args))})"
 
 

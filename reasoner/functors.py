@@ -18,6 +18,7 @@ from typing import Union
 import attrs
 import re2
 
+from reasoner import bitwise
 from reasoner.limits import BIG, MAX_DIGITS, MAX_STRING
 from reasoner.types import INTEGRAL, NUMERIC, display_value, parse_date, parse_number
 
@@ -289,6 +290,33 @@ def compile_pattern(pattern: str, cache: dict, where: object = None):
     return compiled
 
 
+def _shifting(shift: Callable[[int, int], int]) -> Callable[..., int]:
+    """A shift of `reasoner.bitwise` whose errors are functor errors at the application."""
+
+    def apply(value: int, count: int, where: object = None) -> int:
+        try:
+            return shift(value, count)
+        except bitwise.ShiftError as exc:
+            raise FunctorError(str(exc), where, limit="digits" in str(exc)) from None
+
+    return apply
+
+
+shift_left = _shifting(bitwise.shift_left)
+shift_right = _shifting(bitwise.shift_right)
+shift_right_unsigned = _shifting(bitwise.shift_right_unsigned)
+
+
+def _same_integral(name: str) -> Callable[[Sequence[str]], str]:
+    def result(types: Sequence[str]) -> str:
+        first = types[0]
+        if first not in INTEGRAL or any(t != first for t in types):
+            raise TypeError(f"`{name}` needs integers of one type (number or unsigned), got {', '.join(types)}")
+        return first
+
+    return result
+
+
 # ---- the table: one entry per functor, read by every layer --------------------------
 
 
@@ -328,7 +356,9 @@ class Functor:
       DuckDB's dialect, with `{0}`, `{1}`... for the arguments and `{args}` for all of them
       (sqlglot reads it and writes it out in each backend's dialect), or a function of the
       argument types and the result type giving one, or `Unsupported(reason)`. `ERROR('...')`
-      in a template fails the evaluation with that message where the Python code raises.
+      in a template fails the evaluation with that message where the Python code raises;
+    - `generator`: the code gives an iterable of values (`range`), bound one by one to the
+      variable of `X = range(...)`, the one place such a functor may be written.
     """
 
     name: str
@@ -343,6 +373,7 @@ class Functor:
     own_literals: bool = False
     named: bool = True
     sql: SqlForm | None = None
+    generator: bool = False
 
 
 def _returns(base: str) -> Callable[[Sequence[str | None]], str | None]:
@@ -424,6 +455,27 @@ def _only_float(result: str | None) -> bool:
 
 def _never(result: str | None) -> bool:
     return False
+
+
+def _code_bnot(c: CallSite) -> str:
+    if c.result == "unsigned":  # within Soufflé's 32-bit word (see reasoner.bitwise)
+        return f"(~{c.args[0]} & {bitwise.WORD})"
+    return f"(~{c.args[0]})"
+
+
+def _logical(template: str) -> Callable[[CallSite], str]:
+    """1 or 0, every argument computed (no short cut, so an error in one is not hidden)."""
+    return lambda c: "(1 if " + template.format(*(f"({a} != 0)" for a in c.args)) + " else 0)"
+
+
+def _sql_logical(template: str) -> str:
+    return "(CASE WHEN " + template.format(*(f"({{{i}}} <> 0)" for i in range(2))) + " THEN 1 ELSE 0 END)"
+
+
+def _sql_bnot(types: Sequence[str | None], result: str | None) -> str | Unsupported:
+    if result == "unsigned":
+        return Unsupported("bnot of an unsigned works within Soufflé's 32-bit word")
+    return "(~{0})"
 
 
 # ---- SQL forms (read by `reasoner.sql`; plain text, so nothing here imports sqlglot) -----
@@ -512,7 +564,7 @@ def _sql_to_string(types: Sequence[str | None], result: str | None) -> str:
 def _sql_date(types: Sequence[str | None], result: str | None) -> str:
     if types[0] == "date":
         return "{0}"
-    return ("CASE WHEN regexp_full_match(trim({0}), '[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}') THEN CAST(trim({0}) AS DATE) "
+    return ("CASE WHEN regexp_full_match(trim({0}), '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]') THEN CAST(trim({0}) AS DATE) "
             "ELSE ERROR(concat(trim({0}), ' is not a date (expected YYYY-MM-DD)')) END")
 
 
@@ -589,6 +641,44 @@ TABLE: tuple[Functor, ...] = (
     Functor("upper", (1, 1), _fixed(["symbol"], "symbol", "upper"), _returns("symbol"),
             lambda c: c.bounded_string(f"{c.args[0]}.upper()"), ('upper("rus Army")', "RUS ARMY"),
             sql=_sql_case("upper", _SPECIAL_UPPER)),
+    # Soufflé's bitwise and logical operators, written between (or before) their operands
+    Functor("band", (2, 2), _same_integral("band"), _arithmetic("band"), lambda c: f"({c.args[0]} & {c.args[1]})",
+            ("6 band 3", 2), named=False, sql="({0} & {1})"),
+    Functor("bor", (2, 2), _same_integral("bor"), _arithmetic("bor"), lambda c: f"({c.args[0]} | {c.args[1]})",
+            ("6 bor 3", 7), named=False, sql="({0} | {1})"),
+    Functor("bxor", (2, 2), _same_integral("bxor"), _arithmetic("bxor"), lambda c: f"({c.args[0]} ^ {c.args[1]})",
+            ("6 bxor 3", 5), named=False, sql="xor({0}, {1})"),
+    Functor("bshl", (2, 2), _same_integral("bshl"), _arithmetic("bshl"),
+            lambda c: c.bounded_int(f"shift_left({c.args[0]}, {c.args[1]}, {c.where()})"), ("1 bshl 4", 16),
+            {"shift_left": shift_left}, pure=_never, named=False,
+            sql=Unsupported("Python integers do not overflow when shifted left; SQL integers do")),
+    Functor("bshr", (2, 2), _same_integral("bshr"), _arithmetic("bshr"),
+            lambda c: f"shift_right({c.args[0]}, {c.args[1]}, {c.where()})", ("-16 bshr 2", -4),
+            {"shift_right": shift_right}, pure=_never, named=False,
+            sql="(CASE WHEN {1} < 0 THEN ERROR('bshr by a negative count') ELSE ({0} >> {1}) END)"),
+    Functor("bshru", (2, 2), _same_integral("bshru"), _arithmetic("bshru"),
+            lambda c: f"shift_right_unsigned({c.args[0]}, {c.args[1]}, {c.where()})", ("-1 bshru 28", 15),
+            {"shift_right_unsigned": shift_right_unsigned}, pure=_never, named=False,
+            sql=Unsupported("bshru reads a negative number as Soufflé's 32-bit word")),
+    Functor("bnot", (1, 1), _same_integral("bnot"), _arithmetic("bnot"), _code_bnot, ("bnot 5", -6),
+            named=False, sql=_sql_bnot),
+    Functor("land", (2, 2), _same_integral("land"), _arithmetic("land"), _logical("{0} & {1}"),
+            ("3 land 4", 1), named=False, sql=_sql_logical("{0} AND {1}")),
+    Functor("lor", (2, 2), _same_integral("lor"), _arithmetic("lor"), _logical("{0} | {1}"),
+            ("0 lor 4", 1), named=False, sql=_sql_logical("{0} OR {1}")),
+    Functor("lxor", (2, 2), _same_integral("lxor"), _arithmetic("lxor"), _logical("{0} != {1}"),
+            ("3 lxor 4", 0), named=False, sql=_sql_logical("{0} <> {1}")),
+    Functor("lnot", (1, 1), _same_integral("lnot"), _arithmetic("lnot"), _logical("not {0}"),
+            ("lnot 0", 1), named=False, sql="(CASE WHEN {0} = 0 THEN 1 ELSE 0 END)"),
+    # `X = range(a, b[, step])`: X takes each value from a towards b (see reasoner.bitwise)
+    Functor("range", (2, 3), _same_numeric("range"), _arithmetic("range"),
+            lambda c: f"range_values({', '.join(c.args)})", ("range(5, 6)", 5),
+            {"range_values": bitwise.range_values}, generator=True,
+            sql=Unsupported("range gives several values for one row")),
+    # Soufflé's counter (also written `$`): 0, 1, 2... one number per application, per evaluation
+    Functor("autoinc", (0, 0), lambda types: "number", _returns("number"), lambda c: "autoinc()",
+            ("autoinc()", 0), context=("autoinc",),
+            sql=Unsupported("the counter numbers tuples in the order one Python evaluation makes them")),
 )
 
 FUNCTORS: dict[str, Functor] = {functor.name: functor for functor in TABLE}

@@ -128,11 +128,36 @@ def stratify(rules, schemas: dict[str, RelationSchema]) -> tuple[list[Stratum], 
                     "the program cannot be stratified; a relation must not depend on its own "
                     "negation or aggregate",
                 ))
-        # A rule stated twice (e.g. in two files that each work on their own) is run once.
-        component_rules = tuple(dict.fromkeys(r for name in component for r in rules_by_head.get(name, ())))
+        # A rule stated twice (e.g. in two files that each work on their own) is run once,
+        # unless it counts (`autoinc()`): then each statement numbers tuples of its own.
+        stated = {_statement(r): r for name in component for r in rules_by_head.get(name, ())}
+        component_rules = tuple(stated.values())
         recursive = len(component) > 1 or any(e.head == e.body for e in edges if e.head in members)
+        for key, rule in stated.items():
+            if recursive and key is not rule and any(
+                    atom.relation in members for literal in rule.body for atom in ast.literal_atoms(literal)):
+                diagnostics.append(error(
+                    f"the counter `autoinc()` in a recursive rule for `{rule.head.relation}`", rule.span,
+                    "each round would number the same tuples anew, without end; number them in a "
+                    "rule outside the recursion"))
         strata.append(Stratum(members, component_rules, recursive))
     return strata, diagnostics
+
+
+def _statement(rule: ast.Clause) -> object:
+    """What makes two rules the same: their text, and their place if they apply the counter."""
+    terms = list(rule.head.args) + [t for literal in rule.body for t in ast.literal_terms(literal)]
+    while terms:
+        term = terms.pop()
+        if isinstance(term, ast.Call):
+            if term.op == "autoinc":
+                return (rule, rule.span)
+            terms.extend(term.args)
+        elif isinstance(term, ast.Aggregate):
+            terms.extend([t for literal in term.body for t in ast.literal_terms(literal)])
+            if term.target is not None:
+                terms.append(term.target)
+    return rule
 
 
 def _cycle(start: str, goal: str, successors, members) -> list[str]:

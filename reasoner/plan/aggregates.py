@@ -10,8 +10,8 @@ import attrs
 
 from reasoner import ast
 from reasoner.plan.expressions import expression_type
-from reasoner.plan.ir import (Aggregate, Assign, DeltaScan, Emit, Filter, IndexProbe, Lookup, Negation,
-                              RangeScan, Scan, Step, binds, step_terms)
+from reasoner.plan.ir import (Aggregate, Assign, DeltaScan, Emit, Filter, Generate, IndexProbe, Lookup,
+                              Negation, RangeScan, Scan, Step, binds, step_terms)
 
 if TYPE_CHECKING:
     from reasoner.plan.passes import PlanOptions
@@ -88,6 +88,8 @@ def _rewrite(step: Step, names: dict[int, ast.Var]) -> Step:
         return attrs.evolve(step, atom=_atom(step.atom, names))
     if isinstance(step, Assign):
         return attrs.evolve(step, term=_term(step.term, names))
+    if isinstance(step, Generate):
+        return attrs.evolve(step, term=attrs.evolve(step.term, args=tuple(_term(a, names) for a in step.term.args)))
     if isinstance(step, Negation):
         return Negation(attrs.evolve(step.literal, atom=_atom(step.literal.atom, names)))
     if isinstance(step, Emit):

@@ -16,8 +16,8 @@ import attrs
 from reasoner import ast
 from reasoner.plan.blocks import SPLIT_INDENT, SPLIT_LOOPS, BlockWriter
 from reasoner.plan.expressions import expression_type
-from reasoner.plan.ir import (Aggregate, Assign, DeltaScan, Emit, Filter, IndexProbe, Lookup, Negation,
-                              RangeScan, Scan, Step, mentions, step_terms)
+from reasoner.plan.ir import (Aggregate, Assign, DeltaScan, Emit, Filter, Generate, IndexProbe, Lookup,
+                              Negation, RangeScan, Scan, Step, mentions, step_terms)
 from reasoner.program import RelationSchema
 from reasoner.types import INTEGRAL, NUMERIC
 
@@ -138,6 +138,8 @@ class Generator(BlockWriter):
             self.line(f"{self.var(step.var.name)} = {self.expr(step.term, want)}")
             bound.add(step.var.name)
             self.assigned.add(step.var.name)
+        elif isinstance(step, Generate):
+            self.generate(step, bound)
         elif isinstance(step, Filter):
             self.guard(self.condition(step.literal))
         elif isinstance(step, Negation):
@@ -273,6 +275,17 @@ class Generator(BlockWriter):
                 self.line(f"{new_hi} = {_bisect('left' if op == '<' else 'right', values, value, lo, hi)}")
                 hi = new_hi
         self.read(atom, bound, source=f"{rows}[{lo or ''}:{hi or ''}]")
+
+    def generate(self, step: Generate, bound: set[str]) -> None:
+        """A loop over the values of `range(...)`, or a test that a bound value is one."""
+        want = self.types.get(step.var.name)
+        values = self.expr(step.term, want)
+        if step.known:
+            self.guard(f"{self.var(step.var.name)} in {values}")
+            return
+        self.loop(f"for {self.var(step.var.name)} in {values}:")
+        bound.add(step.var.name)
+        self.assigned.add(step.var.name)
 
     def negation(self, literal: ast.Negation, bound: set[str]) -> None:
         atom = literal.atom

@@ -2,7 +2,8 @@
 
 A plan is a list of steps. The loops (`DeltaScan`, `Scan`, `IndexProbe`, `RangeScan`) nest:
 every step after a loop runs once per row it visits. `Lookup`, `Filter` and `Negation` go on
-only if their condition holds; `Assign` binds a variable; `Aggregate` computes a value over a
+only if their condition holds; `Assign` binds a variable; `Generate` loops over the values of
+`range(...)`; `Aggregate` computes a value over a
 plan of its own; `Emit` adds the head's tuple. Every step prints itself on one line
 (`describe()`), and `render` prints a plan indented by nesting:
 
@@ -109,6 +110,19 @@ class Assign:
 
 
 @attrs.frozen
+class Generate:
+    """`var = range(...)`: a loop over the values a generating functor gives, binding `var`;
+    with `var` already bound (`known`), go on if it is one of them."""
+
+    var: ast.Var
+    term: ast.Call
+    known: bool = False
+
+    def describe(self) -> str:
+        return f"if {self.var} in {self.term}" if self.known else f"for {self.var} in {self.term}"
+
+
+@attrs.frozen
 class Filter:
     """A comparison, a test (`contains`, `match`) or `true`/`false`: go on if it holds."""
 
@@ -160,8 +174,13 @@ class Emit:
         return f"emit {self.head or ''}({', '.join(map(str, self.terms))})"
 
 
-Step = Union[DeltaScan, Scan, IndexProbe, Lookup, RangeScan, Assign, Filter, Negation, Aggregate, Emit]
+Step = Union[DeltaScan, Scan, IndexProbe, Lookup, RangeScan, Assign, Generate, Filter, Negation, Aggregate, Emit]
 LOOPS = (DeltaScan, Scan, IndexProbe, RangeScan)
+
+
+def is_loop(step: Step) -> bool:
+    """Whether the steps after `step` run once per value it visits."""
+    return isinstance(step, LOOPS) or isinstance(step, Generate) and not step.known
 
 
 def step_atom(step: Step) -> ast.Atom | None:
@@ -177,7 +196,7 @@ def binds(step: Step) -> list[str]:
     """The variables a step binds for the steps after it."""
     if isinstance(step, LOOPS):
         return ast.literal_variables(step.atom)
-    if isinstance(step, Assign):
+    if isinstance(step, (Assign, Generate)):
         return [step.var.name]
     if isinstance(step, Aggregate):
         return [step.result]
@@ -190,7 +209,7 @@ def step_terms(step: Step) -> tuple[ast.Term, ...]:
         return step.atom.args
     if isinstance(step, RangeScan):
         return step.atom.args + tuple(b.term for b in step.bounds)
-    if isinstance(step, Assign):
+    if isinstance(step, (Assign, Generate)):
         return (step.term,)
     if isinstance(step, (Filter, Negation)):
         return ast.literal_terms(step.literal)
@@ -203,7 +222,7 @@ def mentions(step: Step) -> set[str]:
     """Every variable a step names (those of an aggregate's body and target included)."""
     found: set[str] = set()
     stack: list[object] = list(step_terms(step))
-    if isinstance(step, Assign):
+    if isinstance(step, (Assign, Generate)):
         stack.append(step.var)
     if isinstance(step, Aggregate):
         found.add(step.result)
@@ -230,6 +249,6 @@ def render(steps: tuple[Step, ...] | list[Step], indent: int = 0) -> list[str]:
         lines.append("  " * indent + step.describe())
         if isinstance(step, Aggregate):
             lines += render(step.steps, indent + 1)
-        if isinstance(step, LOOPS):
+        if is_loop(step):
             indent += 1
     return lines

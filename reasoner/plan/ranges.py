@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from reasoner import ast
 from reasoner.plan.expressions import pure
-from reasoner.plan.ir import Assign, Bound, DeltaScan, Filter, Negation, RangeScan, Scan, Step
+from reasoner.plan.ir import Assign, Bound, DeltaScan, Filter, Generate, Negation, RangeScan, Scan, Step
 from reasoner.plan.schedule import RANGE_OPS
 from reasoner.types import BASE_TYPES
 
@@ -59,8 +59,9 @@ def use_sorted_indexes(steps: list[Step], bound: set[str], options: PlanOptions)
     while position < len(steps):
         step = steps[position]
         position += 1
-        if isinstance(step, Assign):
+        if isinstance(step, (Assign, Generate)):
             known.add(step.var.name)
+            nested = nested or isinstance(step, Generate)
         if not isinstance(step, Scan) or not nested:
             if isinstance(step, (Scan, DeltaScan)):
                 known.update(ast.literal_variables(step.atom))

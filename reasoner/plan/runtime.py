@@ -1,10 +1,11 @@
 """The namespace generated code runs in: the helpers the plans call and the functors'
 implementations, as their entries of `reasoner.functors.TABLE` name them (`namespace`), and the
-per-evaluation state some of them keep (`make_context`: `ord()` numbers and compiled `match`
-patterns, never shared between engines)."""
+per-evaluation state some of them keep (`make_context`: `ord()` numbers, compiled `match`
+patterns and the counter of `autoinc()`, never shared between engines)."""
 
 from __future__ import annotations
 
+import itertools
 import math
 from bisect import bisect_left, bisect_right
 from typing import Any
@@ -51,4 +52,5 @@ def make_context() -> dict[str, Any]:
             number = ordinals[key] = len(ordinals)
         return number
 
-    return {"ord_of": ord_of, "_patterns": {}, "_ordinals": ordinals}
+    # `autoinc()` and `$`: Soufflé's counter, counting from 0 through one evaluation
+    return {"ord_of": ord_of, "_patterns": {}, "_ordinals": ordinals, "autoinc": itertools.count().__next__}

@@ -10,7 +10,7 @@ import itertools
 from collections.abc import Callable, Iterable
 
 from reasoner import ast
-from reasoner.plan.ir import Assign, DeltaScan, Filter, Negation, Scan, Step
+from reasoner.plan.ir import Assign, DeltaScan, Filter, Generate, Negation, Scan, Step
 
 Cost = Callable[[str, tuple[int, ...]], float]
 
@@ -118,7 +118,7 @@ def schedule(body: tuple[ast.Literal, ...], bound: set[str], delta_position: int
                 step = _ready(literals[position], known, computable)
                 if step is not None:
                     steps.append(step)
-                    if isinstance(step, Assign):
+                    if isinstance(step, (Assign, Generate)):
                         learn([step.var.name])
                     others.remove(position)
                     placed = True
@@ -152,6 +152,11 @@ def _ready(literal: ast.Literal, known: set[str], computable: Callable[[ast.Term
     assignment for `X = term` with only X unknown, else a filter or a negation."""
     if isinstance(literal, ast.Comparison) and literal.op == "=":
         left, right = literal.left, literal.right
+        for var, term in ((left, right), (right, left)):
+            if isinstance(var, ast.Var) and isinstance(term, ast.Call) and generates(term):
+                if not computable(term):
+                    return None
+                return Generate(var, term, known=var.name in known)
         if isinstance(left, ast.Var) and left.name not in known and computable(right):
             return Assign(left, right)
         if isinstance(right, ast.Var) and right.name not in known and computable(left):
@@ -169,6 +174,13 @@ def _ready(literal: ast.Literal, known: set[str], computable: Callable[[ast.Term
     return Filter(literal)
 
 
+def generates(term: ast.Term) -> bool:
+    """Whether `term` is an application of a generating functor (`range`)."""
+    from reasoner.functors import FUNCTORS
+
+    return isinstance(term, ast.Call) and term.op in FUNCTORS and FUNCTORS[term.op].generator
+
+
 def _range_bounded(literals: list[ast.Literal], others: list[int], known: set[str],
                    computable: Callable[[ast.Term], bool]) -> set[str]:
     """The unknown variables that a pending comparison bounds by a term of known variables."""
@@ -178,6 +190,7 @@ def _range_bounded(literals: list[ast.Literal], others: list[int], known: set[st
         if isinstance(literal, ast.Comparison) and literal.op in RANGE_OPS:
             for side, other in ((literal.left, literal.right), (literal.right, literal.left)):
                 if (isinstance(side, ast.Var) and side.name not in known and computable(other)
-                        and ast.term_variables(other) and not ast.aggregates_in(other)):
+                        and ast.term_variables(other) and not ast.aggregates_in(other)
+                        and not generates(other)):
                     names.add(side.name)
     return names

@@ -26,9 +26,9 @@ class Token(NamedTuple):
 KINDS = ("space", "comment", "string", "number", "date", "variable", "name", "keyword",
          "directive", "command", "punct", "operator", "end", "error")
 
-# Highlighted as keywords: the named functors of the functor table, the constraints, the
-# aggregates and the truth values.
-FUNCTORS = ({f.name for f in TABLE if f.named} | set(TESTS)
+# Highlighted as keywords: the named functors of the functor table and its word operators
+# (`band`, `lor`...), the constraints, the aggregates and the truth values.
+FUNCTORS = ({f.name for f in TABLE if f.named or f.name.isalpha()} | set(TESTS)
             | {"count", "sum", "min", "max", "mean", "true", "false"})
 
 _RULES = [
@@ -37,7 +37,8 @@ _RULES = [
     ("string", r'"(?:[^"\\\n]|\\.)*(?:"|$)'),
     ("date", r"\d{4}-\d{2}-\d{2}(?![0-9])"),
     ("number", r"0x[0-9a-fA-F]+|0b[01]+|\d+\.\d+(?:[eE][-+]?\d+)?|\d+"),
-    ("directive", r"\.(?:decl|type|input|output|printsize|symbol_type|number_type)\b|#include\b"),
+    ("directive", r"\.(?:decl|type|input|output|printsize|symbol_type|number_type|pragma)\b"
+                  r"|#(?:include|define|undef|ifdef|ifndef|if|elif|else|endif)\b"),
     ("operator", r"\?-|:-|<:|<=|>=|!=|[=<>+\-*/%^!]"),
     ("name", r"[A-Za-z_?][A-Za-z0-9_?]*(?:\.[A-Za-z_?][A-Za-z0-9_?]*)*"),
     ("end", r"\."),

@@ -309,11 +309,44 @@ class _Builder:
         if len(bodies) > 1:
             shared = frozenset(_repeated_variables(tree))
         for head in heads:
+            self.check_generators(head.args, ())
             for body in bodies:
+                self.check_generators((), body)
                 yield ast.Clause(head, body, span, shared)
 
     def query(self, tree: lark.Tree) -> ast.Query:
-        return ast.Query(tuple(self.body(tree.children[1])), self.span(tree))
+        bodies = self.body(tree.children[1])
+        for body in bodies:
+            self.check_generators((), body)
+        return ast.Query(tuple(bodies), self.span(tree))
+
+    def check_generators(self, terms: tuple[ast.Term, ...], body: tuple[ast.Literal, ...]) -> None:
+        """A generating functor (`range`) may only be the whole of one side of `X = ...`."""
+        misplaced: list[ast.Call] = []
+        pending: list[ast.Term] = list(terms)
+        for literal in body:
+            if (isinstance(literal, ast.Comparison) and literal.op == "="
+                    and isinstance(literal.left, ast.Var) != isinstance(literal.right, ast.Var)):
+                for side in (literal.left, literal.right):
+                    if isinstance(side, ast.Call) and _generates(side):
+                        pending.extend(side.args)
+                    else:
+                        pending.append(side)
+            else:
+                pending.extend(ast.literal_terms(literal))
+        while pending:
+            term = pending.pop()
+            if isinstance(term, ast.Call):
+                if _generates(term):
+                    misplaced.append(term)
+                pending.extend(term.args)
+            elif isinstance(term, ast.Aggregate):
+                if term.target is not None:
+                    pending.append(term.target)
+                self.check_generators((), term.body)
+        for call in dict.fromkeys(misplaced):
+            self.fail(f"`{call.op}` gives several values: it can only be bound to a variable", call.span,
+                      f"write `X = {call}` as a literal of its own and use X here")
 
     # ---- bodies ----------------------------------------------------------------------
     def disjunction(self, tree: lark.Tree) -> list[tuple[ast.Literal, ...]]:
@@ -341,18 +374,27 @@ class _Builder:
             return [(ast.Comparison(str(op), self.term(left), self.term(right), self.span(node)),)]
         if kind == "negation":
             inner = node.children[0]
-            if isinstance(inner, lark.Tree) and inner.data == "application":
-                literal = self.atom_or_test(inner)
-                if isinstance(literal, ast.Test):
-                    return [(ast.Test(literal.op, literal.args, True, self.span(node)),)]
-                return [(ast.Negation(literal, self.span(node)),)]
-            self.fail("`!` applies to an atom", node, "write `!relation(...)`")
+            if isinstance(inner, lark.Tree) and inner.data in ("application", "group", "negation"):
+                return self.negated(self.literal(inner), node)
+            self.fail("`!` applies to an atom or a parenthesised body", node,
+                      "write `!relation(...)` or `!(X > 1 ; relation(X))`")
             return [()]
         if kind == "true_literal":
             return [(ast.Truth(True, self.span(node)),)]
         if kind == "false_literal":
             return [(ast.Truth(False, self.span(node)),)]
         return [(_TermLiteral(self.term(node), self.span(node)),)]
+
+    def negated(self, alternatives: list[tuple[ast.Literal, ...]], node) -> list[tuple[ast.Literal, ...]]:
+        """`!(a1 ; a2 ; ...)`, each `ai` a conjunction, in disjunctive normal form: every
+        alternative negated is a choice of one of its literals negated (De Morgan)."""
+        span = self.span(node)
+        choices = [[_negate(literal, span) for literal in alternative] for alternative in alternatives]
+        if math.prod(len(c) for c in choices) > MAX_ALTERNATIVES:
+            self.fail(f"this negation has more than {MAX_ALTERNATIVES} alternatives once expanded", node,
+                      "define a helper relation for the negated body")
+            return [()]
+        return [tuple(combination) for combination in itertools.product(*choices)]
 
     def body(self, tree: lark.Tree) -> list[tuple[ast.Literal, ...]]:
         """The alternatives of a rule or query body; every literal must be a real literal."""
@@ -394,8 +436,7 @@ class _Builder:
         if kind == "wildcard":
             return ast.Wildcard(span)
         if kind == "counter":
-            self.fail("the counter `$` is not supported", node)
-            return ast.Wildcard(span)
+            return ast.Call("autoinc", (), span)
         if kind == "number":
             text = str(node.children[0])
             try:
@@ -409,6 +450,13 @@ class _Builder:
             return ast.Const(value, "number", span)
         if kind == "float":
             return ast.Const(float(str(node.children[0])), "float", span)
+        if kind == "unsigned":
+            text = str(node.children[0])[:-1]
+            value = int(text, 0) if text[:2] in ("0x", "0b") else int(text)
+            if value >= BIG:
+                self.fail(f"number with too many digits ({len(text):,} characters)", node)
+                return ast.Wildcard(span)
+            return ast.Const(value, "unsigned", span)
         if kind == "date":
             return self.date_constant(str(node.children[0]), node)
         if kind == "string":
@@ -416,6 +464,9 @@ class _Builder:
         if kind == "binary":
             left, op, right = node.children
             return ast.Call(str(op), (self.term(left), self.term(right)), span)
+        if kind == "prefix":
+            op, operand = node.children
+            return ast.Call(str(op), (self.term(operand),), span)
         if kind == "negate":
             inner = self.term(node.children[0])
             if isinstance(inner, ast.Const) and inner.kind in ("number", "float"):
@@ -485,6 +536,29 @@ class _Builder:
                       "define a helper relation with one rule per alternative")
             return alternatives[0] if alternatives else ()
         return alternatives[0]
+
+
+def _generates(call: ast.Call) -> bool:
+    functor = FUNCTORS.get(call.op)
+    return functor is not None and functor.generator
+
+
+_OPPOSITE = {"=": "!=", "!=": "=", "<": ">=", ">=": "<", ">": "<=", "<=": ">"}
+
+
+def _negate(literal: ast.Literal, span: Span | None) -> ast.Literal:
+    """The literal that holds exactly when `literal` does not (for a body already grounded)."""
+    if isinstance(literal, ast.Atom):
+        return ast.Negation(literal, span)
+    if isinstance(literal, ast.Negation):
+        return literal.atom
+    if isinstance(literal, ast.Test):
+        return ast.Test(literal.op, literal.args, not literal.negated, span)
+    if isinstance(literal, ast.Comparison):
+        return ast.Comparison(_OPPOSITE[literal.op], literal.left, literal.right, literal.span)
+    if isinstance(literal, ast.Truth):
+        return ast.Truth(not literal.value, literal.span)
+    return literal  # a bare term, reported by `body`
 
 
 def _repeated_variables(tree: lark.Tree) -> set[str]:
