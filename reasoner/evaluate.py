@@ -13,7 +13,8 @@ which it was first added: enough to rebuild a minimal-height proof on demand.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from collections.abc import Set as AbstractSet
 from functools import partial
 
 import attrs
@@ -29,6 +30,7 @@ from reasoner.plan import RulePlan, compile_rule
 from reasoner.plan.runtime import make_context  # noqa: F401 (the engine's import path)
 from reasoner.progress import QUIET, Watch
 from reasoner.relation import Relation, index_choice
+from reasoner.source import Span
 from reasoner.variants import Variants
 
 
@@ -93,7 +95,8 @@ def run_plan(plan: RulePlan, function, delta, out: set, budget: Budget) -> None:
     try:
         function(delta, out.add, budget.check)
     except FunctorError as exc:
-        span = exc.span or (plan.clause.span if plan.clause is not None else None)
+        span = (exc.span if isinstance(exc.span, Span) else None) or (
+            plan.clause.span if plan.clause is not None else None)
         if exc.limit:
             raise LimitError(error(f"evaluation stopped in {_rule_of(plan)}: {exc}", span)) from None
         raise EvaluationError(error(f"evaluation failed: {exc}", span)) from None
@@ -123,7 +126,7 @@ class Evaluation:
 
 def evaluate(
     strata: tuple[StratumPlan, ...],
-    base: dict[str, set[tuple]],
+    base: Mapping[str, AbstractSet[tuple]],
     arities: dict[str, int],
     context: dict,
     limits: Limits = Limits(),
@@ -161,11 +164,11 @@ def _starts(watch: Watch, strata: tuple[StratumPlan, ...], plan: StratumPlan) ->
 def update(
     strata: tuple[StratumPlan, ...],
     previous: Evaluation,
-    base: dict[str, set[tuple]],
-    added: dict[str, set[tuple]],
+    base: Mapping[str, AbstractSet[tuple]],
+    added: Mapping[str, AbstractSet[tuple]],
     context: dict,
     limits: Limits = Limits(),
-    removed: dict[str, set[tuple]] | None = None,
+    removed: Mapping[str, AbstractSet[tuple]] | None = None,
     watch: Watch = QUIET,
 ) -> Evaluation:
     """`previous` with the base facts `added` (by relation) and everything they lead to, and
@@ -186,7 +189,8 @@ def update(
         changed: dict[str, set] = {}
         for name, rows in added.items():
             relation = relations[name]
-            new = rows - relation.tuples
+            fresh = rows - relation.tuples
+            new = fresh if isinstance(fresh, set) else set(fresh)  # (a frozenset from a data set)
             if new:
                 journal.append(partial(relation.remove, new))
                 relation.insert_new(new)
@@ -222,7 +226,7 @@ def update(
 
 
 def _retract(strata: tuple[StratumPlan, ...], relations: dict[str, Relation],
-             removed: dict[str, set[tuple]], lost: dict[str, set], journal: list) -> set[int]:
+             removed: Mapping[str, AbstractSet[tuple]], lost: dict[str, set], journal: list) -> set[int]:
     """Take retracted base facts out of the relations without rules (recorded in `lost`, undone
     by `journal` on failure); returns the strata whose own relations lost a base fact."""
     redo: set[int] = set()
@@ -230,7 +234,7 @@ def _retract(strata: tuple[StratumPlan, ...], relations: dict[str, Relation],
                   if plan.stratum.rules}
     for name, rows in removed.items():
         relation = relations[name]
-        gone = rows & relation.tuples
+        gone = relation.tuples & rows
         if not gone:
             continue
         if name in stratum_of:
@@ -253,6 +257,12 @@ def _few(plan: StratumPlan, inputs: frozenset[str], relations: dict[str, Relatio
     moved = (sum(len(changed.get(name, ())) for name in plan.negative_inputs)
              + sum(len(lost.get(name, ())) for name in inputs))
     return moved <= REGROUP_FRACTION * read
+
+
+def _delta_of(plan: RulePlan) -> str:
+    """The relation whose new tuples a delta plan reads."""
+    assert plan.delta_relation is not None, "not a delta plan"
+    return plan.delta_relation
 
 
 class _Fixpoint:
@@ -279,7 +289,7 @@ class _Fixpoint:
         delta = {name: set(self.relations[name].tuples) for name in members}
         return self.loop(plan, delta, 1)
 
-    def recompute(self, plan: StratumPlan, base: dict[str, set], changed: dict[str, set],
+    def recompute(self, plan: StratumPlan, base: Mapping[str, AbstractSet[tuple]], changed: dict[str, set],
                   lost: dict[str, set]) -> int:
         """Compute a stratum afresh into new relations; records in `changed` what it gained
         and in `lost` what it lost. Returns its last round."""
@@ -297,11 +307,12 @@ class _Fixpoint:
             changed[name] = (after - before) | changed.get(name, set())
         return last
 
-    def regroup(self, plan: StratumPlan, base: dict[str, set], changed: dict[str, set],
+    def regroup(self, plan: StratumPlan, base: Mapping[str, AbstractSet[tuple]], changed: dict[str, set],
                 lost: dict[str, set], round_: int) -> None:
         """Bring a non-recursive stratum up to date in place, redoing only the groups that its
         inputs' changes touch (`reasoner.groups`); records what it gained and lost."""
         groups = plan.groups
+        assert groups is not None and self.journal is not None  # planned, and kept in an update
         (name,) = plan.stratum.relations
         relation = self.relations[name]
 
@@ -372,11 +383,11 @@ class _Fixpoint:
     def loop(self, plan: StratumPlan, delta: dict[str, set], round_: int, grown: dict | None = None) -> int:
         """Rounds of the recursive rules until nothing new; `grown` collects every new tuple."""
         members = plan.stratum.relations
-        bound = [(p, p.bind(self.relations, self.context)) for p in plan.delta_plans]
+        bound = [(p, p.bind(self.relations, self.context), _delta_of(p)) for p in plan.delta_plans]
         while any(delta.values()):
             out, feeder = self.round_sets(members)
-            for rule_plan, function in bound:
-                rows = delta[rule_plan.delta_relation]
+            for rule_plan, function, reads in bound:
+                rows = delta[reads]
                 if rows:
                     self.run(rule_plan, rows, out, feeder, function)
             delta = self.insert(out, feeder, round_)
@@ -395,6 +406,7 @@ class _Fixpoint:
         """Run a plan into its head's set; remember it as the feeder if it added the most."""
         if function is None:
             function = plan.bind(self.relations, self.context)
+        assert plan.clause is not None  # the plan of a rule
         head = plan.clause.head.relation
         target = out[head]
         before = len(target)

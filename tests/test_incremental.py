@@ -15,7 +15,7 @@ import attrs
 import pytest
 
 from reasoner import Engine
-from reasoner import engine as engine_module
+from reasoner import commit as commit_module
 from reasoner.errors import LimitError
 
 pytest.importorskip("pyDatalog")
@@ -39,7 +39,7 @@ def always_update(monkeypatch):
     `regroup` little tested on these small programs)."""
     from reasoner import evaluate
 
-    monkeypatch.setattr(engine_module, "UPDATE_FRACTION", float("inf"))
+    monkeypatch.setattr(commit_module, "UPDATE_FRACTION", float("inf"))
     monkeypatch.setattr(evaluate, "REGROUP_FRACTION", float("inf"))
 
 

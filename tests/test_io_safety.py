@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-import reasoner.engine
+import reasoner.commit
 from reasoner import Engine, LoadError, ReasonerError
 from reasoner.cli import main
 from reasoner.repl import run_repl
@@ -138,14 +138,14 @@ def test_an_interrupt_right_after_an_update_leaves_relations_and_base_facts_cons
     engine.load_text(".decl edge(x: number, y: number)\n.decl path(x: number, y: number)\n"
                      "path(X, Y) :- edge(X, Y).\npath(X, Z) :- path(X, Y), edge(Y, Z).\n")
     engine.add_facts("edge", [(i, i + 1) for i in range(50)])
-    real_update = reasoner.engine.update
+    real_update = reasoner.commit.update
 
     def update_then_interrupt(*args, **kwargs):
         result = real_update(*args, **kwargs)
         signal.raise_signal(signal.SIGINT)  # Ctrl-C just after the in-place changes
         return result
 
-    monkeypatch.setattr(reasoner.engine, "update", update_then_interrupt)
+    monkeypatch.setattr(reasoner.commit, "update", update_then_interrupt)
     with pytest.raises(KeyboardInterrupt):
         engine.add_facts("edge", [(50, 51)])
     monkeypatch.undo()

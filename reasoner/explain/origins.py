@@ -3,37 +3,34 @@ text, a `.input` file, the verb vocabulary, or `Engine.add_facts`."""
 
 from __future__ import annotations
 
-from reasoner.events.schema import BY_STATEMENT
 from reasoner.explain.proof import Origin, Quote
 from reasoner.facts_io import find_row, sort_key
 from reasoner.source import SourceText, Span
-
-# Relations of the event schema whose first column names the statement (second for `alias`).
-_BY_FIRST_COLUMN = frozenset((*BY_STATEMENT, "source", "source_url", "actor", "person", "affiliation"))
+from reasoner.state import EngineState, Row
 
 
 class Origins:
-    """Finds the origin of input facts in one engine state."""
+    """Finds the origin of input facts in one engine state (read through its interface)."""
 
-    def __init__(self, state):
+    def __init__(self, state: EngineState):
         self.state = state
 
-    def of(self, relation: str, row: tuple) -> Origin:
+    def of(self, relation: str, row: Row) -> Origin:
         state = self.state
-        spans = state.text_facts.get(relation)
-        if spans is not None and row in spans:
-            return Origin("rule-text", spans[row])
-        statement = row[1] if relation == "alias" and len(row) > 1 else (row[0] if row else None)
-        if relation in _BY_FIRST_COLUMN and statement in state.statement_spans:
-            span, kind = state.statement_spans[statement]
-            return Origin("event", span, statement, self.quotes(statement), kind)
-        if relation == "verb" and state.events is not None:
-            return Origin("vocabulary", _vocabulary_line(row[0]) if row else None)
+        if state.is_text_fact(relation, row):
+            return Origin("rule-text", state.text_fact_span(relation, row))
+        statement = state.statement_of(relation, row)
+        if statement is not None:
+            name, span, kind = statement
+            return Origin("event", span, name, self.quotes(name), kind)
+        if relation == "verb" and state.has_events:
+            verb = row[0] if row else None
+            return Origin("vocabulary", _vocabulary_line(verb) if isinstance(verb, str) else None)
         if row in state.base.get(relation, ()):
-            for directive, fact_dir in state.inputs.get(relation, ()):
-                span = find_row(directive, state.analysis.schemas[relation], fact_dir, row)
-                if span is not None:
-                    return Origin("input-file", span)
+            for directive, fact_dir in state.input_directives(relation):
+                line = find_row(directive, state.schemas[relation], fact_dir, row)
+                if line is not None:
+                    return Origin("input-file", line)
         return Origin("api")
 
     def quotes(self, statement: str) -> tuple[Quote, ...]:

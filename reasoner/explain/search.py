@@ -27,6 +27,7 @@ from reasoner.facts_io import sort_key
 from reasoner.limits import Budget, Limits
 from reasoner.plan import RulePlan, compile_plan
 from reasoner.program import RelationSchema
+from reasoner.state import EngineState
 
 GOAL = "~goal"  # the pseudo-relation holding the tuple being matched (no user name has `~`)
 SHOWN_PER_AGGREGATE = 10  # facts shown under an aggregate node
@@ -102,10 +103,10 @@ class _Step:
 class ProofBuilder:
     """Explains facts of one engine state (the matchers are compiled once per rule)."""
 
-    def __init__(self, state):
+    def __init__(self, state: EngineState):
         self.state = state
         self.relations = state.relations
-        self.schemas = state.analysis.schemas
+        self.schemas = state.schemas
         self.origins = Origins(state)
         self.stratum_of: dict[str, int] = {}
         self.rules_of: dict[str, list[ast.Clause]] = {}
@@ -114,12 +115,12 @@ class ProofBuilder:
                 self.stratum_of[name] = number
             for rule in plan.stratum.rules:
                 self.rules_of.setdefault(rule.head.relation, []).append(rule)
-        self.matchers: dict[int, Matcher] = {}
+        self.matchers: dict[int | tuple[int, int], Matcher] = {}  # by rule, by (rule, aggregate)
         self.steps: dict[tuple[str, tuple], _Step] = {}
 
     # ---- facts -------------------------------------------------------------------------------
     def is_input(self, relation: str, row: tuple) -> bool:
-        return row in self.state.base.get(relation, ()) or row in self.state.text_facts.get(relation, {})
+        return self.state.is_stated(relation, row)
 
     def holds(self, relation: str, row: tuple) -> bool:
         return row in self.relations[relation].tuples
@@ -166,14 +167,14 @@ class ProofBuilder:
     def matcher(self, rule: ast.Clause) -> Matcher:
         matcher = self.matchers.get(id(rule))
         if matcher is None:
-            types = self.state.analysis.variable_types[id(rule)]
+            types = self.state.variable_types(rule)
             matcher = self.matchers[id(rule)] = Matcher(
                 rule.body, rule.head.args, self.schemas[rule.head.relation], self.schemas, types, rule,
                 f"explain {rule}")
         return matcher
 
-    def _items(self, rule: ast.Clause, match: _Match) -> tuple:
-        items = []
+    def _items(self, rule: ast.Clause, match: _Match) -> tuple[tuple[object, ...], ...]:
+        items: list[tuple[object, ...]] = []
         atoms = iter(match.atoms)
         for literal in rule.body:
             if isinstance(literal, ast.Atom):
@@ -196,7 +197,7 @@ class ProofBuilder:
         key = (id(rule), id(aggregate))
         matcher = self.matchers.get(key)
         if matcher is None:
-            types = self.state.analysis.variable_types[id(rule)]
+            types = self.state.variable_types(rule)
             goal_schema = RelationSchema(GOAL, tuple(outer), tuple(types.get(n, "symbol") for n in outer),
                                          tuple(types.get(n, "symbol") for n in outer))
             matcher = self.matchers[key] = Matcher(

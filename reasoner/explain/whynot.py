@@ -66,7 +66,7 @@ def _binds(literal: ast.Literal, bound: set[str]) -> set[str] | None:
 
 def _first_failure(builder: ProofBuilder, rule: ast.Clause, row: tuple) -> RuleFailure:
     schemas = builder.schemas
-    types = builder.state.analysis.variable_types[id(rule)]
+    types = builder.state.variable_types(rule)
     goal_schema: RelationSchema = schemas[rule.head.relation]
     # A head argument computed from the body (`lag(A, B, D2 - D1)`) is checked after the body:
     # until then it only takes its column's value.

@@ -87,9 +87,7 @@ def _rows(engine: Engine, name: str) -> list[tuple]:
 
 def fact_span(engine: Engine, relation: str, row: tuple) -> Span | None:
     """Where a fact of rule text was stated (None if it came from elsewhere)."""
-    state = getattr(engine, "_state", None)
-    spans = getattr(state, "text_facts", {}).get(relation) if state is not None else None
-    return spans.get(row) if spans else None
+    return engine.state.text_fact_span(relation, row)
 
 
 def read_catalogue(engine: Engine) -> Catalogue:

@@ -37,7 +37,7 @@ def resolve_actor(engine: Engine, name: str) -> str:
     actors = {row[0] for row in engine.relation("actor")} if "actor" in relations else set()
     if name in actors:
         return name
-    aliases = dict(engine.relation("alias")) if "alias" in relations else {}
+    aliases: dict[str, str] = dict(engine.relation("alias")) if "alias" in relations else {}
     if name in aliases:
         return aliases[name]
     known = sorted(actors | set(aliases))

@@ -18,7 +18,7 @@ import attrs
 import pytest
 
 from reasoner import Engine, ast
-from reasoner import engine as engine_module
+from reasoner import commit as commit_module
 from reasoner.explain.search import fact_text
 
 pytest.importorskip("pyDatalog")
@@ -73,7 +73,7 @@ def _check(engine: Engine, node, inputs: dict[str, set], path: tuple = (), proof
 @pytest.mark.parametrize("seed", range(120))
 def test_every_derived_fact_has_a_valid_proof(seed, monkeypatch):
     # Continue the evaluation on every addition (as on a large engine), however small these are.
-    monkeypatch.setattr(engine_module, "UPDATE_FRACTION", float("inf"))
+    monkeypatch.setattr(commit_module, "UPDATE_FRACTION", float("inf"))
     program = generate_program(seed)
     rng = random.Random(seed)
     facts = list(program.facts)

@@ -35,7 +35,7 @@ from pathlib import Path
 import pytest
 
 from reasoner import Engine
-from reasoner.engine import event_schemas
+from reasoner.load import event_schemas
 from reasoner.resources import data_dir
 
 SEED = 20180601
