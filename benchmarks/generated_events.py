@@ -18,7 +18,7 @@ import datetime as dt
 import random
 from collections.abc import Iterator
 
-from reasoner.engine import event_schemas
+from reasoner.load import event_schemas
 from reasoner.resources import data_dir
 
 SEED = 20251022

@@ -14,7 +14,7 @@ follow shows up as different answers.
 from __future__ import annotations
 
 from reasoner import Engine, ast
-from reasoner.engine import event_schemas
+from reasoner.load import event_schemas
 from reasoner.resources import data_dir
 
 TARGETS = ("responds", "escalation_step", "escalation_chain")

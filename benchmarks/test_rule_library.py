@@ -24,7 +24,7 @@ import pytest
 
 import generated_events
 from reasoner import Engine
-from reasoner.engine import event_schemas
+from reasoner.load import event_schemas
 from reasoner.resources import data_dir
 
 EVENTS = 100_000
