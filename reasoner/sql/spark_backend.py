@@ -1,0 +1,293 @@
+"""The Spark backend: `Engine(backend="spark", spark_master=None|URL)`, the SQL driver's tables
+as DataFrames of a Spark session (`spark_session.py`), the statements in Spark SQL
+(`spark_dialect.py`).
+
+A table is a list of parts, each a DataFrame materialised once and cut from its lineage
+(`localCheckpoint`) with its row count: `INSERT INTO t <query>` computes the query's rows
+into a new part, `CREATE TABLE t AS <query>` makes a table of one part, and a query reads
+`t` through a temporary view, the union of its parts. So the driver's semi-naive loop (in
+Spark's recursive CTEs only `UNION ALL` is allowed, without set semantics) runs round after
+round without any plan growing with the rounds; when a table has more than `_PARTS` parts they
+are merged into one. `INSERT INTO t SELECT * FROM u` (the driver adding a round's new rows)
+takes `u`'s parts as they are, computing nothing.
+
+Spark has no transactions; it needs none here: DataFrames never change, so `begin` keeps the
+table map, `rollback` puts it back (and the views with it), and a failed load leaves the
+engine's tables as they were.
+
+Temporary views belong to the engine's own session, so two engines sharing the process's
+SparkContext never see each other's tables.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from sqlglot import exp
+
+from reasoner.errors import LoadError, error
+from reasoner.sql import spark_dialect
+from reasoner.sql.backend import COLUMN_TYPES, NULLARY_TYPE, column_names
+from reasoner.sql.spark_session import SESSION_SETTINGS, first_line, spark_session
+
+_PARTS = 8  # a table of more parts is merged into one
+_IDENT = r"(`(?:[^`]|``)*`)"
+_INSERT = re.compile(r"\s*INSERT\s+INTO\s+" + _IDENT + r"\s+(.*)\Z", re.DOTALL | re.IGNORECASE)
+_CREATE = re.compile(r"\s*CREATE\s+TABLE\s+" + _IDENT + r"\s+AS\s+(.*)\Z", re.DOTALL | re.IGNORECASE)
+_STAR = re.compile(r"\s*SELECT\s+\*\s+FROM\s+" + _IDENT + r"\s*\Z", re.IGNORECASE)
+_SPARK_TYPES = {"VARCHAR": "STRING", "BIGINT": "BIGINT", "DOUBLE": "DOUBLE", "DATE": "DATE", "BOOLEAN": "BOOLEAN"}
+_ARROW_TYPES = {"symbol": "string", "number": "int64", "unsigned": "int64", "float": "float64", "date": "date32"}
+# Error conditions of Spark that are evaluation errors of the rules, not faults of the backend.
+_EVALUATION = ("DIVIDE_BY_ZERO", "REMAINDER_BY_ZERO", "ARITHMETIC_OVERFLOW", "CAST_OVERFLOW", "CAST_INVALID_INPUT",
+               "USER_RAISED_EXCEPTION", "DATETIME_OVERFLOW", "INVALID_FRACTION_OF_SECOND", "NUMERIC_VALUE_OUT_OF_RANGE",
+               "BINARY_ARITHMETIC_OVERFLOW", "PYTHON_EXCEPTION", "INVALID_PARAMETER_VALUE")
+
+
+def _quoted(name: str) -> str:
+    return exp.to_identifier(name, quoted=True).sql(dialect="spark")
+
+
+def _unquoted(identifier: str) -> str:
+    return identifier[1:-1].replace("``", "`")
+
+
+def _schema(types: Sequence[str]) -> str:
+    columns = [f"{c} {_SPARK_TYPES[COLUMN_TYPES[t]]}" for c, t in zip(column_names(len(types)), types)]
+    return ", ".join(columns) or f"c0 {NULLARY_TYPE}"
+
+
+def _fsum(values: list[float] | None) -> float:
+    return math.fsum(values or ())
+
+
+class _Part:
+    """Rows computed once (a checkpointed DataFrame), counted when first asked."""
+
+    def __init__(self, frame: Any, rows: int | None = None):
+        self.frame = frame
+        self._rows = rows
+
+    @property
+    def rows(self) -> int:
+        if self._rows is None:
+            self._rows = self.frame.count()
+        return self._rows
+
+
+class _Table:
+    """One table: its schema (DDL) and its parts."""
+
+    def __init__(self, schema: str, parts: tuple[_Part, ...] = ()):
+        self.schema = schema
+        self.parts = parts
+
+    @property
+    def rows(self) -> int:
+        return sum(part.rows for part in self.parts)
+
+
+class SparkBackend:
+    """A `reasoner.sql.backend.Backend` over a Spark session of its own."""
+
+    dialect = spark_dialect.DIALECT
+    name = "Spark"
+
+    def __init__(self, master: str | None = None, session: Any = None):
+        root = session if session is not None else spark_session(master)
+        self.spark = root.newSession()
+        for key, value in SESSION_SETTINGS.items():
+            self.spark.conf.set(key, value)
+        from pyspark.sql.types import DoubleType
+
+        self.spark.udf.register(spark_dialect.FSUM_FUNCTION, _fsum, DoubleType())
+        self._tables: dict[str, _Table] = {}
+        self._saved: dict[str, _Table] | None = None
+        self.jobs = 0  # statements that computed rows (for benchmarks and tests)
+
+    # ---- tables as views of DataFrames ---------------------------------------------------
+
+    def _frame(self, table: _Table) -> Any:
+        if not table.parts:
+            return self.spark.createDataFrame([], table.schema)
+        frame = table.parts[0].frame
+        for part in table.parts[1:]:
+            frame = frame.unionAll(part.frame)
+        return frame
+
+    def _set(self, name: str, table: _Table | None) -> None:
+        """Make `name` hold `table` (None: drop it), and its view show it."""
+        if table is None:
+            self._tables.pop(name, None)
+            self.spark.catalog.dropTempView(_quoted(name))
+            return
+        if len(table.parts) > _PARTS:
+            table = _Table(table.schema, (self._materialise(self._frame(table)),))
+        self._tables[name] = table
+        self._frame(table).createOrReplaceTempView(_quoted(name))
+
+    def _materialise(self, frame: Any) -> _Part:
+        """`frame` computed once and cut from its lineage."""
+        self.jobs += 1
+        return _Part(frame.localCheckpoint(eager=True))
+
+    def _conform(self, frame: Any, schema: str) -> Any:
+        """`frame`'s columns named and typed as the table's (`c0 BIGINT, ...`)."""
+        wanted = [column.split(" ") for column in schema.split(", ")]
+        have = frame.schema.fields
+        if [(f.name, f.dataType.simpleString().upper()) for f in have] == [tuple(w) for w in wanted]:
+            return frame
+        return frame.toDF(*(w[0] for w in wanted)).selectExpr(*(f"CAST({w[0]} AS {w[1]}) AS {w[0]}" for w in wanted))
+
+    def _query(self, sql: str, schema: str | None) -> tuple[tuple[_Part, ...], str]:
+        """The parts holding the rows of `sql` (and their schema)."""
+        star = _STAR.match(sql)
+        if star and _unquoted(star.group(1)) in self._tables:
+            source = self._tables[_unquoted(star.group(1))]
+            if schema is None or schema == source.schema:
+                return source.parts, source.schema
+        frame = self.spark.sql(sql)
+        if schema is None:
+            schema = ", ".join(f"{f.name} {f.dataType.simpleString().upper()}" for f in frame.schema.fields)
+        return (self._materialise(self._conform(frame, schema)),), schema
+
+    # ---- the Backend protocol ------------------------------------------------------------
+
+    def execute(self, sql: str) -> None:
+        insert = _INSERT.match(sql)
+        if insert:
+            name = _unquoted(insert.group(1))
+            table = self._tables[name]
+            parts, _ = self._query(insert.group(2), table.schema)
+            self._set(name, _Table(table.schema, table.parts + parts))
+            return
+        create = _CREATE.match(sql)
+        if create:
+            name = _unquoted(create.group(1))
+            parts, schema = self._query(create.group(2), None)
+            self._set(name, _Table(schema, parts))
+            return
+        self.spark.sql(sql).collect()
+
+    def fetch(self, sql: str) -> list[tuple]:
+        return [tuple(row) for row in self.spark.sql(sql).collect()]
+
+    def create_table(self, name: str, types: Sequence[str]) -> None:
+        self._set(name, _Table(_schema(types)))
+
+    def drop_table(self, name: str) -> None:
+        if name in self._tables:
+            self._set(name, None)
+
+    def rename_table(self, old: str, new: str) -> None:
+        table = self._tables[old]
+        self._set(old, None)
+        self._set(new, table)
+
+    def count(self, name: str) -> int:
+        return self._tables[name].rows
+
+    def tables(self) -> set[str]:
+        return set(self._tables)
+
+    def begin(self) -> None:
+        self._saved = dict(self._tables)
+
+    def commit(self) -> None:
+        self._saved = None
+
+    def rollback(self) -> None:
+        saved, self._saved = self._saved, None
+        if saved is None:
+            return
+        for name in set(self._tables) - set(saved):
+            self._set(name, None)
+        for name, table in saved.items():
+            if self._tables.get(name) is not table:
+                self._set(name, table)
+
+    def insert_rows(self, name: str, types: Sequence[str], rows: Iterable[tuple]) -> None:
+        import pyarrow as pa
+
+        rows = rows if isinstance(rows, list) else list(rows)
+        if not rows:
+            return
+        table = self._tables[name]
+        if not types:
+            data = pa.table({"c0": pa.array([True])})
+        else:
+            try:
+                arrays = [pa.array(column, type=getattr(pa, _ARROW_TYPES[kind])())
+                          for column, kind in zip(zip(*rows), types)]
+            except (OverflowError, pa.ArrowInvalid) as exc:
+                raise LoadError(error(f"cannot store a row of `{name}` in Spark: {exc}", None,
+                                      "the Spark backend stores numbers in 64 bits")) from None
+            data = pa.Table.from_arrays(arrays, names=column_names(len(types)))
+        part = self._materialise(self._conform(self.spark.createDataFrame(data), table.schema))
+        self._set(name, _Table(table.schema, table.parts + (part,)))
+
+    def read_file(self, name: str, types: Sequence[str], path: Path, options: dict[str, object]) -> None:
+        """Rows from a file Spark reads itself (on a cluster: a path every executor sees, such
+        as HDFS or S3): Parquet (`format=parquet`, columns taken in order), else delimited text
+        as Soufflé writes it (no quoting, `delimiter` default tab)."""
+        table = self._tables[name]
+        reader = self.spark.read
+        if str(options.get("format", "")).lower() == "parquet" or str(path).endswith(".parquet"):
+            frame = reader.parquet(str(path))
+        else:
+            frame = reader.options(sep=str(options.get("delimiter", "\t")), header="false", quote="",
+                                   escape="", mode="FAILFAST").schema(table.schema).csv(str(path))
+        part = self._materialise(self._conform(frame, table.schema).distinct())
+        self._set(name, _Table(table.schema, table.parts + (part,)))
+
+    def write_file(self, name: str, path: Path, options: dict[str, object]) -> None:
+        """Parquet (`format=parquet`): a Parquet folder written by Spark; else one delimited
+        text file written here, row by row as Spark sends them."""
+        frame = self._frame(self._tables[name])
+        if str(options.get("format", "")).lower() == "parquet":
+            frame.write.mode("overwrite").parquet(str(path))
+            return
+        delimiter = str(options.get("delimiter", "\t"))
+        with open(path, "w", encoding="utf-8") as out:
+            for row in frame.toLocalIterator():
+                out.write(delimiter.join(str(value) for value in row) + "\n")
+
+    def describe_error(self, exc: BaseException) -> str | None:
+        condition = _condition(exc)
+        if condition is None or not condition.startswith(_EVALUATION):
+            return None
+        if condition == "USER_RAISED_EXCEPTION":
+            parameters = getattr(exc, "getMessageParameters", lambda: None)() or {}
+            if "errorMessage" in parameters:
+                return str(parameters["errorMessage"])
+        return _short_message(exc)
+
+    def close(self) -> None:
+        for name in list(self._tables):
+            self._set(name, None)
+
+
+def _condition(exc: BaseException) -> str | None:
+    for method in ("getCondition", "getErrorClass"):
+        get = getattr(exc, method, None)
+        if get is not None:
+            try:
+                found = get()
+            except Exception:  # noqa: BLE001 - a Py4J object gone with its JVM
+                found = None
+            if found:
+                return str(found)
+    if type(exc).__name__ == "PythonException":
+        return "PYTHON_EXCEPTION"
+    return None
+
+
+def _short_message(exc: BaseException) -> str:
+    """Spark's message without its `[CONDITION]` tag, its advice on ANSI settings and SQLSTATE."""
+    text = first_line(exc)
+    text = re.sub(r"^\[[A-Z_.]+\]\s*", "", text)
+    text = re.split(r"\s+(Use `try_|If necessary set|SQLSTATE:)", text)[0]
+    return text.rstrip()
