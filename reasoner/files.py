@@ -128,7 +128,7 @@ class OutputFiles:
     def __exit__(self, *exc_info) -> None:
         self.discard()
 
-    def write(self, target: Path, content: Callable[[TextIO], None]) -> None:
+    def write(self, target: Path, content: Callable[[TextIO], object]) -> None:
         """Write `content(handle)` (text, UTF-8) aside for `target`. Raises OSError (the
         directory cannot be written), or whatever `content` raises; nothing is left behind."""
         if target.is_symlink():
@@ -206,7 +206,7 @@ def _named(target: Path) -> Iterator[None]:
         raise type(exc)(exc.errno, exc.strerror or str(exc), str(target)) from None
 
 
-def write_atomically(target: Path, content: Callable[[TextIO], None]) -> None:
+def write_atomically(target: Path, content: Callable[[TextIO], object]) -> None:
     """One file written aside and renamed into place."""
     with OutputFiles() as outputs:
         outputs.write(target, content)

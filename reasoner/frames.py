@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 HTML_ROWS = 50  # rows a notebook table shows before it says how many more there are
 
@@ -82,7 +83,8 @@ def plain(value: object) -> object:
     elif type(value).__name__ == "datetime64":
         import numpy
 
-        value = value.astype("datetime64[us]").astype(dt.datetime) if not numpy.isnat(value) else value
+        stamp: Any = value  # a numpy.datetime64 (numpy is imported only here)
+        value = stamp.astype("datetime64[us]").astype(dt.datetime) if not numpy.isnat(stamp) else value
     elif hasattr(value, "item"):  # numpy integer, float, bool, str scalars
         return value.item()
     if isinstance(value, dt.datetime) and value.tzinfo is None and value.time() == dt.time():

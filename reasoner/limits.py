@@ -20,6 +20,7 @@ import time
 import attrs
 
 from reasoner.errors import LimitError, error
+from reasoner.source import Span
 
 DEFAULT_MAX_TUPLES = 5_000_000
 # A string computed by a rule: at most this many characters (1 MiB of ASCII text).
@@ -143,7 +144,7 @@ class Budget:
             if available:
                 self.max_memory = min(self.max_memory, int(available * 0.8))
         self.deadline = time.monotonic() + limits.time_budget if limits.time_budget else None
-        self._out: set | None = None
+        self._out: set = set()  # the set the running rule adds to (`running`)
         self._plan = None
         self._per_tuple = 0
         self._made = 0  # bytes of strings the running plan had made at the last check
@@ -245,7 +246,7 @@ def _bytes(count: int | None) -> str:
     return f"{count} bytes"
 
 
-def _culprit(plan) -> tuple[str, object]:
+def _culprit(plan) -> tuple[str, Span | None]:
     """The relation a plan feeds and the span of its rule (a query feeds the answer)."""
     clause = getattr(plan, "clause", None)
     if clause is None:

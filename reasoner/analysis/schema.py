@@ -88,12 +88,12 @@ def resolve_schemas(
     implicit: dict[str, list[ast.Atom]] = {}
     for clause in program.clauses:
         for atom in _clause_atoms(clause):
-            schema = schemas.get(atom.relation)
-            if schema is None:
+            known = schemas.get(atom.relation)
+            if known is None:
                 implicit.setdefault(atom.relation, []).append(atom)
                 continue
-            if len(atom.args) != schema.arity:
-                diagnostics.append(arity_error(atom, schema))
+            if len(atom.args) != known.arity:
+                diagnostics.append(arity_error(atom, known))
     for directive in program.directives:
         if directive.relation not in schemas and directive.relation not in implicit:
             diagnostics.append(error(f"`.{directive.kind}` names relation `{directive.relation}`, which is not declared",

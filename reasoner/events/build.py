@@ -87,6 +87,13 @@ def _unescape_one(found: re.Match) -> str:
 _UNESCAPE = re.compile(r"\\(.?)", re.DOTALL).sub
 
 
+def token_start(token: Token) -> tuple[int, int]:
+    """The line and column of a token the lexer made (lark types them optional: a token made
+    by hand may have none)."""
+    assert token.line is not None and token.column is not None
+    return token.line, token.column
+
+
 @v_args(meta=True)
 class TreeToClauses(Transformer):
     """Lark transformer for one source; collects date diagnostics into `diagnostics`."""
@@ -101,14 +108,16 @@ class TreeToClauses(Transformer):
         return Span(self.source, meta.line, meta.column, meta.end_line, meta.end_column - 1)
 
     def token_span(self, token: Token) -> Span:
-        return Span(self.source, token.line, token.column, token.end_line, token.end_column - 1)
+        line, column = token_start(token)
+        assert token.end_line is not None and token.end_column is not None
+        return Span(self.source, line, column, token.end_line, token.end_column - 1)
 
     def name(self, token: Token) -> Name:
         text = unquote(token.value) if token.type == "STRING" else token.value
         return Name(text, self.token_span(token))
 
     def date(self, token: Token) -> DateSpec | None:
-        return read_date(self.source, token.value, token.line, token.column, self.diagnostics)
+        return read_date(self.source, token.value, *token_start(token), self.diagnostics)
 
     # ---- statements ----------------------------------------------------------------------
     def start(self, meta: Any, children: list[RawStatement]) -> list[RawStatement]:
@@ -220,6 +229,7 @@ class TreeToClauses(Transformer):
 
     def cite_clause(self, meta: Any, c: list[Token | None]) -> Clause:
         source, quote = c
+        assert source is not None  # the grammar requires it
         citation = Citation(self.name(source), self.name(quote) if quote else None, self.span(meta))
         return self._clause("cite", meta, citation)
 
@@ -294,5 +304,5 @@ class TreeToClauses(Transformer):
 
     def due_clause(self, meta: Any, c: list[Token]) -> Clause:
         token = c[0]
-        due = read_due(self.source, token.type, token.value, token.line, token.column, self.diagnostics)
+        due = read_due(self.source, token.type, token.value, *token_start(token), self.diagnostics)
         return self._clause("due", meta, due)

@@ -18,7 +18,7 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 from reasoner.errors import Diagnostic, ParseError, error
 from reasoner.events.assemble import assemble
 from reasoner.events.ast import EventFile
-from reasoner.events.build import RawStatement, TreeToClauses
+from reasoner.events.build import RawStatement, TreeToClauses, token_start
 from reasoner.gcpause import paused_gc
 from reasoner.events.hints import describe_unexpected
 from reasoner.events.keywords import STATEMENT_KEYWORDS
@@ -148,9 +148,9 @@ def _value_stack(problem: UnexpectedToken) -> list:
 
 def _next_token(source: SourceText, bol: Token) -> Token:
     """The token a `_BOL` stands in front of (it borrows its position)."""
-    line = source.line(bol.line)
-    word = re.match(r"\S+", line[bol.column - 1:])
-    return Token("BOL", word.group(0) if word else "", line=bol.line, column=bol.column)
+    number, column = token_start(bol)
+    word = re.match(r"\S+", source.line(number)[column - 1:])
+    return Token("BOL", word.group(0) if word else "", line=number, column=column)
 
 
 def _at_end(source: SourceText, problem: UnexpectedInput) -> Diagnostic:
@@ -160,6 +160,6 @@ def _at_end(source: SourceText, problem: UnexpectedInput) -> Diagnostic:
     while number > 1 and (not lines[number - 1].strip() or lines[number - 1].lstrip().startswith(("#", "//"))):
         number -= 1
     last = lines[number - 1].rstrip()
-    expected = getattr(problem, "expected", set()) or set()
+    expected: set[str] = getattr(problem, "expected", set()) or set()
     message, hint = describe_unexpected("$END", "", expected, [])
     return error(message, Span.at(source, number, len(last) + 1), hint)

@@ -86,6 +86,7 @@ def tokenize(source: SourceText) -> Iterator[list[Token]]:
         for blanks, name, digits, string, punct, comment, relative, negative, _bad in findall(content):
             start = end + len(blanks)
             column = start + 1
+            token: Token
             if name:
                 end = start + len(name)
                 if name in keywords:
@@ -149,7 +150,7 @@ def _statement(src: SourceText, diagnostics: list[Diagnostic], toks: list[Token]
         raise NotFast
     heads, at = head(src, diagnostics, toks)
     count = len(toks)
-    clauses = []
+    clauses: list[Clause] = []
     if at < count:
         append = clauses.append
         clause_readers = _CLAUSES

@@ -47,7 +47,7 @@ def run_shell(session: Session, history_file: Path | None = None, banner: str = 
     from prompt_toolkit import PromptSession
     from prompt_toolkit.styles import Style
 
-    prompt = PromptSession(
+    prompt: PromptSession[str] = PromptSession(
         PROMPT,
         multiline=True,
         prompt_continuation=lambda width, line_number, soft_wrap: CONTINUATION,
