@@ -158,6 +158,43 @@ class OutputFiles:
                 raise
         self._staged.append((temporary, target))
 
+    def write_with(self, target: Path, produce: Callable[[Path], object]) -> None:
+        """Like `write`, for a file another program writes (DuckDB's `COPY`): `produce(path)`
+        writes the content to `path`, a temporary file next to `target` (or, for a device or
+        FIFO, in a temporary directory, the text then written into the target at `commit`)."""
+        if target.is_symlink():
+            target = real_path(target)
+        try:
+            info = os.stat(target)
+        except (OSError, ValueError):
+            info = None
+        if info is not None and stat.S_ISDIR(info.st_mode):
+            raise IsADirectoryError(errno.EISDIR, "is a directory", str(target))
+        if info is not None and not stat.S_ISREG(info.st_mode):
+            import tempfile
+
+            with tempfile.TemporaryDirectory() as directory:
+                aside = Path(directory) / target.name
+                produce(aside)
+                self._direct.append((target, aside.read_text(encoding="utf-8")))
+            return
+        with _named(target):
+            temporary, fd = _create_temporary(target)
+            os.close(fd)
+            try:
+                produce(temporary)
+                fd = os.open(temporary, os.O_RDONLY)
+                try:
+                    os.fsync(fd)
+                finally:
+                    os.close(fd)
+                if info is not None:  # an existing output keeps its permissions
+                    os.chmod(temporary, stat.S_IMODE(info.st_mode))
+            except BaseException:
+                _remove(temporary)
+                raise
+        self._staged.append((temporary, target))
+
     def commit(self) -> None:
         """Write the devices and FIFOs, then rename every staged file into place."""
         while self._direct:

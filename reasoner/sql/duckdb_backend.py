@@ -99,17 +99,16 @@ class DuckDBBackend:
             self.connection.unregister(view)
 
     def read_file(self, name: str, types: Sequence[str], path: Path, options: dict[str, object]) -> None:
-        delimiter = str(options.get("delimiter", "\t")).replace("'", "''")
-        self.connection.execute(
-            f"INSERT INTO {_quoted(name)} SELECT * FROM read_csv('{str(path).replace(chr(39), chr(39) * 2)}', "
-            f"delim = '{delimiter}', header = false, quote = '', escape = '', "
-            f"columns = {{{', '.join(repr(c) + ': ' + repr(COLUMN_TYPES[t]) for c, t in zip(column_names(len(types)), types))}}})")
+        """Read by DuckDB itself, with Soufflé's options (`reasoner.sql.files.read_file`)."""
+        from reasoner.sql import files
+
+        files.read_file(self.connection, name, types, path, options)
 
     def write_file(self, name: str, path: Path, options: dict[str, object]) -> None:
-        delimiter = str(options.get("delimiter", "\t")).replace("'", "''")
-        self.connection.execute(
-            f"COPY {_quoted(name)} TO '{str(path).replace(chr(39), chr(39) * 2)}' "
-            f"(HEADER false, DELIMITER '{delimiter}', QUOTE '')")
+        """Written by DuckDB's `COPY`, as the Python engine writes it (`reasoner.sql.files.write_file`)."""
+        from reasoner.sql import files
+
+        files.write_file(self.connection, name, path, options)
 
     def describe_error(self, exc: BaseException) -> str | None:
         duckdb = self._duckdb
