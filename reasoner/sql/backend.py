@@ -18,6 +18,8 @@ What a backend provides:
   fastest: DuckDB reads an Arrow table);
 - `read_file(name, types, path, options)` and `write_file(name, path, options)` load a table
   from a file or write one out (CSV/TSV with Soufflé's options, Parquet), without Python rows;
+- `recursive_union`: whether the backend's `WITH RECURSIVE ... UNION` has set semantics (then
+  a stratum of one relation whose rules read it once is one statement instead of a loop);
 - `describe_error(exc)` says whether an exception raised by `execute` or `fetch` is an
   evaluation error of the rules (a division by zero, an integer overflow, a failed conversion,
   `ERROR(...)` in a functor's template), giving its message, or None for anything else;
@@ -58,6 +60,9 @@ class Backend(Protocol):
 
     dialect: str  # the sqlglot dialect statements are written in: "duckdb", "spark"
     name: str  # how diagnostics name the backend: "DuckDB", "Spark"
+    # whether `WITH RECURSIVE t AS (... UNION ...)` has set semantics (each round's working
+    # table holds only rows new to the whole result), so linear recursion runs as one statement
+    recursive_union: bool
 
     def execute(self, sql: str) -> None: ...
 

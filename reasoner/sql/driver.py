@@ -7,14 +7,17 @@ a semi-naive loop run by the driver: each round computes, for each relation of t
 `new = (delta variants) EXCEPT r` into a table, adds it to `r`, and makes it the next delta,
 until every `new` is empty. Set semantics throughout: a table never holds a row twice.
 
-`Driver.update` continues an evaluation after base facts were added (their rows not yet in
-the tables, in `<r> added` tables): a stratum that reads the added rows only through positive
-atoms continues its fixpoint from them (one variant per body atom of a lower stratum that
-gained rows, then the semi-naive loop); a stratum that reads a relation that gained rows under
-negation or an aggregate, or one that lost rows, is recomputed from its base facts. Strata
-that read nothing that changed are left alone.
+`Driver.update` continues an evaluation after base facts were added (their rows already in
+the tables, and in `<r> added` tables): a stratum that reads the added rows only through
+positive atoms continues its fixpoint from them (one variant per body atom of a lower stratum
+that gained rows, then the semi-naive loop); a stratum that reads a relation that gained rows
+under negation or an aggregate, or one that lost rows, is recomputed from its base facts.
+Strata that read nothing that changed are left alone.
 
-The caller wraps each call in a transaction (`Backend.begin`/`commit`/`rollback`).
+The statements are put together from the rules' SELECTs as text (each written once by
+sqlglot in the backend's dialect, `strata.RuleSql.sql`) with `UNION`, `EXCEPT`, `INSERT INTO`
+and `CREATE TABLE ... AS`, which every SQL dialect spells alike. The caller wraps each call in
+a transaction (`Backend.begin`/`commit`/`rollback`).
 """
 
 from __future__ import annotations
@@ -24,21 +27,14 @@ from collections.abc import Callable, Iterable, Sequence
 from sqlglot import exp
 
 from reasoner import ast
-from reasoner.sql.backend import Backend
-from reasoner.sql.strata import Naming, RuleSql, StratumSql, table
+from reasoner.sql.backend import Backend, column_names
+from reasoner.sql.strata import Naming, RuleSql, StratumSql
 
 BaseRows = Callable[[str], Iterable[tuple]]  # relation -> its base facts (for a recompute)
 
 
-def _union(selects: Sequence[exp.Select]) -> exp.Expression:
-    query: exp.Expression = selects[0].copy()
-    for select in selects[1:]:
-        query = exp.union(query, select.copy(), distinct=True)
-    return query
-
-
-def _star(name: str) -> exp.Select:
-    return exp.select(exp.Star()).from_(table(name))
+def _union(rules: Sequence[RuleSql]) -> str:
+    return " UNION ".join(f"({rule.sql})" if len(rules) > 1 else rule.sql for rule in rules)
 
 
 class Driver:
@@ -51,10 +47,15 @@ class Driver:
         self.statements = 0
         self.last_rules: Sequence[RuleSql] = ()  # the rules of the statement run last (for errors)
 
-    def run(self, statement: exp.Expression, rules: Sequence[RuleSql] = ()) -> None:
+    def name(self, relation: str, role: str | None = None) -> str:
+        """A table's quoted name: the relation's own, or one of its helpers (`role`)."""
+        plain = relation if role is None else Naming.helper(relation, role)
+        return exp.to_identifier(plain, quoted=True).sql(dialect=self.backend.dialect)
+
+    def run(self, statement: str, rules: Sequence[RuleSql] = ()) -> None:
         self.statements += 1
         self.last_rules = rules
-        self.backend.execute(statement.sql(dialect=self.backend.dialect))
+        self.backend.execute(statement)
 
     # ---- evaluation from scratch ------------------------------------------------------
 
@@ -68,25 +69,45 @@ class Driver:
         for head in sorted(stratum.relations):
             rules = [r for r in stratum.exit_rules if r.head == head]
             if rules:
-                self.insert(head, _union([r.select for r in rules]), head in nonempty, rules)
-        if stratum.recursive:
+                self.insert(head, rules, head in nonempty)
+        if stratum.recursive and self.linear(stratum):
+            self.recursive_cte(stratum)
+        elif stratum.recursive:
             for name in stratum.relations:
-                self.copy_into(Naming.helper(name, "delta"), _star(name))
+                self.copy_into(name, "delta", f"SELECT * FROM {self.name(name)}")
             self.loop(stratum)
 
-    def insert(self, head: str, query: exp.Expression, known: bool, rules: Sequence[RuleSql] = ()) -> None:
-        """Add the rows of `query` to `head` that it does not hold yet."""
-        if known:
-            query = exp.except_(query, _star(head), distinct=True)
-        elif not isinstance(query, exp.Union):
-            query = exp.select(exp.Star()).from_(exp.Subquery(this=query, alias=exp.TableAlias(
-                this=exp.to_identifier("q")))).distinct()
-        self.run(exp.Insert(this=table(head), expression=query), rules)
+    def linear(self, stratum: StratumSql) -> bool:
+        """Whether the stratum can run as one `WITH RECURSIVE ... UNION`: the backend gives it
+        set semantics, the stratum has one relation, and each rule reads it once."""
+        rules = [r.rule for r in stratum.delta_rules]
+        return (getattr(self.backend, "recursive_union", False) and len(stratum.relations) == 1
+                and len(rules) == len({id(rule) for rule in rules}))
 
-    def copy_into(self, name: str, query: exp.Expression, rules: Sequence[RuleSql] = ()) -> None:
-        """A fresh table `name` holding the rows of `query`."""
-        self.backend.drop_table(name)
-        self.run(exp.Create(this=table(name), kind="TABLE", expression=query), rules)
+    def recursive_cte(self, stratum: StratumSql) -> None:
+        """The recursive rules as the recursive part of a CTE named like the delta table they
+        read: each round of the CTE reads the rows the last one added, as the loop would."""
+        (name,) = stratum.relations
+        rules = stratum.delta_rules
+        step = _union(rules) if len(rules) == 1 else f"SELECT * FROM ({_union(rules)}) AS q"
+        columns = ", ".join(column_names(len(self.types[name])) or ["c0"])
+        table, delta = self.name(name), self.name(name, "delta")
+        self.run(f"INSERT INTO {table} WITH RECURSIVE {delta}({columns}) AS (SELECT * FROM {table} UNION {step}) "
+                 f"SELECT * FROM {delta} EXCEPT SELECT * FROM {table}", rules)
+
+    def insert(self, head: str, rules: Sequence[RuleSql], known: bool) -> None:
+        """Add the rows of `rules` to `head` that it does not hold yet."""
+        query = _union(rules)
+        if known:
+            query = f"({query}) EXCEPT SELECT * FROM {self.name(head)}"
+        elif len(rules) == 1:
+            query = f"SELECT DISTINCT * FROM ({query}) AS q"
+        self.run(f"INSERT INTO {self.name(head)} {query}", rules)
+
+    def copy_into(self, relation: str, role: str, query: str, rules: Sequence[RuleSql] = ()) -> None:
+        """A fresh helper table of `relation` holding the rows of `query`."""
+        self.backend.drop_table(Naming.helper(relation, role))
+        self.run(f"CREATE TABLE {self.name(relation, role)} AS {query}", rules)
 
     def loop(self, stratum: StratumSql, grown: set[str] | None = None) -> None:
         """Semi-naive rounds from the `<r> delta` tables until no round adds a row; the rows
@@ -100,18 +121,15 @@ class Driver:
             fresh = []
             for head in members:
                 rules = [r for r in by_head.get(head, ()) if r.delta_relation in live]
-                new = Naming.helper(head, "new")
                 if rules:
-                    self.copy_into(new, exp.except_(_union([r.select for r in rules]), _star(head), distinct=True),
-                                   rules)
+                    self.copy_into(head, "new", f"({_union(rules)}) EXCEPT SELECT * FROM {self.name(head)}", rules)
                     fresh.append(head)
             live = set()
             for head in fresh:
-                new = Naming.helper(head, "new")
-                if self.backend.count(new):
-                    self.run(exp.Insert(this=table(head), expression=_star(new)))
+                if self.backend.count(Naming.helper(head, "new")):
+                    self.run(f"INSERT INTO {self.name(head)} SELECT * FROM {self.name(head, 'new')}")
                     if grown is not None and head in grown:
-                        self.run(exp.Insert(this=table(Naming.helper(head, "added")), expression=_star(new)))
+                        self.run(f"INSERT INTO {self.name(head, 'added')} SELECT * FROM {self.name(head, 'new')}")
                     live.add(head)
             for head in members:
                 delta = Naming.helper(head, "delta")
@@ -144,15 +162,12 @@ class Driver:
         for name in changed:
             self.backend.drop_table(Naming.helper(name, "added"))
 
-    def _ensure_added(self, name: str, changed: set[str]) -> None:
-        if name not in changed:
-            self.backend.create_table(Naming.helper(name, "added"), self.types[name])
-            changed.add(name)
-
     def resume(self, stratum: StratumSql, changed: set[str]) -> None:
         members = stratum.relations
         for name in members:
-            self._ensure_added(name, changed)
+            if name not in changed:
+                self.backend.create_table(Naming.helper(name, "added"), self.types[name])
+                changed.add(name)
         by_head: dict[str, list[RuleSql]] = {}
         for number, rule in enumerate(stratum.stratum.rules):
             for position, literal in enumerate(rule.body):
@@ -162,16 +177,14 @@ class Driver:
                     by_head.setdefault(variant.head, []).append(variant)
         for head in sorted(members):
             if head in by_head:
-                added = Naming.helper(head, "added")
-                new = Naming.helper(head, "new")
                 rules = by_head[head]
-                self.copy_into(new, exp.except_(_union([r.select for r in rules]), _star(head), distinct=True), rules)
-                self.run(exp.Insert(this=table(head), expression=_star(new)))
-                self.run(exp.Insert(this=table(added), expression=_star(new)))
-                self.backend.drop_table(new)
+                self.copy_into(head, "new", f"({_union(rules)}) EXCEPT SELECT * FROM {self.name(head)}", rules)
+                self.run(f"INSERT INTO {self.name(head)} SELECT * FROM {self.name(head, 'new')}")
+                self.run(f"INSERT INTO {self.name(head, 'added')} SELECT * FROM {self.name(head, 'new')}")
+                self.backend.drop_table(Naming.helper(head, "new"))
         if stratum.recursive:
             for name in members:
-                self.copy_into(Naming.helper(name, "delta"), _star(Naming.helper(name, "added")))
+                self.copy_into(name, "delta", f"SELECT * FROM {self.name(name, 'added')}")
             self.loop(stratum, grown=set(members))
 
     def recompute(self, stratum: StratumSql, changed: set[str], lost: set[str], base_rows: BaseRows) -> None:
@@ -180,9 +193,8 @@ class Driver:
         members = sorted(stratum.relations)
         nonempty = set()
         for name in members:
-            old = Naming.helper(name, "old")
-            self.backend.drop_table(old)
-            self.backend.rename_table(name, old)
+            self.backend.drop_table(Naming.helper(name, "old"))
+            self.backend.rename_table(name, Naming.helper(name, "old"))
             self.backend.create_table(name, self.types[name])
             rows = list(base_rows(name))
             if rows:
@@ -190,17 +202,14 @@ class Driver:
                 nonempty.add(name)
         self.full(stratum, nonempty)
         for name in members:
-            old = Naming.helper(name, "old")
-            added = Naming.helper(name, "added")
-            gained = exp.except_(_star(name), _star(old), distinct=True)
+            table, old = self.name(name), self.name(name, "old")
+            gained = f"SELECT * FROM {table} EXCEPT SELECT * FROM {old}"
             if name in changed:
-                self.run(exp.Insert(this=table(added), expression=gained))
+                self.run(f"INSERT INTO {self.name(name, 'added')} {gained}")
             else:
-                self.copy_into(added, gained)
+                self.copy_into(name, "added", gained)
                 changed.add(name)
-            gone = exp.except_(_star(old), _star(name), distinct=True)
-            if self.backend.fetch(exp.select(exp.Count(this=exp.Star())).from_(
-                    exp.Subquery(this=gone, alias=exp.TableAlias(this=exp.to_identifier("g"))))
-                    .sql(dialect=self.backend.dialect))[0][0]:
+            gone = self.backend.fetch(f"SELECT count(*) FROM (SELECT * FROM {old} EXCEPT SELECT * FROM {table}) AS g")
+            if gone[0][0]:
                 lost.add(name)
-            self.backend.drop_table(old)
+            self.backend.drop_table(Naming.helper(name, "old"))

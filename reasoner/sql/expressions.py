@@ -104,7 +104,9 @@ class Scope:
         return expression_type(term, self.types)
 
     def call(self, term: ast.Call) -> exp.Expression:
-        functor = FUNCTORS[term.op]
+        functor = FUNCTORS.get(term.op)
+        if functor is None:  # a user-defined functor (`@f(X)`): Python code
+            raise Unexpressible(f"the functor {term.op}", "it is computed by Python code", term.span)
         arg_types = [self.type_of(a) for a in term.args]
         result = self.type_of(term)
         form = functor.sql

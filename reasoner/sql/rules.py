@@ -41,13 +41,14 @@ class _Select:
         return f"{prefix}{next(self.aliases)}"
 
     def build(self, projections: Sequence[exp.Expression], distinct: bool = False) -> exp.Select:
-        select = exp.select(*projections) if projections else exp.select(exp.Literal.number(1))
+        select = exp.Select(expressions=list(projections) or [exp.Literal.number(1)])
         if distinct:
-            select = select.distinct()
-        for i, source in enumerate(self.sources):
-            select = select.from_(source) if i == 0 else select.join(source)
+            select.set("distinct", exp.Distinct())
+        if self.sources:
+            select.set("from_" if "from_" in exp.Select.arg_types else "from", exp.From(this=self.sources[0]))
+            select.set("joins", [exp.Join(this=source) for source in self.sources[1:]])
         if self.conditions:
-            select = select.where(exp.and_(*self.conditions))
+            select.set("where", exp.Where(this=exp.and_(*self.conditions, copy=False)))
         return select
 
 
@@ -67,9 +68,9 @@ def rule_select(steps: Sequence[Step], types: dict[str, str], table: TableOf, de
                 want = head_types[i] if head_types is not None else None
                 if want is not None and scope.type_of(term) != want:
                     value = exp.cast(value, sql_type(want))
-                projections.append(exp.alias_(value, f"c{i}"))
+                projections.append(exp.alias_(value, f"c{i}", copy=False))
             if not step.terms:  # a nullary head: its table's one column (`backend.NULLARY_TYPE`)
-                projections.append(exp.alias_(exp.true(), "c0"))
+                projections.append(exp.alias_(exp.true(), "c0", copy=False))
         else:
             _step(step, query, table, delta)
     return query.build(projections)
@@ -81,7 +82,7 @@ def _step(step: Step, query: _Select, table: TableOf, delta: TableOf | None) -> 
         atom = step.atom
         source = delta(atom.relation) if isinstance(step, DeltaScan) and delta is not None else table(atom.relation)
         alias = query.alias()
-        query.sources.append(exp.alias_(source, alias, table=True))
+        query.sources.append(exp.alias_(source, alias, table=True, copy=False))
         for column, arg in zip(column_names(len(atom.args)), atom.args):
             value = exp.column(column, alias)
             if isinstance(arg, ast.Wildcard):
@@ -115,7 +116,7 @@ def _exists(atom: ast.Atom, query: _Select, table: TableOf) -> exp.Select:
     """`SELECT 1 FROM relation WHERE` its columns equal the negated atom's bound arguments."""
     alias = query.alias("n")
     inner = _Select(query.scope.inner(), query.aliases)
-    inner.sources.append(exp.alias_(table(atom.relation), alias, table=True))
+    inner.sources.append(exp.alias_(table(atom.relation), alias, table=True, copy=False))
     for column, arg in zip(column_names(len(atom.args)), atom.args):
         if isinstance(arg, ast.Wildcard):
             continue
@@ -135,15 +136,15 @@ def _aggregate(step: Aggregate, query: _Select, table: TableOf, delta: TableOf |
     if step.distinct is not None:
         values = [exp.alias_(scope.values[name].copy(), f"v{i}") for i, name in enumerate(step.distinct)]
         if target is not None:
-            values.append(exp.alias_(target, "target"))
+            values.append(exp.alias_(target, "target", copy=False))
         rows = inner.build(values, distinct=True)
         inner = _Select(query.scope.inner(), query.aliases)
         rows_alias = inner.alias("m")
-        inner.sources.append(exp.alias_(exp.Subquery(this=rows), rows_alias, table=True))
+        inner.sources.append(exp.alias_(exp.Subquery(this=rows), rows_alias, table=True, copy=False))
         target = exp.column("target", rows_alias) if target is not None else None
     value = _aggregate_value(step, target)
     alias = query.alias("a")
-    lateral = exp.Lateral(this=exp.Subquery(this=inner.build([exp.alias_(value, "v")])),
+    lateral = exp.Lateral(this=exp.Subquery(this=inner.build([exp.alias_(value, "v", copy=False)])),
                           alias=exp.TableAlias(this=exp.to_identifier(alias)))
     query.sources.append(lateral)
     result = exp.column("v", alias)

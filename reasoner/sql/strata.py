@@ -53,10 +53,6 @@ class Naming:
         return f"{name} {role}"
 
 
-def sql_text(expression: exp.Expression, dialect: str) -> str:
-    return expression.sql(dialect=dialect)
-
-
 def plan_steps(body: tuple[ast.Literal, ...], head_terms: tuple[ast.Term, ...], analysis_types: dict[str, str],
                schemas: dict, delta_position: int | None, head: str | None = None) -> list[Step]:
     """The scheduled steps of a body (aggregates hoisted), ending in the head's `Emit`."""
@@ -71,7 +67,8 @@ class RuleSql:
 
     rule: ast.Clause
     head: str
-    select: exp.Select
+    select: exp.Select = attrs.field(repr=False)
+    sql: str  # the SELECT in the backend's dialect, written once
     delta_relation: str | None = None  # the relation its delta atom reads, for a delta variant
 
 
@@ -83,6 +80,7 @@ class StratumSql:
     positive_inputs: frozenset[str]
     negative_inputs: frozenset[str]
     analysis: Analysis = attrs.field(repr=False)
+    dialect: str = "duckdb"
     _resumed: dict[tuple[int, int], RuleSql] = attrs.field(factory=dict, repr=False)
 
     @property
@@ -103,12 +101,13 @@ class StratumSql:
             assert isinstance(atom, ast.Atom)
             added = atom.relation
             self._resumed[key] = _compile(rule, self.analysis, position,
-                                          lambda name: table(Naming.helper(name, "added")), added)
+                                          lambda name: table(Naming.helper(name, "added")), added, self.dialect)
         return self._resumed[key]
 
 
-def compile_program(analysis: Analysis, backend: str) -> tuple[StratumSql, ...]:
-    """Every stratum's SQL; raises `CheckError` listing each construct `backend` cannot run."""
+def compile_program(analysis: Analysis, backend: str, dialect: str) -> tuple[StratumSql, ...]:
+    """Every stratum's SQL in `dialect`; raises `CheckError` listing each construct `backend`
+    (its name in messages) cannot run."""
     problems: list[Diagnostic] = []
     strata = []
     for stratum in analysis.strata:
@@ -119,12 +118,13 @@ def compile_program(analysis: Analysis, backend: str) -> tuple[StratumSql, ...]:
                          ] if stratum.recursive else []
             try:
                 if not positions:
-                    exit_rules.append(_compile(rule, analysis, None, None, None))
+                    exit_rules.append(_compile(rule, analysis, None, None, None, dialect))
                 for position in positions:
                     atom = rule.body[position]
                     assert isinstance(atom, ast.Atom)
                     delta_rules.append(_compile(rule, analysis, position,
-                                                lambda name: table(Naming.helper(name, "delta")), atom.relation))
+                                                lambda name: table(Naming.helper(name, "delta")), atom.relation,
+                                                dialect))
             except Unexpressible as exc:
                 problems.append(error(f"the {backend} backend cannot run {exc.construct}: {exc.reason}",
                                       exc.span or rule.span,
@@ -132,20 +132,20 @@ def compile_program(analysis: Analysis, backend: str) -> tuple[StratumSql, ...]:
         edges = [e for e in dependency_edges(stratum.rules) if e.body not in stratum.relations]
         strata.append(StratumSql(stratum, tuple(exit_rules), tuple(delta_rules),
                                  frozenset(e.body for e in edges if not e.negative),
-                                 frozenset(e.body for e in edges if e.negative), analysis))
+                                 frozenset(e.body for e in edges if e.negative), analysis, dialect))
     if problems:
         raise CheckError(problems)
     return tuple(strata)
 
 
 def _compile(rule: ast.Clause, analysis: Analysis, position: int | None, delta: TableOf | None,
-             delta_relation: str | None) -> RuleSql:
+             delta_relation: str | None, dialect: str) -> RuleSql:
     types = analysis.variable_types[id(rule)]
     schema = analysis.schemas[rule.head.relation]
     steps = plan_steps(rule.body, rule.head.args, types, analysis.schemas, position, rule.head.relation)
     select = rule_select(steps, types, lambda name: table(Naming.relation(name)), delta, schema.bases,
                          aliases=itertools.count())
-    return RuleSql(rule, rule.head.relation, select, delta_relation)
+    return RuleSql(rule, rule.head.relation, select, select.sql(dialect=dialect), delta_relation)
 
 
 def goal_select(body: tuple[ast.Literal, ...], names: Sequence[str], types: dict[str, str],
