@@ -40,6 +40,8 @@ class Gdelt1(Format):
         self.scores: set[str] = set()  # Goldstein scores seen (checked once each)
         self.interned: dict[str, str] = {}  # few distinct values (codes, scores): one string object each
         self.common = self.interned.setdefault
+        self.counts: dict[str, str] = {}  # NumMentions, NumSources, NumArticles seen (whole numbers)
+        self.whole = self.counts.setdefault
         self.sides: dict[tuple[str, ...], tuple[Actor | None, bool]] = {}  # see `side`
 
     def layout(self) -> str:
@@ -75,10 +77,12 @@ class Gdelt1(Format):
         goldstein = fields[GOLDSTEIN]
         if goldstein not in self.scores:
             self.scores.add(number_text(goldstein, "Goldstein score", GOLDSTEIN + 1))
-        counts = [fields[MENTIONS], fields[SOURCES], fields[ARTICLES], "1"]
-        if not (counts[0].isdigit() and counts[1].isdigit() and counts[2].isdigit()):
+        mentions, sources, articles = fields[MENTIONS], fields[SOURCES], fields[ARTICLES]
+        if not (mentions.isdigit() and sources.isdigit() and articles.isdigit()):
             raise RowError("invalid count", "NumMentions, NumSources and NumArticles must be whole numbers",
                            MENTIONS + 1)
+        whole = self.whole
+        counts = [whole(mentions, mentions), whole(sources, sources), whole(articles, articles), "1"]
         common = self.common  # few distinct values: one string object each
         args = [("cameo", code), ("goldstein", common(goldstein, goldstein)),
                 ("quad", common(fields[QUAD], fields[QUAD])), ("tone", fields[TONE])]

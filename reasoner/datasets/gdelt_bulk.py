@@ -31,11 +31,12 @@ def gdelt_emitter(fmt: Gdelt1, sink: FactSink) -> Callable[[list[str], str, int]
     dates = fmt.dates.known
     scores = fmt.scores
     interned = fmt.interned
+    counts = fmt.counts
     sides = fmt.sides
     mine: dict[tuple[str, ...], tuple[str, str, Actor | None]] = {}  # see `side`
     known_actors = sink.actors
     outlets: dict[str, tuple[str, str]] = {}  # host -> (outlet, source id)
-    event, precision, status, kind, modality, attribution, evidence, arg = sink.adders()
+    event, status, attribution, evidence, arg = sink.adders()
     spans = sink.spans
     texts = sink._texts
     url_at, place_at = fmt.url, fmt.place
@@ -73,9 +74,8 @@ def gdelt_emitter(fmt: Gdelt1, sink: FactSink) -> Callable[[list[str], str, int]
         actor = mine.get(key) or side(key)
         key = (f[A2_CODE], f[A2_NAME], f[A2_COUNTRY], f[A2_GROUP], f[A2_TYPE])
         target = mine.get(key) or side(key)
-        mentions, sources, articles = f[MENTIONS], f[SOURCES], f[ARTICLES]
-        if actor is None or target is None or not actor[0] or not (
-                mentions.isdigit() and sources.isdigit() and articles.isdigit()):
+        mentions, sources, articles = counts.get(f[MENTIONS]), counts.get(f[SOURCES]), counts.get(f[ARTICLES])
+        if actor is None or target is None or not actor[0] or not (mentions and sources and articles):
             return False
         if actor[0] not in known_actors:
             sink.new_actor(actor[2])  # type: ignore[arg-type]  # an actor: actor[0] is an id
@@ -86,10 +86,7 @@ def gdelt_emitter(fmt: Gdelt1, sink: FactSink) -> Callable[[list[str], str, int]
         found = outlets.get(host) or outlet(url, host)
         id_ = "gdelt_" + number
         event((id_, day, day, actor[0], verb, target[0]))
-        precision((id_, "exact"))
         status((id_, "occurred"))
-        kind((id_, "event"))
-        modality((id_, "asserted"))
         attribution((id_, "outlet", found[0]))
         evidence((id_, found[1], f"GDELT event {number}: {url}" if url else f"GDELT event {number}"))
         arg((id_, "cameo", code))

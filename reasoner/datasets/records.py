@@ -1,11 +1,16 @@
 """One imported event and the facts of the event schema (docs/events.md) it becomes.
 
-Every event gives, as an `.events` statement would: `event` (one day, `date_precision` exact),
-`event_status` occurred, `statement_kind` event, `modality` asserted, `attribution` in the voice
-of the outlet that published the article the row was coded from, `evidence` citing the row
-("ICEWS event 32889836 (story 47400351, sentence 2)", "GDELT event 564111644: <SOURCEURL>") from a
+Every event gives the facts an `.events` statement would, but for three that would only repeat
+the schema's defaults: `event` (one day), `event_status` occurred, `attribution` in the voice of
+the outlet that published the article the row was coded from, `evidence` citing the row ("ICEWS
+event 32889836 (story 47400351, sentence 2)", "GDELT event 564111644: <SOURCEURL>") from a
 `source` per dataset and outlet, and `event_arg`s: the CAMEO code, the row's own Goldstein score,
 intensity, quad class, mentions or fatalities, the actors' own codes, names and sectors.
+Not given (`DEFAULTS_LEFT_OUT`): `date_precision` exact, `statement_kind` event and `modality`
+asserted. A statement without them is read as having exactly those values by the rules
+(rules/time.dl's time_bounds, rules/base.dl's statement_mode, talks.dl's kind tests), the REPL
+and explanations; leaving them out saves three facts of the seventeen of a GDELT row, a sixth of
+an import's time and memory.
 """
 
 from __future__ import annotations
@@ -21,6 +26,10 @@ from reasoner.source import Span
 
 # A Span from its five fields without the Python frame of NamedTuple's __new__ (a span per row).
 new_span = partial(tuple.__new__, Span)
+
+
+# The event schema's rows an import leaves out: their values are what their absence means.
+DEFAULTS_LEFT_OUT = {"date_precision": "exact", "statement_kind": "event", "modality": "asserted"}
 
 
 class Record:
@@ -66,8 +75,7 @@ class FactSink:
 
     def __init__(self, known_actors: frozenset[str] = frozenset()) -> None:
         self.facts: dict[str, set[tuple]] = {name: set() for name in (
-            "event", "date_precision", "event_status", "statement_kind", "attribution",
-            "modality", "evidence", "event_arg", "source", "actor")}
+            "event", "event_status", "attribution", "evidence", "event_arg", "source", "actor")}
         self.known_actors = set(known_actors)
         self.actors: dict[str, Actor] = {}
         self.sources: dict[str, tuple] = {}  # source id -> its row
@@ -81,15 +89,12 @@ class FactSink:
         adders = self._adders
         if adders is None:
             adders = self._adders = self.adders()
-        event, precision, status, kind, modality, attribution, evidence, arg = adders
+        event, status, attribution, evidence, arg = adders
         id_ = record.id
         target = record.target
         event((id_, record.day, record.day, record.actor.id, record.verb,
                target.id if target is not None else ""))
-        precision((id_, "exact"))
         status((id_, "occurred"))
-        kind((id_, "event"))
-        modality((id_, "asserted"))
         attribution((id_, "outlet", record.outlet))
         source_id = self.source_ids.get(record.source)
         if source_id is None:
@@ -121,9 +126,7 @@ class FactSink:
     def adders(self) -> tuple:
         """The `add` methods of the sets of an event's facts, in the order `add` fills them."""
         facts = self.facts
-        return tuple(facts[name].add for name in (
-            "event", "date_precision", "event_status", "statement_kind", "modality",
-            "attribution", "evidence", "event_arg"))
+        return tuple(facts[name].add for name in ("event", "event_status", "attribution", "evidence", "event_arg"))
 
     def new_actor(self, actor: Actor) -> None:
         """Note an actor the events kept name (an `actor` fact unless the engine has it)."""

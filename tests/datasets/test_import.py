@@ -12,6 +12,7 @@ import pytest
 
 from reasoner import Engine, LoadError
 from reasoner.datasets import ImportOptions, read_dataset
+from reasoner.datasets.records import DEFAULTS_LEFT_OUT
 from reasoner.resources import data_dir
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -33,8 +34,20 @@ def test_icews_sample_counts() -> None:
     facts = imported.sink.facts
     assert len(facts["event"]) == 3705 and len(facts["evidence"]) == 3705
     assert len(facts["actor"]) == 203 and len(facts["source"]) == 107
-    for relation in ("date_precision", "event_status", "statement_kind", "attribution", "modality"):
-        assert len(facts[relation]) == 3705, relation
+    assert len(facts["event_status"]) == 3705 and len(facts["attribution"]) == 3705
+    assert not set(DEFAULTS_LEFT_OUT) & set(facts)  # date_precision exact and so on: by default
+
+
+def test_statements_without_the_default_rows_read_as_the_defaults() -> None:
+    """An imported event has no date_precision, statement_kind or modality row; the shipped
+    rules read it as an exact date, an event, asserted (as the .events statement would say)."""
+    engine = Engine()
+    engine.load(data_dir("rules") / "time.dl")
+    engine.load_dataset("icews", [ICEWS], dyads=["RUS-USA"])
+    assert engine.size("date_precision") == engine.size("modality") == engine.size("statement_kind") == 0
+    bounds = {row[0]: row[1:] for row in engine.relation("time_bounds")}
+    for id_, start, end, *_ in engine.relation("event"):
+        assert bounds[id_] == (start, start, end, end)
 
 
 def test_gdelt_sample_counts_mixes_57_and_58_columns() -> None:
