@@ -2,7 +2,7 @@
 evaluation updated, and installed only if all of that succeeds.
 
 When only stated facts changed since the current state, the current evaluation is continued
-from them (`evaluate.update`: what the added facts lead to is derived, what the retracted
+from them (`reasoner.update`: what the added facts lead to is derived, what the retracted
 ones held up is taken out) unless the change is large; otherwise the program is planned and
 evaluated afresh. An update changes relations in place, so an evaluation a snapshot holds
 (`pinned`) is copied first, and from the update's return until the new state is installed,
@@ -21,7 +21,7 @@ import attrs
 
 from reasoner.analysis import Analysis
 from reasoner.errors import Diagnostic
-from reasoner.evaluate import Evaluation, evaluate, make_context, plan_strata, update
+from reasoner.evaluate import Evaluation, evaluate, make_context, plan_strata
 from reasoner.gcpause import paused_gc
 from reasoner.interrupts import interrupts_held_outside
 from reasoner.limits import Limits
@@ -30,6 +30,7 @@ from reasoner.progress import EvaluationWatch, logger
 from reasoner.source import Span
 from reasoner.stated_facts import text_fact_rows
 from reasoner.state import EngineState, Row, Rows
+from reasoner.update import update
 
 # An addition of more than this fraction of the tuples known is evaluated afresh rather than
 # continued (the first facts after the rules, for instance): a fresh evaluation then costs no

@@ -181,7 +181,7 @@ class Engine:
         held only because of them. Atomic like `add_facts`: if a row is not a stated fact of
         the relation (it is derived, or does not hold), a `LoadError` names it and nothing
         changes. The evaluation is updated, not redone: what the retracted facts reach is taken
-        out and derived again (see `reasoner.evaluate.update`)."""
+        out and derived again (see `reasoner.update`)."""
         given = rows_of(rows)
         with self._lock:
             state = self._state

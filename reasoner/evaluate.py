@@ -1,11 +1,6 @@
-"""Semi-naive evaluation stratum by stratum, and its continuation when facts are added.
-
-`evaluate` computes every relation from the base facts. `update` continues an evaluation after
-facts were added: a stratum that reads the new tuples only through positive atoms continues its
-fixpoint from them (one delta variant per body atom that changed). A stratum that reads a changed
-relation under negation or aggregation, or one whose input lost tuples, is brought up to date
-group by group if it is not recursive (`reasoner.groups`), and recomputed if it is. An `update`
-that fails (limit, error, Ctrl-C) undoes what it did.
+"""Semi-naive evaluation stratum by stratum: `plan_strata` plans every rule of a checked
+program, `evaluate` computes every relation from the base facts (a `Fixpoint` per set of
+relations). Continuing an evaluation when facts change is `reasoner.update`'s business.
 
 With derivation records on, every derived tuple remembers the round of its stratum's fixpoint in
 which it was first added: enough to rebuild a minimal-height proof on demand.
@@ -13,7 +8,7 @@ which it was first added: enough to rebuild a minimal-height proof on demand.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from collections.abc import Set as AbstractSet
 from functools import partial
 
@@ -29,7 +24,7 @@ from reasoner.limits import Budget, Limits, value_bytes
 from reasoner.plan import RulePlan, compile_rule
 from reasoner.plan.runtime import make_context  # noqa: F401 (the engine's import path)
 from reasoner.progress import QUIET, Watch
-from reasoner.relation import Relation, index_choice
+from reasoner.relation import Relation
 from reasoner.source import Span
 from reasoner.variants import Variants
 
@@ -79,7 +74,7 @@ def plan_strata(analysis: Analysis) -> tuple[StratumPlan, ...]:
     return tuple(plans)
 
 
-def _forget_new_ordinals(context: dict, known: int) -> None:
+def forget_new_ordinals(context: dict, known: int) -> None:
     """Undo the numbers `ord()` gave since the context held `known` of them (a failed change
     leaves the numbering as it was: the next symbol gets the number it would have had)."""
     ordinals = context.get("_ordinals")
@@ -140,123 +135,25 @@ def evaluate(
                  for name, arity in arities.items()}
     budget = Budget(limits)
     known = len(context.get("_ordinals", ()))
-    fixpoint = _Fixpoint(relations, context, budget, watch=watch)
+    fixpoint = Fixpoint(relations, context, budget, watch=watch)
     try:
         rounds = []
         for plan in strata:
-            _starts(watch, strata, plan)
+            stratum_starts(watch, strata, plan)
             rounds.append(fixpoint.full(plan))
     except BaseException:
-        _forget_new_ordinals(context, known)
+        forget_new_ordinals(context, known)
         raise
     finally:
         watch.end()
     return Evaluation(relations, tuple(rounds))
 
 
-def _starts(watch: Watch, strata: tuple[StratumPlan, ...], plan: StratumPlan) -> None:
+def stratum_starts(watch: Watch, strata: tuple[StratumPlan, ...], plan: StratumPlan) -> None:
     """Tell `watch` that a stratum with rules starts (numbered among those)."""
     if plan.stratum.rules and watch is not QUIET:
         working = [p for p in strata if p.stratum.rules]
         watch.stratum(working.index(plan) + 1, len(working), plan.stratum.relations)
-
-
-def update(
-    strata: tuple[StratumPlan, ...],
-    previous: Evaluation,
-    base: Mapping[str, AbstractSet[tuple]],
-    added: Mapping[str, AbstractSet[tuple]],
-    context: dict,
-    limits: Limits = Limits(),
-    removed: Mapping[str, AbstractSet[tuple]] | None = None,
-    watch: Watch = QUIET,
-) -> Evaluation:
-    """`previous` with the base facts `added` (by relation) and everything they lead to, and
-    without the base facts `removed` (retracted) and what only they held up.
-
-    `base` holds all the base facts, `added` included and `removed` left out. Relations of
-    `previous` are updated in place where the change is monotone and replaced where a stratum
-    is recomputed; if anything fails, the in-place changes are undone before the exception
-    propagates. A relation without rules loses its removed tuples at once (the strata reading it
-    learn of the loss as of any other); a relation with rules has its stratum recomputed, which
-    keeps a removed fact that its rules still derive."""
-    relations = dict(previous.relations)
-    journal: list[Callable[[], None]] = []  # what undoes each in-place change, in order
-    fixpoint = _Fixpoint(relations, context, Budget(limits), journal, watch)
-    known = len(context.get("_ordinals", ()))
-    journal.append(partial(_forget_new_ordinals, context, known))
-    try:
-        changed: dict[str, set] = {}
-        for name, rows in added.items():
-            relation = relations[name]
-            fresh = rows - relation.tuples
-            new = fresh if isinstance(fresh, set) else set(fresh)  # (a frozenset from a data set)
-            if new:
-                journal.append(partial(relation.remove, new))
-                relation.insert_new(new)
-                changed[name] = new
-        lost: dict[str, set] = {}  # tuples that relations lost (a recomputed stratum, a regroup)
-        redo = _retract(strata, relations, removed or {}, lost, journal)
-        rounds = list(previous.last_rounds)
-        for number, plan in enumerate(strata):
-            members = plan.stratum.relations
-            inputs = plan.positive_inputs | plan.negative_inputs
-            if number in redo:  # a base fact of one of its relations was retracted
-                _starts(watch, strata, plan)
-                rounds[number] = fixpoint.recompute(plan, base, changed, lost)
-                continue
-            if not any(name in changed or name in lost for name in inputs | members):
-                continue
-            _starts(watch, strata, plan)
-            if not (any(lost.get(name) for name in inputs)
-                    or any(changed.get(name) for name in plan.negative_inputs)):
-                rounds[number] = fixpoint.resume(plan, changed, rounds[number] + 1)
-            elif plan.groups is not None and _few(plan, inputs, relations, changed, lost):
-                fixpoint.regroup(plan, base, changed, lost, rounds[number] + 1)
-                rounds[number] += 1
-            else:
-                rounds[number] = fixpoint.recompute(plan, base, changed, lost)
-        return Evaluation(relations, tuple(rounds))
-    except BaseException:
-        for undo in reversed(journal):
-            undo()
-        raise
-    finally:
-        watch.end()
-
-
-def _retract(strata: tuple[StratumPlan, ...], relations: dict[str, Relation],
-             removed: Mapping[str, AbstractSet[tuple]], lost: dict[str, set], journal: list) -> set[int]:
-    """Take retracted base facts out of the relations without rules (recorded in `lost`, undone
-    by `journal` on failure); returns the strata whose own relations lost a base fact."""
-    redo: set[int] = set()
-    stratum_of = {name: number for number, plan in enumerate(strata) for name in plan.stratum.relations
-                  if plan.stratum.rules}
-    for name, rows in removed.items():
-        relation = relations[name]
-        gone = relation.tuples & rows
-        if not gone:
-            continue
-        if name in stratum_of:
-            redo.add(stratum_of[name])
-        else:
-            journal.append(relation.retract(gone))
-            lost[name] = gone
-    return redo
-
-
-# A non-recursive stratum is updated group by group when the tuples its inputs gained under
-# negation or aggregation and lost anywhere are at most this fraction of the tuples it reads;
-# beyond that, recomputing it is cheaper than redoing group after group.
-REGROUP_FRACTION = 0.05
-
-
-def _few(plan: StratumPlan, inputs: frozenset[str], relations: dict[str, Relation],
-         changed: dict[str, set], lost: dict[str, set]) -> bool:
-    read = sum(len(relations[name]) for name in inputs)
-    moved = (sum(len(changed.get(name, ())) for name in plan.negative_inputs)
-             + sum(len(lost.get(name, ())) for name in inputs))
-    return moved <= REGROUP_FRACTION * read
 
 
 def _delta_of(plan: RulePlan) -> str:
@@ -265,7 +162,7 @@ def _delta_of(plan: RulePlan) -> str:
     return plan.delta_relation
 
 
-class _Fixpoint:
+class Fixpoint:
     """Semi-naive evaluation of strata over one set of relations."""
 
     def __init__(self, relations: dict[str, Relation], context: dict, budget: Budget,
@@ -274,7 +171,7 @@ class _Fixpoint:
         self.watch = watch
         self.context = context
         self.budget = budget
-        self.journal = journal  # in-place insertions to undo if an update fails
+        self.journal = journal  # in-place insertions to undo if an update fails (`reasoner.update`)
         self.made: dict[str, set[int]] = {}  # relation -> columns its rules compute values in
 
     def full(self, plan: StratumPlan) -> int:
@@ -288,97 +185,6 @@ class _Fixpoint:
             return 0
         delta = {name: set(self.relations[name].tuples) for name in members}
         return self.loop(plan, delta, 1)
-
-    def recompute(self, plan: StratumPlan, base: Mapping[str, AbstractSet[tuple]], changed: dict[str, set],
-                  lost: dict[str, set]) -> int:
-        """Compute a stratum afresh into new relations; records in `changed` what it gained
-        and in `lost` what it lost. Returns its last round."""
-        members = plan.stratum.relations
-        old = {name: self.relations[name] for name in members}
-        for name in members:
-            self.relations[name] = Relation(name, old[name].arity, base.get(name, ()),
-                                            old[name].rounds is not None)
-        last = self.full(plan)
-        for name in members:
-            before, after = old[name].tuples, self.relations[name].tuples
-            if not before <= after:
-                lost[name] = before - after
-            # base facts added by this update are in `before` already
-            changed[name] = (after - before) | changed.get(name, set())
-        return last
-
-    def regroup(self, plan: StratumPlan, base: Mapping[str, AbstractSet[tuple]], changed: dict[str, set],
-                lost: dict[str, set], round_: int) -> None:
-        """Bring a non-recursive stratum up to date in place, redoing only the groups that its
-        inputs' changes touch (`reasoner.groups`); records what it gained and lost."""
-        groups = plan.groups
-        assert groups is not None and self.journal is not None  # planned, and kept in an update
-        (name,) = plan.stratum.relations
-        relation = self.relations[name]
-
-        touched: dict[tuple[int, ...], set] = {}
-        for touch in groups.touches():
-            rows = (changed if touch.on == "added" else lost).get(touch.relation)
-            if not rows:
-                continue
-            keys = touched.setdefault(touch.columns, set())
-            if touch.plan is None:
-                keys.add(())
-            else:
-                run_plan(touch.plan, touch.plan.bind(self.relations, self.context), rows, keys,
-                         self.budget)
-        if touched.get(()):
-            touched = {(): {()}}  # the whole relation is redone: no smaller group matters
-        stale: set[tuple] = set()
-        for columns, keys in touched.items():
-            if not columns:
-                stale = set(relation.tuples)
-                break
-            index = relation.index(columns)
-            for key in keys:
-                stale.update(index.get(key[0] if len(columns) == 1 else key, ()))
-        stale -= base.get(name, set())
-        out, feeder = self.round_sets((name,))
-        choose = index_choice(self.relations)
-        for columns, keys in touched.items():
-            if keys:
-                for rule in plan.stratum.rules:
-                    self.run(groups.rederive(rule, columns, choose), keys, out, feeder)
-        self.run_variants(plan, changed, out, feeder)
-        gone = stale - out[name]
-        if gone:
-            self.journal.append(relation.retract(gone))
-            lost[name] = gone
-        new = self.insert(out, feeder, round_)[name]
-        changed[name] = new | changed.get(name, set())
-
-    def resume(self, plan: StratumPlan, changed: dict[str, set], round_: int) -> int:
-        """Continue a stratum's fixpoint from tuples added below it (and to its own base
-        facts, already in `changed`); records what it adds in `changed`. Returns the last round."""
-        members = plan.stratum.relations
-        out, feeder = self.round_sets(members)
-        self.run_variants(plan, changed, out, feeder)
-        new = self.insert(out, feeder, round_)
-        delta = {name: new[name] | changed.get(name, set()) for name in members}
-        last = round_
-        if plan.delta_plans:
-            last = self.loop(plan, delta, round_ + 1, grown=delta)
-        for name in members:
-            if delta[name]:
-                changed[name] = delta[name]
-        return last
-
-    def run_variants(self, plan: StratumPlan, changed: dict[str, set], out: dict[str, set],
-                     feeder: dict) -> None:
-        """Run the rules of a stratum on the tuples added to the relations its body atoms read
-        from lower strata (one delta variant per such atom)."""
-        members = plan.stratum.relations
-        for rule in plan.stratum.rules:
-            for position, literal in enumerate(rule.body):
-                if (isinstance(literal, ast.Atom) and literal.relation not in members
-                        and changed.get(literal.relation)):
-                    rows = changed[literal.relation]
-                    self.run(plan.variant(rule, position, self.relations, len(rows)), rows, out, feeder)
 
     def loop(self, plan: StratumPlan, delta: dict[str, set], round_: int, grown: dict | None = None) -> int:
         """Rounds of the recursive rules until nothing new; `grown` collects every new tuple."""

@@ -1,6 +1,6 @@
 """Ctrl-C held back while an engine installs a change it has finished computing.
 
-`Engine` changes relations in place when it continues an evaluation (`evaluate.update`), and
+`Engine` changes relations in place when it continues an evaluation (`reasoner.update`), and
 undoes them if anything, a `KeyboardInterrupt` included, stops the update. Once the update
 has returned, though, the relations are already changed and only the assignment of the new
 state is left: an interrupt there would leave relations that the base facts do not explain.

@@ -37,10 +37,10 @@ def always_update(monkeypatch):
     strata group by group however many tuples change (the engine evaluates a large addition
     afresh and recomputes a stratum whose inputs changed much, which would leave `update` and
     `regroup` little tested on these small programs)."""
-    from reasoner import evaluate
+    from reasoner import update as evaluate_update
 
     monkeypatch.setattr(commit_module, "UPDATE_FRACTION", float("inf"))
-    monkeypatch.setattr(evaluate, "REGROUP_FRACTION", float("inf"))
+    monkeypatch.setattr(evaluate_update, "REGROUP_FRACTION", float("inf"))
 
 
 @pytest.mark.parametrize("seed", range(200))
@@ -201,7 +201,7 @@ def test_frugal_plans_and_growing_indexes_agree_with_a_fresh_evaluation(seed, al
 
 # ---- one update adding to several relations (as an events file does) ----------------------------
 def test_facts_added_at_once_to_several_relations_reach_the_strata_above():
-    from reasoner.evaluate import update
+    from reasoner.update import update
 
     engine = Engine()
     engine.load_text("""
@@ -260,18 +260,19 @@ def _fresh(engine) -> dict[str, set]:
 
 def test_an_aggregate_is_redone_for_the_groups_that_grew_only(always_update, monkeypatch):
     engine = _grouped_engine()
-    from reasoner.evaluate import _Fixpoint
+    from reasoner.evaluate import Fixpoint
+    from reasoner.update import Updating
 
     redone: list[tuple] = []
-    original = _Fixpoint.run
+    original = Fixpoint.run
 
     def spy(self, plan, delta, out, feeder, function=None):
         if "[groups" in plan.source.splitlines()[0]:
             redone.extend(delta)
         return original(self, plan, delta, out, feeder, function)
 
-    monkeypatch.setattr(_Fixpoint, "run", spy)
-    monkeypatch.setattr(_Fixpoint, "recompute", None)  # no stratum is recomputed afresh
+    monkeypatch.setattr(Fixpoint, "run", spy)
+    monkeypatch.setattr(Updating, "recompute", None)  # no stratum is recomputed afresh
     engine.add_facts("sale", [("a", "z", 5)])
     assert engine.query('summary("a", N, T, M)') == [{"N": 3, "T": 12, "M": 5}]
     assert engine.query('summary("b", N, T, M)') == [{"N": 1, "T": 10, "M": 10}]
@@ -300,19 +301,19 @@ def test_base_facts_of_a_regrouped_relation_stay(always_update):
 def test_an_interrupted_regroup_puts_everything_back(always_update, monkeypatch):
     engine = _grouped_engine()
     before = {name: engine.relation(name) for name in engine.relations()}
-    from reasoner.evaluate import _Fixpoint
+    from reasoner.evaluate import Fixpoint
 
-    original = _Fixpoint.insert
+    original = Fixpoint.insert
 
     def interrupt(self, out, feeder, round_):
         if "summary" in out:
             raise KeyboardInterrupt
         return original(self, out, feeder, round_)
 
-    monkeypatch.setattr(_Fixpoint, "insert", interrupt)
+    monkeypatch.setattr(Fixpoint, "insert", interrupt)
     with pytest.raises(KeyboardInterrupt):
         engine.add_facts("sale", [("a", "z", 5), ("b", "y", 1)])
-    monkeypatch.setattr(_Fixpoint, "insert", original)
+    monkeypatch.setattr(Fixpoint, "insert", original)
     assert {name: engine.relation(name) for name in engine.relations()} == before
     engine.add_facts("sale", [("a", "z", 5)])
     assert {name: engine.relation(name) for name in engine.relations()} == _fresh(engine)
@@ -362,9 +363,9 @@ def layered_program(seed: int) -> tuple[str, list[str]]:
 def test_layered_negation_and_aggregates_agree_with_a_fresh_evaluation(seed, regroup, always_update,
                                                                        monkeypatch):
     if not regroup:
-        from reasoner import evaluate
+        from reasoner import update as evaluate_update
 
-        monkeypatch.setattr(evaluate, "REGROUP_FRACTION", -1.0)  # every such stratum recomputed
+        monkeypatch.setattr(evaluate_update, "REGROUP_FRACTION", -1.0)  # every such stratum recomputed
     text, names = layered_program(seed)
     rng = random.Random(seed)
     engine = Engine()

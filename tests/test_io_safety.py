@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 import reasoner.commit
+import reasoner.evaluate
 from reasoner import Engine, LoadError, ReasonerError
 from reasoner.cli import main
 from reasoner.repl import run_repl
@@ -160,7 +161,7 @@ def test_an_interrupt_during_an_update_undoes_it(monkeypatch, ctrl_c_raises):
                      "path(X, Y) :- edge(X, Y).\npath(X, Z) :- path(X, Y), edge(Y, Z).\n")
     engine.add_facts("edge", [(i, i + 1) for i in range(50)])
     before = engine.relation("path")
-    real_run = reasoner.evaluate._Fixpoint.run
+    real_run = reasoner.evaluate.Fixpoint.run
     calls = []
 
     def run_and_interrupt(self, *args, **kwargs):
@@ -169,7 +170,7 @@ def test_an_interrupt_during_an_update_undoes_it(monkeypatch, ctrl_c_raises):
             signal.raise_signal(signal.SIGINT)
         return real_run(self, *args, **kwargs)
 
-    monkeypatch.setattr(reasoner.evaluate._Fixpoint, "run", run_and_interrupt)
+    monkeypatch.setattr(reasoner.evaluate.Fixpoint, "run", run_and_interrupt)
     with pytest.raises(KeyboardInterrupt):
         engine.add_facts("edge", [(50, 51)])
     monkeypatch.undo()
