@@ -113,7 +113,7 @@ def _replay(session: Session, engine: Engine) -> int:
         if added.kind == "load":
             engine.load(*added.text.splitlines())
         else:
-            engine.load_text(added.text, name=f"<input {number}>", kind=added.kind)
+            engine.load_text(added.text, name=added.name or f"<input {number}>", kind=added.kind)
         count += 1
     return count
 

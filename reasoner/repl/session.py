@@ -46,6 +46,7 @@ class Added:
 
     kind: str  # "dl", "events", or "load" (text: the resolved paths of the files, one a line)
     text: str
+    name: str = ""  # the name it was loaded under (`<input 3>`), to load it again under it
 
 
 @attrs.frozen
@@ -133,7 +134,7 @@ class Session:
             self.show(self.readable(self.engine.ask(query), columns, joined_statements(query)), columns)
             return
         warnings = self.engine.load_text(text, name=name)
-        self.added.append(Added("dl", text.strip()))
+        self.added.append(Added("dl", text.strip(), name))
         for warning in warnings:
             self.say(warning.render())
         self.say(f"added {describe_rules(text, name)}")
@@ -141,7 +142,7 @@ class Session:
     def add_events(self, text: str) -> None:
         name = self.next_name()
         warnings = self.engine.load_text(text, name=name, kind="events")
-        self.added.append(Added("events", text.rstrip()))
+        self.added.append(Added("events", text.rstrip(), name))
         for warning in warnings:
             self.say(warning.render())
         self.say(f"added {describe_events(text)}")
