@@ -1,5 +1,7 @@
 """How a statement is reported: its voice (`per`), its modality (`mode`) and `same_as` chains.
 
+Also the status words of an event (`status`).
+
 Pure helpers for lowering (`reasoner.events.lowering`): the words the language accepts, the
 default voice of a statement, and the cycles of `same_as` links.
 """
@@ -7,6 +9,9 @@ default voice of a statement, and the cycles of `same_as` links.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+
+STATUSES = ("occurred", "announced", "planned", "cancelled", "denied", "conditional")
+DEFAULT_STATUS = "occurred"
 
 MODES = ("asserted", "reported", "likely", "unlikely", "possible", "denied")
 DEFAULT_MODE = "asserted"

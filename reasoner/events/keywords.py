@@ -15,8 +15,9 @@ grammar/events.lark defines the language; this table is what the code reads abou
 tests/events/test_keywords.py reads the grammar with lark and checks that it and this table name
 the same keywords, the same statements and the same clauses, so a keyword added to one and not
 the other fails a test. The words that fill a slot rather than start one (the modes of `mode`,
-`aligned`/`opposed`, the statuses) are names, not keywords: `reasoner.events.framing` and
-`reasoner.events.lowering` check them.
+the statuses of `status`, `aligned`/`opposed`) are names, not keywords: `reasoner.events.framing`
+defines them and `reasoner.events.lowering` checks them; `SLOT_WORDS` names those of the clauses,
+for the REPL's completer.
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ from collections.abc import Mapping
 from types import MappingProxyType
 
 import attrs
+
+from reasoner.events.framing import MODES, STATUSES
 
 
 @attrs.frozen
@@ -142,3 +145,6 @@ INNER_KEYWORDS: tuple[str, ...] = ("to", "as", "from", "until", "no")
 
 # Every reserved word: none of these can be an id, an actor or a verb written as a bare name.
 KEYWORDS: frozenset[str] = frozenset(STATEMENT_KEYWORDS + CLAUSE_KEYWORDS + INNER_KEYWORDS)
+
+# The words a clause takes after its keyword, where there is a fixed list of them.
+SLOT_WORDS: Mapping[str, tuple[str, ...]] = MappingProxyType({"mode": MODES, "status": STATUSES})

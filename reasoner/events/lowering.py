@@ -22,7 +22,8 @@ from reasoner.events.ast import (
     RevisionDecl, SourceDecl, Voice, WithdrawalDecl,
 )
 from reasoner.events.framing import (
-    ALIGNMENT_KINDS, ANONYMOUS, DEFAULT_WITHDRAWAL, MODES, PATTERN_PARTS, WITHDRAWAL_KINDS,
+    ALIGNMENT_KINDS, ANONYMOUS, DEFAULT_STATUS, DEFAULT_WITHDRAWAL, MODES, PATTERN_PARTS, STATUSES,
+    WITHDRAWAL_KINDS,
     default_mode, default_voice, outlet_of, same_as_cycles,
 )
 from reasoner.events.schema import BEGINNING, END_OF_TIME, NO_TARGET, RELATIONS, WILDCARD
@@ -30,8 +31,6 @@ from reasoner.events.vocabulary import Vocabulary, load_vocabulary
 from reasoner.source import Span
 from reasoner.suggest import did_you_mean
 
-STATUSES = ("occurred", "announced", "planned", "cancelled", "denied", "conditional")
-DEFAULT_STATUS = "occurred"
 
 Row = tuple
 Facts = dict[str, list[Row]]

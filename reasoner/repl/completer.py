@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 import attrs
 
-from reasoner.events.keywords import CLAUSE_KEYWORDS, INNER_KEYWORDS, STATEMENT_KEYWORDS
+from reasoner.events.keywords import CLAUSE_KEYWORDS, INNER_KEYWORDS, SLOT_WORDS, STATEMENT_KEYWORDS
 from reasoner.repl.inputs import classify
 from reasoner.repl.lexer import FUNCTORS, tokenize
 
@@ -133,6 +133,10 @@ def _event(text: str, vocabulary: Vocabulary) -> Suggestion:
     line = text.rsplit("\n", 1)[-1]
     if line == word:  # first word of a line: a statement keyword
         return _result(word, [(k, "statement") for k in STATEMENT_KEYWORDS if k.startswith(word)])
+    before = line[:len(line) - len(word)].split()
+    if before and before[-1] in SLOT_WORDS:  # `mode li`, `status pla`: the clause's words
+        clause = before[-1]
+        return _result(word, [(w, clause) for w in SLOT_WORDS[clause] if w.startswith(word)])
     candidates = (_matching(word, vocabulary.actor_names) + _matching(word, vocabulary.events)
                   + _matching(word, vocabulary.verbs)
                   + [(k, "clause") for k in (*CLAUSE_KEYWORDS, *INNER_KEYWORDS) if k.startswith(word)])

@@ -11,6 +11,7 @@ from lark import Lark
 
 from reasoner.events import keywords, reader
 from reasoner.events.build import TreeToClauses
+from reasoner.events.framing import STATUSES
 from reasoner.events.keywords import (
     CLAUSE_KEYWORDS, INNER_KEYWORDS, KEYWORDS, STATEMENT_KEYWORDS, STATEMENTS,
 )
@@ -85,3 +86,10 @@ def test_the_repl_colours_and_completes_clause_keywords() -> None:
     assert [w for w in ("threat", "to", "if", "then", "per", "outlet", "mode") if kinds[w] != "keyword"] == []
     assert kinds["likely"] == kinds["attack"] == "name"
     assert ("because_of", "clause") in suggest("event e 2025-01-01 A meet B bec", Vocabulary()).candidates
+
+
+def test_the_repl_completes_the_words_of_mode_and_status() -> None:
+    statement = "event e 2025-01-01 A meet B"
+    assert suggest(f"{statement} mode li", Vocabulary()).candidates == (("likely", "mode"),)
+    assert suggest(f"{statement}\n    status pla", Vocabulary()).candidates == (("planned", "status"),)
+    assert [w for w, _ in suggest(f"{statement} status ", Vocabulary()).candidates] == sorted(STATUSES)
