@@ -40,7 +40,7 @@ def sql_type(base: str | None) -> exp.DataType:
     return exp.DataType.build(COLUMN_TYPES.get(base or "symbol", "VARCHAR"))
 
 
-def constant(value: object, kind: str | None) -> exp.Expression:
+def constant(value: object, kind: str | None) -> exp.Expr:
     """A typed literal: integers as BIGINT (so that arithmetic on literals is 64-bit too)."""
     if isinstance(value, bool):
         raise TypeError(value)
@@ -59,7 +59,7 @@ def constant(value: object, kind: str | None) -> exp.Expression:
 
 
 @functools.cache
-def _template(text: str, arity: int) -> exp.Expression:
+def _template(text: str, arity: int) -> exp.Expr:
     """A functor's template read by sqlglot, with columns `__0`, `__1`... for its arguments."""
     names = [f"__{i}" for i in range(arity)]
     filled = text.replace("{args}", ", ".join("{%d}" % i for i in range(arity)))
@@ -68,8 +68,8 @@ def _template(text: str, arity: int) -> exp.Expression:
     return sqlglot.parse_one(filled, read="duckdb")
 
 
-def _fill(template: exp.Expression, args: Sequence[exp.Expression]) -> exp.Expression:
-    def replace(node: exp.Expression) -> exp.Expression:
+def _fill(template: exp.Expr, args: Sequence[exp.Expr]) -> exp.Expr:
+    def replace(node: exp.Expr) -> exp.Expr:
         if isinstance(node, exp.Column) and not node.table and node.name.startswith("__"):
             return args[int(node.name[2:])].copy()
         return node
@@ -80,9 +80,9 @@ def _fill(template: exp.Expression, args: Sequence[exp.Expression]) -> exp.Expre
 class Scope:
     """The variables bound so far in one SELECT (and its enclosing ones), as SQL."""
 
-    def __init__(self, types: dict[str, str], values: dict[str, exp.Expression] | None = None):
+    def __init__(self, types: dict[str, str], values: dict[str, exp.Expr] | None = None):
         self.types = types
-        self.values: dict[str, exp.Expression] = dict(values or {})
+        self.values: dict[str, exp.Expr] = dict(values or {})
 
     def inner(self) -> Scope:
         """A scope for a subquery: it sees every variable bound here."""
@@ -91,7 +91,7 @@ class Scope:
     def bound(self, name: str) -> bool:
         return name in self.values
 
-    def term(self, term: ast.Term) -> exp.Expression:
+    def term(self, term: ast.Term) -> exp.Expr:
         if isinstance(term, ast.Var):
             return self.values[term.name].copy()
         if isinstance(term, ast.Const):
@@ -103,7 +103,7 @@ class Scope:
     def type_of(self, term: ast.Term) -> str | None:
         return expression_type(term, self.types)
 
-    def call(self, term: ast.Call) -> exp.Expression:
+    def call(self, term: ast.Call) -> exp.Expr:
         functor = FUNCTORS.get(term.op)
         if functor is None:  # a user-defined functor (`@f(X)`): Python code
             raise Unexpressible(f"the functor {term.op}", "it is computed by Python code", term.span)
@@ -119,13 +119,13 @@ class Scope:
         args = [self.term(a) for a in term.args]
         return exp.paren(_fill(_template(form, len(args)), args), copy=False)
 
-    def condition(self, literal: ast.Comparison | ast.Test | ast.Truth) -> exp.Expression:
+    def condition(self, literal: ast.Comparison | ast.Test | ast.Truth) -> exp.Expr:
         if isinstance(literal, ast.Truth):
             return exp.true() if literal.value else exp.false()
         if isinstance(literal, ast.Test):
             pattern_or_sub, text = (self.term(a) for a in literal.args)
             if literal.op == "contains":
-                test: exp.Expression = exp.func("strpos", text, pattern_or_sub) > 0
+                test: exp.Expr = exp.func("strpos", text, pattern_or_sub) > 0
             else:
                 test = exp.func("regexp_full_match", text, pattern_or_sub)
             return exp.not_(test) if literal.negated else test
@@ -141,5 +141,5 @@ class Scope:
 _COMPARE = {"=": exp.EQ, "!=": exp.NEQ, "<": exp.LT, "<=": exp.LTE, ">": exp.GT, ">=": exp.GTE}
 
 
-def comparison(op: str, left: exp.Expression, right: exp.Expression) -> exp.Expression:
+def comparison(op: str, left: exp.Expr, right: exp.Expr) -> exp.Expr:
     return _COMPARE[op](this=left, expression=right)

@@ -34,13 +34,13 @@ class _Select:
     def __init__(self, scope: Scope, aliases: itertools.count):
         self.scope = scope
         self.aliases = aliases
-        self.sources: list[exp.Expression] = []
-        self.conditions: list[exp.Expression] = []
+        self.sources: list[exp.Expr] = []
+        self.conditions: list[exp.Expr] = []
 
     def alias(self, prefix: str = "t") -> str:
         return f"{prefix}{next(self.aliases)}"
 
-    def build(self, projections: Sequence[exp.Expression], distinct: bool = False) -> exp.Select:
+    def build(self, projections: Sequence[exp.Expr], distinct: bool = False) -> exp.Select:
         select = exp.Select(expressions=list(projections) or [exp.Literal.number(1)])
         if distinct:
             select.set("distinct", exp.Distinct())
@@ -60,7 +60,7 @@ def rule_select(steps: Sequence[Step], types: dict[str, str], table: TableOf, de
     `DeltaScan` reads."""
     scope = outer.inner() if outer is not None else Scope(types)
     query = _Select(scope, aliases if aliases is not None else itertools.count())
-    projections: list[exp.Expression] = []
+    projections: list[exp.Expr] = []
     for step in steps:
         if isinstance(step, Emit):
             for i, term in enumerate(step.terms):
@@ -106,7 +106,7 @@ def _step(step: Step, query: _Select, table: TableOf, delta: TableOf | None) -> 
         raise Unexpressible(step.describe(), "this kind of step has no SQL form yet", None)
 
 
-def _bound(op: str, column: exp.Expression, value: exp.Expression) -> exp.Expression:
+def _bound(op: str, column: exp.Expr, value: exp.Expr) -> exp.Expr:
     from reasoner.sql.expressions import comparison
 
     return comparison(op, column, value)
@@ -155,7 +155,7 @@ def _aggregate(step: Aggregate, query: _Select, table: TableOf, delta: TableOf |
         query.conditions.append(exp.Not(this=exp.Is(this=result.copy(), expression=exp.null())))
 
 
-def _aggregate_value(step: Aggregate, target: exp.Expression | None) -> exp.Expression:
+def _aggregate_value(step: Aggregate, target: exp.Expr | None) -> exp.Expr:
     op = step.op
     if op == "count":
         return exp.cast(exp.Count(this=exp.Star()), exp.DataType.build("BIGINT"))
