@@ -26,7 +26,7 @@ class Origins:
         if relation == "verb" and state.has_events:
             verb = row[0] if row else None
             return Origin("vocabulary", _vocabulary_line(verb) if isinstance(verb, str) else None)
-        if row in state.base.get(relation, ()):
+        if state.is_stated(relation, row):  # (not in rule text: that came first)
             for directive, fact_dir in state.input_directives(relation):
                 line = find_row(directive, state.schemas[relation], fact_dir, row)
                 if line is not None:
