@@ -1,0 +1,154 @@
+"""Ten million generated events on DuckDB (issue 15): generate, write to Parquet, load, evaluate.
+
+    python benchmarks/run_10m.py                       # 10,000,000 events, the whole library
+    python benchmarks/run_10m.py --events 1000000 --program slice
+    python benchmarks/run_10m.py --peer hand           # the hand-written SQL (the slice) instead
+
+1. The events of benchmarks/generated_events.py (same seed: the first 100,000 events are those of
+   the 100,000-event benchmarks; the deadlines and preconditions drawn after them differ) are
+   written one relation per Parquet file in `--dir` (default /tmp/reasoner-bench-parquet-N), in
+   batches of 500,000 rows, without holding the rows (pyarrow's ParquetWriter). Skipped when the
+   files are there already.
+2. `--peer duckdb` (the default): `Engine(backend="duckdb", database=...)` with the event schema,
+   an `.input` directive per file (DuckDB reads the Parquet itself: no Python rows), then the
+   program: `--program library` (rules/*.dl) or `slice` (benchmarks/library_slice.py).
+   `--peer hand`: a DuckDB database with the files as tables (`read_parquet`), then the hand
+   SQL of benchmarks/sql/ (the slice).
+3. Prints each stage's time, the sizes of `responds`, `escalation_step` and `escalation_chain`,
+   and the process's peak resident set size (VmHWM), which includes DuckDB's memory. Each
+   invocation is a fresh process, so the peak is the run's own. `--database PATH` keeps the
+   database on disk (default: in memory).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import backends  # noqa: E402
+import generated_events  # noqa: E402
+import hand_sql  # noqa: E402
+import library_slice  # noqa: E402
+from reasoner import Engine  # noqa: E402
+from reasoner.load import event_schemas  # noqa: E402
+from reasoner.resources import data_dir  # noqa: E402
+
+BATCH = 500_000
+ARROW_TYPES = {"symbol": "string", "date": "date32", "number": "int64", "unsigned": "int64",
+               "float": "float64"}
+
+
+def write_parquet(events: int, directory: Path) -> dict[str, int]:
+    """The generated rows, one Parquet file per non-empty relation; the row counts."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    schemas = event_schemas()
+    arrow_schemas = {name: pa.schema([(c, getattr(pa, ARROW_TYPES[b])()) for c, b in zip(s.columns, s.bases)])
+                     for name, s in schemas.items()}
+    writers: dict[str, pq.ParquetWriter] = {}
+    pending: dict[str, list[tuple]] = {name: [] for name in schemas}
+    counts: dict[str, int] = {}
+
+    def flush(name: str) -> None:
+        rows = pending[name]
+        if not rows:
+            return
+        schema = arrow_schemas[name]
+        batch = pa.table({field.name: pa.array(list(column), type=field.type)
+                          for field, column in zip(schema, zip(*rows))}, schema=schema)
+        if name not in writers:
+            writers[name] = pq.ParquetWriter(directory / f"{name}.parquet.part", schema)
+        writers[name].write_table(batch)
+        counts[name] = counts.get(name, 0) + len(rows)
+        pending[name] = []
+
+    for name, row in generated_events.rows(events):
+        pending[name].append(row)
+        if len(pending[name]) >= BATCH:
+            flush(name)
+    for name in schemas:
+        flush(name)
+    for name, writer in writers.items():
+        writer.close()
+        (directory / f"{name}.parquet.part").rename(directory / f"{name}.parquet")
+    return counts
+
+
+def parquet_files(directory: Path) -> dict[str, Path]:
+    return {path.name.removesuffix(".parquet"): path for path in sorted(directory.glob("*.parquet"))}
+
+
+def run_engine(files: dict[str, Path], program: str, database: str | None) -> dict[str, int]:
+    engine = Engine(backend="duckdb", database=database)  # type: ignore[call-arg]
+    for schema in event_schemas().values():
+        engine.add_schema(schema)
+    inputs = "".join(f'.input {name}(filename="{path}")\n' for name, path in files.items())
+    began = time.perf_counter()
+    errors = [d for d in engine.load_text(inputs, name="inputs.dl") if d.severity == "error"]
+    assert not errors, errors
+    print(f"load the Parquet files into DuckDB: {time.perf_counter() - began:.1f} s "
+          f"({engine.size('event'):,} events)", flush=True)
+    began = time.perf_counter()
+    if program == "library":
+        diagnostics = engine.load(data_dir("rules"))
+    else:
+        diagnostics = engine.load_text(library_slice.slice_program(), name="slice.dl")
+    errors = [d for d in diagnostics if d.severity == "error"]
+    assert not errors, errors
+    print(f"evaluate the {program}: {time.perf_counter() - began:.1f} s", flush=True)
+    return {name: engine.size(name) for name in library_slice.TARGETS}
+
+
+def run_hand(files: dict[str, Path], database: str | None) -> dict[str, int]:
+    import duckdb
+
+    connection = duckdb.connect(database or ":memory:")
+    began = time.perf_counter()
+    schemas = event_schemas()
+    for name, schema in schemas.items():
+        columns = ", ".join(f'"{c}" {hand_sql.SQL_TYPES[b]}' for c, b in zip(schema.columns, schema.bases))
+        connection.execute(f'CREATE OR REPLACE TABLE "{name}" ({columns})')
+        if name in files:
+            connection.execute(f"INSERT INTO \"{name}\" SELECT * FROM read_parquet('{files[name]}')")
+    print(f"load the Parquet files into DuckDB: {time.perf_counter() - began:.1f} s", flush=True)
+    began = time.perf_counter()
+    hand_sql.run_files(connection)
+    print(f"evaluate the hand SQL (the slice): {time.perf_counter() - began:.1f} s", flush=True)
+    return {name: hand_sql.size(connection, name) for name in library_slice.TARGETS}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--events", type=int, default=10_000_000)
+    parser.add_argument("--program", choices=("library", "slice"), default="library")
+    parser.add_argument("--peer", choices=("duckdb", "hand"), default="duckdb")
+    parser.add_argument("--dir", type=Path, default=None)
+    parser.add_argument("--database", default=None)
+    options = parser.parse_args()
+    directory = options.dir or Path(tempfile.gettempdir()) / f"reasoner-bench-parquet-{options.events}"
+    directory.mkdir(parents=True, exist_ok=True)
+    if not (directory / "event.parquet").exists():
+        began = time.perf_counter()
+        counts = write_parquet(options.events, directory)
+        print(f"generate {options.events:,} events and write them to Parquet: "
+              f"{time.perf_counter() - began:.1f} s ({sum(counts.values()):,} rows in {len(counts)} files, "
+              f"{sum(p.stat().st_size for p in directory.glob('*.parquet')) / 2**20:.0f} MiB)", flush=True)
+    files = parquet_files(directory)
+    before = backends.reset_peak()
+    began = time.perf_counter()
+    if options.peer == "hand":
+        sizes = run_hand(files, options.database)
+    else:
+        sizes = run_engine(files, options.program, options.database)
+    print(f"total (load and evaluate): {time.perf_counter() - began:.1f} s; sizes: {sizes}")
+    print(f"peak resident set size: {backends.peak_mib():,.0f} MiB (before loading: {before:,.0f} MiB)")
+
+
+if __name__ == "__main__":
+    main()
