@@ -33,12 +33,19 @@ from reasoner.errors import LoadError, error
 from reasoner.sql import spark_dialect
 from reasoner.sql.backend import COLUMN_TYPES, NULLARY_TYPE, column_names
 from reasoner.sql.spark_session import SESSION_SETTINGS, first_line, spark_session
+from reasoner.types import NUMBER_MAX, NUMBER_MIN, UNSIGNED_MAX
 
 _PARTS = 8  # a table of more parts is merged into one
-_IDENT = r"(`(?:[^`]|``)*`)"
+# A table name as the driver writes it: quoted as Spark does (`name`) or as DuckDB does ("name"),
+# which the session reads as an identifier too (`spark.sql.ansi.doubleQuotedIdentifiers`).
+_IDENT = r"(`(?:[^`]|``)*`|\"(?:[^\"]|\"\")*\")"
 _INSERT = re.compile(r"\s*INSERT\s+INTO\s+" + _IDENT + r"\s+(.*)\Z", re.DOTALL | re.IGNORECASE)
 _CREATE = re.compile(r"\s*CREATE\s+TABLE\s+" + _IDENT + r"\s+AS\s+(.*)\Z", re.DOTALL | re.IGNORECASE)
+_DECLARE = re.compile(r"\s*CREATE\s+TABLE\s+(IF\s+NOT\s+EXISTS\s+)?" + _IDENT + r"\s*\((.*)\)\s*\Z",
+                      re.DOTALL | re.IGNORECASE)
+_DELETE = re.compile(r"\s*DELETE\s+FROM\s+" + _IDENT + r"\s*\Z", re.IGNORECASE)
 _STAR = re.compile(r"\s*SELECT\s+\*\s+FROM\s+" + _IDENT + r"\s*\Z", re.IGNORECASE)
+_CATALOGUE = re.compile(r"\s*SELECT\s+table_name\s+FROM\s+information_schema\.tables\b", re.IGNORECASE)
 _SPARK_TYPES = {"VARCHAR": "STRING", "BIGINT": "BIGINT", "DOUBLE": "DOUBLE", "DATE": "DATE", "BOOLEAN": "BOOLEAN"}
 _ARROW_TYPES = {"symbol": "string", "number": "int64", "unsigned": "int64", "float": "float64", "date": "date32"}
 # Error conditions of Spark that are evaluation errors of the rules, not faults of the backend.
@@ -52,7 +59,8 @@ def _quoted(name: str) -> str:
 
 
 def _unquoted(identifier: str) -> str:
-    return identifier[1:-1].replace("``", "`")
+    quote = identifier[0]
+    return identifier[1:-1].replace(quote * 2, quote)
 
 
 def _schema(types: Sequence[str]) -> str:
@@ -95,6 +103,7 @@ class SparkBackend:
 
     dialect = spark_dialect.DIALECT
     name = "Spark"
+    recursive_union = False  # Spark's recursive CTEs take only UNION ALL: the driver loops
 
     def __init__(self, master: str | None = None, session: Any = None):
         root = session if session is not None else spark_session(master)
@@ -130,9 +139,15 @@ class SparkBackend:
         self._frame(table).createOrReplaceTempView(_quoted(name))
 
     def _materialise(self, frame: Any) -> _Part:
-        """`frame` computed once and cut from its lineage."""
+        """`frame` computed once and cut from its lineage; its rows counted on the way (an
+        `Observation`), not by a job of their own."""
+        from pyspark.sql import Observation
+        from pyspark.sql.functions import count, lit
+
         self.jobs += 1
-        return _Part(frame.localCheckpoint(eager=True))
+        observed = Observation()
+        done = frame.observe(observed, count(lit(1)).alias("rows")).localCheckpoint(eager=True)
+        return _Part(done, int(observed.get["rows"]))
 
     def _conform(self, frame: Any, schema: str) -> Any:
         """`frame`'s columns named and typed as the table's (`c0 BIGINT, ...`)."""
@@ -170,9 +185,24 @@ class SparkBackend:
             parts, schema = self._query(create.group(2), None)
             self._set(name, _Table(schema, parts))
             return
+        declare = _DECLARE.match(sql)
+        if declare:  # CREATE TABLE [IF NOT EXISTS] t (c0 VARCHAR, ...): an empty table
+            name = _unquoted(declare.group(2))
+            if not (declare.group(1) and name in self._tables):
+                columns = [column.split() for column in declare.group(3).split(",")]
+                self._set(name, _Table(", ".join(f"{c[0].strip(chr(34) + '`')} {_SPARK_TYPES.get(c[1].upper(), c[1])}"
+                                                 for c in columns)))
+            return
+        delete = _DELETE.match(sql)
+        if delete:
+            name = _unquoted(delete.group(1))
+            self._set(name, _Table(self._tables[name].schema))
+            return
         self.spark.sql(sql).collect()
 
     def fetch(self, sql: str) -> list[tuple]:
+        if _CATALOGUE.match(sql):  # the tables of this engine (Spark's catalogue has no such view)
+            return [(name,) for name in sorted(self._tables)]
         return [tuple(row) for row in self.spark.sql(sql).collect()]
 
     def create_table(self, name: str, types: Sequence[str]) -> None:
@@ -230,17 +260,39 @@ class SparkBackend:
         self._set(name, _Table(table.schema, table.parts + (part,)))
 
     def read_file(self, name: str, types: Sequence[str], path: Path, options: dict[str, object]) -> None:
-        """Rows from a file Spark reads itself (on a cluster: a path every executor sees, such
-        as HDFS or S3): Parquet (`format=parquet`, columns taken in order), else delimited text
-        as Soufflé writes it (no quoting, `delimiter` default tab)."""
+        """Rows from a Parquet file (`format=parquet` or a `.parquet` name), read by Spark itself:
+        on a cluster, a path every executor sees (HDFS, S3, a shared disk). Its columns are
+        taken by position, each value cast to its column's type; a file of another width, or a
+        value that does not fit (NULL, another syntax, a number beyond the 32-bit range of
+        fact files), is a `BadFile`. Delimited text is left to the Python engine's reader
+        (`NotPlain`), which gives the same facts and the same diagnostics as that engine."""
+        from reasoner.sql.files import BadFile, NotPlain, file_format
+
+        if file_format(path, options) != "parquet":
+            raise NotPlain(str(path))
         table = self._tables[name]
-        reader = self.spark.read
-        if str(options.get("format", "")).lower() == "parquet" or str(path).endswith(".parquet"):
-            frame = reader.parquet(str(path))
-        else:
-            frame = reader.options(sep=str(options.get("delimiter", "\t")), header="false", quote="",
-                                   escape="", mode="FAILFAST").schema(table.schema).csv(str(path))
-        part = self._materialise(self._conform(frame, table.schema).distinct())
+        try:
+            frame = self.spark.read.parquet(str(path))
+        except Exception as exc:  # Spark's AnalysisException: no such file, not Parquet
+            raise BadFile(f"cannot read {path} as Parquet: {_short_message(exc)}") from None
+        width = max(len(types), 1)
+        if len(frame.columns) != width:
+            raise BadFile(f"{path} has {len(frame.columns)} column{'s' if len(frame.columns) != 1 else ''}, "
+                          f"the relation {width}")
+        wanted = [column.split(" ") for column in table.schema.split(", ")]
+        fields = [f"TRY_CAST({_quoted(source)} AS {kind}) AS {target}"
+                  for source, (target, kind) in zip(frame.columns, wanted)]
+        typed = frame.selectExpr(*fields)
+        bad = [f"{target} IS NULL" for target, _ in wanted]
+        bad += [f"{c} NOT BETWEEN {NUMBER_MIN} AND {NUMBER_MAX}" for c, t in zip(column_names(len(types)), types)
+                if t == "number"]
+        bad += [f"{c} NOT BETWEEN 0 AND {UNSIGNED_MAX}" for c, t in zip(column_names(len(types)), types)
+                if t == "unsigned"]
+        part = self._materialise(typed.distinct())
+        unfit = part.frame.where(" OR ".join(bad)).limit(1).collect()
+        if unfit:
+            raise BadFile(f"{path}: the row {tuple(unfit[0])} does not fit the relation "
+                          f"(a value missing, of another type or out of range)")
         self._set(name, _Table(table.schema, table.parts + (part,)))
 
     def write_file(self, name: str, path: Path, options: dict[str, object]) -> None:

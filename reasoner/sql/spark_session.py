@@ -35,6 +35,7 @@ SESSION_SETTINGS = {
     "spark.sql.session.timeZone": "UTC",
     "spark.sql.execution.arrow.pyspark.enabled": "true",
     "spark.sql.parser.escapedStringLiterals": "false",
+    "spark.sql.ansi.doubleQuotedIdentifiers": "true",  # "name" is a table, as in DuckDB's dialect
 }
 _CONTEXT_SETTINGS = {
     "spark.ui.enabled": "false",

@@ -1,0 +1,89 @@
+"""The Spark backend before Spark runs: what a user sees when pyspark, Java or the cluster is
+missing (a diagnostic saying what and how to fix it, never a Py4J traceback), and the RE2 to
+Java translation of `match` patterns (`spark_dialect.java_pattern`). Nothing here starts Spark."""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+
+pytest.importorskip("sqlglot")
+
+from reasoner import Engine  # noqa: E402
+from reasoner.errors import LoadError  # noqa: E402
+from reasoner.sql.spark_dialect import java_pattern  # noqa: E402
+
+
+@pytest.fixture
+def no_running_spark(monkeypatch):
+    """As in a fresh process: no SparkContext started yet (another test module may have one)."""
+    pyspark = pytest.importorskip("pyspark")
+    monkeypatch.setattr(pyspark.SparkContext, "_active_spark_context", None)
+
+
+def test_pyspark_missing_says_how_to_install_it(monkeypatch):
+    monkeypatch.setitem(sys.modules, "pyspark", None)
+    monkeypatch.setitem(sys.modules, "pyspark.sql", None)
+    with pytest.raises(LoadError) as raised:
+        Engine(backend="spark")
+    text = str(raised.value)
+    assert "the Spark backend needs pyspark, which is not installed" in text
+    assert "pip install 'reasoner[spark]'" in text
+
+
+def test_java_home_without_java_is_named(monkeypatch, tmp_path, no_running_spark):
+    monkeypatch.setenv("JAVA_HOME", str(tmp_path))
+    with pytest.raises(LoadError) as raised:
+        Engine(backend="spark")
+    text = str(raised.value)
+    assert f"JAVA_HOME ({tmp_path}) has no bin/java" in text
+    assert "install Java 17" in text
+
+
+def test_no_java_on_the_path_is_named(monkeypatch, tmp_path, no_running_spark):
+    monkeypatch.delenv("JAVA_HOME", raising=False)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    with pytest.raises(LoadError) as raised:
+        Engine(backend="spark")
+    assert "there is no `java` on the PATH" in str(raised.value)
+
+
+def test_an_unreachable_master_is_refused_before_spark_starts(no_running_spark):
+    import socket
+
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    with pytest.raises(LoadError) as raised:
+        Engine(backend="spark", spark_master=f"spark://127.0.0.1:{port}")
+    text = str(raised.value)
+    assert f"cannot reach the Spark master spark://127.0.0.1:{port}" in text
+    assert "start the master" in text
+
+
+@pytest.mark.parametrize("re2, java", [
+    ("b.*", "b[^\\n]*"),
+    (".*[0-9].*", "[^\\n]*[0-9][^\\n]*"),
+    ("a\\sb", "a[\\t\\n\\f\\r ]b"),
+    ("[\\s,]+", "[\\t\\n\\f\\r ,]+"),
+    ("(?:ab|cd){2,3}$", "(?:ab|cd){2,3}\\z"),
+    ("[]a]", "[\\]a]"),
+])
+def test_patterns_both_read_alike_are_translated(re2, java):
+    assert java_pattern(re2) == java
+
+
+@pytest.mark.parametrize("re2, reason", [
+    ("a\\bc", "the escape `\\b`"),
+    ("(?i)abc", "groups with flags"),
+    ("[[:alpha:]]", "`[` inside a character class"),
+    ("[a&&b]", "`&&` inside a character class"),
+    ("\\pL+", "the escape `\\p`"),
+    ("a{,3}", "not a repetition count"),
+    ("(ab", "unbalanced"),
+])
+def test_patterns_read_differently_are_refused_with_the_reason(re2, reason):
+    with pytest.raises(ValueError) as raised:
+        java_pattern(re2)
+    assert reason in str(raised.value)
