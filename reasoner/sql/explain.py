@@ -23,7 +23,7 @@ explained by another of them there.)
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Set as AbstractSet
 from typing import TYPE_CHECKING
 
 import attrs
@@ -98,11 +98,42 @@ class TableRelations(Mapping[str, Relation]):
         return {name: evaluation.relations[name] for name in members}
 
 
+class StatedFacts(Mapping[str, AbstractSet[Row]]):
+    """The stated facts of a SQL engine's state by relation: those of the state, and the rows
+    only the database holds (`.input` files it read, earlier sessions of a database file)."""
+
+    def __init__(self, engine: SqlEngine, state: EngineState):
+        self._engine = engine
+        self._state = state
+        self._read: dict[str, AbstractSet[Row]] = {}
+
+    def __getitem__(self, name: str) -> AbstractSet[Row]:
+        found = self._read.get(name)
+        if found is None:
+            if name not in self._state.schemas:
+                raise KeyError(name)
+            found = self._state.base.get(name, frozenset())
+            facts = self._engine.database_facts
+            extra = facts.rows(name) if facts is not None else set()
+            if extra:
+                found = set(found) | extra
+            self._read[name] = found
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._state.schemas)
+
+    def __len__(self) -> int:
+        return len(self._state.schemas)
+
+
 def explanation_state(engine: SqlEngine) -> EngineState:
     """The engine's state with its relations read from the tables (see the module docstring)."""
     state = engine.state
-    assert state.analysis is not None, "no program analysed yet"
-    plans = plan_strata(state.analysis)
+    analysis = state.analysis
+    assert analysis is not None, "no program analysed yet"
+    state = attrs.evolve(state, base=StatedFacts(engine, state))
+    plans = plan_strata(analysis)
     context = make_context()
     relations = TableRelations(engine, state, plans, context)
     return attrs.evolve(state, plans=plans, context=context,
