@@ -2,7 +2,8 @@
 
 Terms: `Var`, `Wildcard`, `Const`, `Call` (arithmetic, string and date functors),
 `Aggregate`. Literals: `Atom`, `Negation`, `Comparison`, `Test` (`contains`, `match`),
-`Truth`. Statements: `Declaration`, `TypeDeclaration`, `IODirective`, `Include`, `Pragma`, `Clause`
+`Truth`. Statements: `Declaration`, `TypeDeclaration`, `IODirective`, `Include`, `Pragma`,
+`FunctorDeclaration`, `Clause`
 (a rule or a fact; disjunctions are already expanded), `Query`.
 Every node prints back as rule-language text (`str(node)`).
 """
@@ -10,11 +11,14 @@ Every node prints back as rule-language text (`str(node)`).
 from __future__ import annotations
 
 import datetime
-from typing import Union
+from typing import TYPE_CHECKING, Union
 
 import attrs
 
 from reasoner.source import Span
+
+if TYPE_CHECKING:
+    from reasoner.user_functors import UserFunctor
 
 
 def _span_field():
@@ -73,6 +77,8 @@ class Call:
     op: str
     args: tuple[Term, ...]
     span: Span | None = _span_field()
+    # for a user-defined functor `@f(...)`: its `reasoner.user_functors.UserFunctor`, once bound
+    function: UserFunctor | None = attrs.field(eq=False, repr=False, default=None)
 
     def __str__(self) -> str:
         if self.op in INFIX and len(self.args) == 2:
@@ -223,6 +229,18 @@ class Pragma:
 
 
 @attrs.frozen
+class FunctorDeclaration:
+    """`.functor f(x: number, y: symbol): number [stateful]`: a functor computed by a Python
+    callable given to the engine, applied as `@f(X, Y)`."""
+
+    name: str
+    params: tuple[str, ...]  # type names
+    result: str
+    stateful: bool = False
+    span: Span | None = _span_field()
+
+
+@attrs.frozen
 class Clause:
     """A rule `head :- body.` or, with an empty body, a fact. `number` is the clause's
     position among the rules of its program, given when the program is assembled."""
@@ -255,7 +273,7 @@ class Query:
         return "?- " + "; ".join(", ".join(map(str, b)) for b in self.bodies) + "."
 
 
-Statement = Union[Declaration, TypeDeclaration, IODirective, Include, Pragma, Clause, Query]
+Statement = Union[Declaration, TypeDeclaration, IODirective, Include, Pragma, FunctorDeclaration, Clause, Query]
 
 
 def term_variables(term: Term) -> list[str]:

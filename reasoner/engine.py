@@ -16,7 +16,7 @@ from __future__ import annotations
 import threading
 import time
 import weakref
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -43,6 +43,7 @@ from reasoner.source import SourceText
 from reasoner.state import EngineState, Row, Rows, Snapshot
 from reasoner.stated_facts import checked_rows, ground_fact, no_relation, retraction, schema_of_rows
 from reasoner.syntax import parse_query
+from reasoner.user_functors import Bindings
 
 if TYPE_CHECKING:
     import pandas
@@ -78,7 +79,8 @@ class Engine:
     def __init__(self, *, fact_dir: str | Path | None = None, strict: bool = False,
                  max_tuples: int | None = DEFAULT_MAX_TUPLES, time_budget: float | None = None,
                  max_memory: int | None = DEFAULT_MAX_MEMORY, derivations: bool = True, sandbox: bool = False,
-                 allowed_dirs: Iterable[str | Path] = (), progress: TextIO | None = None, backend: str = "python"):
+                 allowed_dirs: Iterable[str | Path] = (), progress: TextIO | None = None, backend: str = "python",
+                 functors: Mapping[str, Callable[..., Any]] | None = None):
         """`fact_dir`: where `.input` directives look for fact files (default: the current
         directory, as Soufflé). `strict`: a relation used but never declared is an error
         (batch mode) rather than a warning. `max_tuples` and `time_budget` (seconds) stop a
@@ -94,7 +96,10 @@ class Engine:
 
         `progress`: a stream (such as `sys.stderr` on a terminal) on which an evaluation that
         runs longer than a second draws a progress line (stratum, round, tuples so far); None
-        (the default): none. Timings go to the `reasoner` logger at debug level either way."""
+        (the default): none. Timings go to the `reasoner` logger at debug level either way.
+
+        `functors`: the Python callables of the user-defined functors the rules declare
+        (`.functor f(x: number): number`, applied as `@f(X)`), by name."""
         if allowed_dirs and not sandbox:
             raise ValueError("allowed_dirs is for sandbox=True")
         self._sandbox = Sandbox.of(allowed_dirs) if sandbox else None
@@ -104,11 +109,11 @@ class Engine:
         self._derivations = derivations
         self._progress = progress
         self._lock = threading.RLock()
-        self._state = EngineState()
+        self._state = EngineState(program=Program(bindings=Bindings.of(functors)))
         self._builder: tuple[EngineState, ProofBuilder] | None = None
         # evaluations a snapshot holds: an update copies their relations before changing them
         self._pinned: weakref.WeakValueDictionary[int, Evaluation] = weakref.WeakValueDictionary()
-        self._commit(EngineState())
+        self._commit(self._state)
 
     @property
     def limits(self) -> Limits:

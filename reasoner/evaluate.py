@@ -19,6 +19,7 @@ from reasoner.analysis import Analysis
 from reasoner.analysis.strata import Stratum, dependency_edges
 from reasoner.errors import EvaluationError, LimitError, error
 from reasoner.functors import FunctorError
+from reasoner.user_functors import UserFunctorError
 from reasoner.groups import StratumGroups
 from reasoner.limits import Budget, Limits, value_bytes
 from reasoner.plan import RulePlan, compile_rule
@@ -94,6 +95,8 @@ def run_plan(plan: RulePlan, function, delta, out: set, budget: Budget) -> None:
             plan.clause.span if plan.clause is not None else None)
         if exc.limit:
             raise LimitError(error(f"evaluation stopped in {_rule_of(plan)}: {exc}", span)) from None
+        if isinstance(exc, UserFunctorError):  # the user's code: say which rule called it
+            raise EvaluationError(error(f"evaluation failed in {_rule_of(plan)}: {exc}", span)) from None
         raise EvaluationError(error(f"evaluation failed: {exc}", span)) from None
     except MemoryError:
         span = plan.clause.span if plan.clause is not None else None

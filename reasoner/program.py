@@ -6,10 +6,14 @@ a load that fails can simply be dropped.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import attrs
 
 from reasoner import ast
+from reasoner.user_functors import Bindings, UserFunctor, applies_user_functor, bind, bind_clause, bind_literal
 from reasoner.source import Span
+from reasoner.types import BASE_TYPES
 
 
 @attrs.frozen
@@ -40,14 +44,21 @@ class Program:
     directives: tuple[ast.IODirective, ...] = ()
     queries: tuple[ast.Query, ...] = ()
     pragmas: tuple[ast.Pragma, ...] = ()
+    functor_declarations: tuple[ast.FunctorDeclaration, ...] = ()
+    # the engine's Python callables for user-defined functors, and the functors bound to them
+    bindings: Bindings = attrs.field(factory=Bindings, eq=False)
+    user_functors: Mapping[str, UserFunctor] = attrs.field(factory=dict, eq=False)
 
     def extend(self, statements: list[ast.Statement]) -> Program:
         if not statements:
             return self
         decls, types, clauses, directives, queries, pragmas = [], [], [], [], [], []
+        functors: list[ast.FunctorDeclaration] = []
         for statement in statements:
             if isinstance(statement, ast.Declaration):
                 decls.append(statement)
+                if "eqrel" in statement.qualifiers and _one_type(statement):
+                    clauses.extend(equivalence_rules(statement))
             elif isinstance(statement, ast.TypeDeclaration):
                 types.append(statement)
             elif isinstance(statement, ast.Clause):
@@ -58,14 +69,37 @@ class Program:
                 queries.append(statement)
             elif isinstance(statement, ast.Pragma):
                 pragmas.append(statement)
-        return Program(
+            elif isinstance(statement, ast.FunctorDeclaration):
+                functors.append(statement)
+        program = Program(
             self.declarations + tuple(decls),
             self.type_declarations + tuple(types),
             self.clauses + tuple(clauses),
             self.directives + tuple(directives),
             self.queries + tuple(queries),
             self.pragmas + tuple(pragmas),
+            self.functor_declarations + tuple(functors),
+            self.bindings,
+            self.user_functors,
         )
+        if functors or types or any(applies_user_functor(c) for c in clauses):
+            program = program.bind_user_functors(rebind=bool(functors or types))
+        return program
+
+    def bind_user_functors(self, rebind: bool) -> Program:
+        """Every application `@f(...)` bound to the declared functor `f` and its callable
+        (`reasoner.user_functors`); `rebind`: the declarations changed, so bind afresh."""
+        from reasoner.analysis.schema import resolve_types
+
+        functors = self.user_functors
+        if rebind:
+            bases, _ = resolve_types(self)  # its problems are reported by the analysis
+            functors = bind(self.functor_declarations, bases, self.bindings)
+        clauses = tuple(bind_clause(c, functors) if applies_user_functor(c) else c for c in self.clauses)
+        queries = tuple(
+            attrs.evolve(q, bodies=tuple(tuple(bind_literal(lit, functors) for lit in body) for body in q.bodies))
+            if "@" in str(q) else q for q in self.queries)
+        return attrs.evolve(self, clauses=clauses, queries=queries, user_functors=functors)
 
     @property
     def rules(self) -> tuple[ast.Clause, ...]:
@@ -76,6 +110,30 @@ class Program:
     @property
     def facts(self) -> tuple[ast.Clause, ...]:
         return tuple(c for c in self.clauses if _is_fact(c))
+
+
+def equivalence_rules(declaration: ast.Declaration) -> list[ast.Clause]:
+    """The rules that make an `eqrel` relation an equivalence: every value it relates is
+    related to itself, and the relation is symmetric and transitive (stated at the
+    declaration, so that a proof names it)."""
+    name, span = declaration.relation, declaration.span
+
+    def atom(a: str, b: str) -> ast.Atom:
+        return ast.Atom(name, (ast.Var(a, span), ast.Var(b, span) if b != "_" else ast.Wildcard(span)), span)
+
+    return [
+        ast.Clause(atom("X", "X"), (atom("X", "_"),), span),
+        ast.Clause(atom("Y", "X"), (atom("X", "Y"),), span),
+        ast.Clause(atom("X", "Z"), (atom("X", "Y"), atom("Y", "Z")), span),
+    ]
+
+
+def _one_type(declaration: ast.Declaration) -> bool:
+    """Two columns, not of two different base types (the checker reports those)."""
+    if declaration.arity != 2:
+        return False
+    first, second = (a.type for a in declaration.attributes)
+    return first == second or not {first, second} <= set(BASE_TYPES)
 
 
 def _is_fact(clause: ast.Clause) -> bool:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import attrs
 
-from reasoner import ast
+from reasoner import ast, user_functors
 from reasoner.analysis.safety import check_safety
 from reasoner.analysis.schema import arity_error, resolve_schemas
 from reasoner.analysis.strata import Stratum, stratify
@@ -52,6 +52,7 @@ def analyse(
     strata, found = stratify(program.rules, schemas)
     diagnostics += found
     diagnostics += [_pragma_warning(pragma) for pragma in program.pragmas]
+    diagnostics += user_functors.check(program.functor_declarations, program.clauses, program.user_functors)
     # A clause with a disjunction is checked once per alternative: report each problem once.
     diagnostics = list(dict.fromkeys(diagnostics))
     errors = [d for d in diagnostics if d.severity == "error"]

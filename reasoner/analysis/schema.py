@@ -60,9 +60,10 @@ def resolve_schemas(
                 diagnostics.append(error(f"unknown type `{attribute.type}`",
                                          _name_span(attribute.span, attribute.type, ":"),
                                          did_you_mean(attribute.type, bases)))
-        if "eqrel" in decl.qualifiers:
-            diagnostics.append(error("the `eqrel` qualifier is not supported", decl.span,
-                                     "write the reflexive, symmetric and transitive rules out"))
+        if "eqrel" in decl.qualifiers and (len(types) != 2 or len({bases.get(t) for t in types}) != 1):
+            diagnostics.append(error(f"an `eqrel` relation has two columns of one type; `{decl.relation}` has "
+                                     f"({', '.join(types)})", decl.span,
+                                     "an equivalence relates values of one type, e.g. (x: symbol, y: symbol)"))
         schema = RelationSchema(
             decl.relation,
             tuple(a.name for a in decl.attributes),

@@ -171,6 +171,8 @@ class _ClauseTyper:
                         term.span))
                 return None
             return "float" if term.op == "mean" and target is not None else target
+        if isinstance(term, ast.Call) and term.op.startswith("@"):
+            return self.user_call_type(term, report)
         if isinstance(term, ast.Call):
             signature = FUNCTORS.get(term.op)
             if signature is None:
@@ -199,6 +201,20 @@ class _ClauseTyper:
                     self.diagnostics.append(error(f"type error: {exc}", term.span))
                 return None
         return None
+
+
+    def user_call_type(self, term: ast.Call, report: bool) -> str | None:
+        """The declared result type of `@f(...)`, its arguments checked against the declared
+        parameter types (an undeclared functor and a wrong count are reported elsewhere)."""
+        functor = term.function
+        if functor is None or len(functor.params) != len(term.args):
+            return None
+        for arg, want in zip(term.args, functor.params):
+            found = self.type_of(arg, want, report)
+            if report and found is not None and found != want:
+                self.diagnostics.append(error(
+                    f"`{term.op}` takes {describe(want)} here, but `{arg}` is {describe(found)}", arg.span))
+        return functor.result
 
 
 def _fits_float(value: int) -> bool:

@@ -30,6 +30,8 @@ def expression_type(term: ast.Term | None, types: dict[str, str]) -> str | None:
             return "float"
         return expression_type(term.target, types) if term.target is not None else None
     if isinstance(term, ast.Call):
+        if term.op.startswith("@"):
+            return term.function.result if term.function is not None else None
         functor = FUNCTORS.get(term.op)
         if functor is None:
             return None
@@ -96,7 +98,10 @@ class ExpressionWriter:
         raise AssertionError(f"unexpected term {term!r}")  # aggregates are steps of their own
 
     def call(self, term: ast.Call, want: str | None) -> str:
-        """An application, as its functor's entry writes it (`reasoner.functors.TABLE`)."""
+        """An application, as its functor's entry writes it (`reasoner.functors.TABLE`); a
+        user-defined functor's (`@f(...)`) calls its `UserFunctor`, a constant of the plan."""
+        if term.op.startswith("@"):
+            return self.user_call(term)
         functor = FUNCTORS[term.op]
         result = expression_type(term, self.types)
         # integer literal arguments take the result's numeric type, unless the functor's own
@@ -111,6 +116,15 @@ class ExpressionWriter:
             bounded_string=lambda code: self.bounded_string(code, term),
         )
         return functor.code(site)
+
+    def user_call(self, term: ast.Call) -> str:
+        if term.function is None:
+            raise CheckError(error(f"`{term.op}` can be applied in rules loaded into the engine, not in a goal",
+                                   term.span, "define a rule that applies it, and ask for that rule's relation"))
+        args = [self.expr(a, want) for a, want in zip(term.args, term.function.params)]
+        self.constants.append(term.function)
+        function = f"C{len(self.constants) - 1}"
+        return f"{function}({', '.join([*args, self.where(term)])})"
 
     def bounded_int(self, code: str, result: str | None, term: ast.Term) -> str:
         """An integer result, checked against the per-value limit as it is made (and, for

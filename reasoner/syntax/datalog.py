@@ -238,6 +238,8 @@ class _Builder:
             elif kind == "include":
                 path = next(c for c in child.children if isinstance(c, lark.Token) and c.type == "STRING")
                 yield ast.Include(unescape(str(path)[1:-1]), self.span(path))
+            elif kind == "functor_decl":
+                yield self.functor_decl(child)
             elif kind == "pragma":
                 key, *value = (unescape(str(c)[1:-1]) for c in child.children if isinstance(c, lark.Token))
                 yield ast.Pragma(key, value[0] if value else None, self.span(child))
@@ -278,6 +280,14 @@ class _Builder:
             return ast.TypeDeclaration(name, "alias", bases, self.span(tree))
         base = "symbol" if tree.data == "symbol_type_decl" else "number"
         return ast.TypeDeclaration(name, "subtype", (base,), self.span(tree))
+
+    def functor_decl(self, tree: lark.Tree) -> ast.FunctorDeclaration:
+        name = str(tree.children[0])
+        params = tuple(self.name(p.children[-1]) for p in tree.children[1:]
+                       if isinstance(p, lark.Tree) and p.data == "functor_param")
+        result = next(c for c in reversed(tree.children) if isinstance(c, lark.Tree) and c.data == "qualified_name")
+        stateful = any(isinstance(c, lark.Token) and c.type == "STATEFUL" for c in tree.children)
+        return ast.FunctorDeclaration(name, params, self.name(result), stateful, self.span(tree))
 
     def io_directive(self, tree: lark.Tree) -> Iterator[ast.IODirective]:
         kind = str(tree.children[0])[1:]
@@ -482,6 +492,8 @@ class _Builder:
                 return alternatives[0][0].term
             self.fail("expected a value in parentheses", node)
             return ast.Wildcard(span)
+        if kind == "user_call":
+            return ast.Call("@" + str(node.children[0]), tuple(self.term(c) for c in node.children[1:]), span)
         if kind in ("application", "call"):
             head = node.children[0]
             name = self.name(head) if isinstance(head, lark.Tree) else str(head)
