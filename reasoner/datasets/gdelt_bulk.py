@@ -36,7 +36,9 @@ def gdelt_emitter(fmt: Gdelt1, sink: FactSink) -> Callable[[list[str], str, int]
     mine: dict[tuple[str, ...], tuple[str, str, Actor | None]] = {}  # see `side`
     known_actors = sink.actors
     outlets: dict[str, tuple[str, str]] = {}  # host -> (outlet, source id)
-    event, status, attribution, evidence, arg = sink.adders()
+    event, status, attribution, evidence, _ = sink.adders()
+    pending = sink.pending  # event_arg rows, added to their set `sink.flush()` at a time
+    more, extend = pending.append, pending.extend
     spans = sink.spans
     texts = sink._texts
     url_at, place_at = fmt.url, fmt.place
@@ -89,20 +91,17 @@ def gdelt_emitter(fmt: Gdelt1, sink: FactSink) -> Callable[[list[str], str, int]
         status((id_, "occurred"))
         attribution((id_, "outlet", found[0]))
         evidence((id_, found[1], f"GDELT event {number}: {url}" if url else f"GDELT event {number}"))
-        arg((id_, "cameo", code))
-        arg((id_, "goldstein", goldstein))
-        arg((id_, "quad", quad))
-        arg((id_, "tone", f[TONE]))
+        extend(((id_, "cameo", code), (id_, "goldstein", goldstein), (id_, "quad", quad), (id_, "tone", f[TONE]),
+                (id_, "mentions", mentions), (id_, "sources", sources), (id_, "articles", articles)))
         if actor[1]:
-            arg((id_, "actor_code", actor[1]))
+            more((id_, "actor_code", actor[1]))
         if target[1]:
-            arg((id_, "target_code", target[1]))
+            more((id_, "target_code", target[1]))
         value = f[place_at]
         if value:
-            arg((id_, "place", common(value, value)))
-        arg((id_, "mentions", mentions))
-        arg((id_, "sources", sources))
-        arg((id_, "articles", articles))
+            more((id_, "place", common(value, value)))
+        if len(pending) > 70_000:
+            sink.flush()
         text = texts.get(file) or sink.row_span(file, line)[0]
         spans[id_] = (new_span((text, line, 1, line, 1)), "event")
         return True

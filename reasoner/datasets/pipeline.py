@@ -72,6 +72,7 @@ def read_dataset(format: str, paths: Iterable[str | Path], options: ImportOption
                 _read_file(kind(), path, options, resolver, report, sink, merged, progress)
     finally:
         progress.close()
+    sink.flush()
     if merged is not None:
         for record in merged.values():
             sink.add(record)

@@ -83,6 +83,7 @@ class FactSink:
         # event id -> (the span of its row, "event"): where an explanation says it comes from
         self.spans: dict[str, tuple[Span, str]] = {}
         self._texts: dict[str, RowText] = {}  # file -> the text spans point into
+        self.pending: list[tuple] = []  # event_arg rows not yet in facts (see `flush`)
         self._adders: tuple | None = None
 
     def add(self, record: Record) -> None:
@@ -150,6 +151,12 @@ class FactSink:
         self.source_ids[source] = source_id
         self.facts["source"].add(row)
         return source_id
+
+    def flush(self) -> None:
+        """Add the `pending` event_arg rows to the facts (a fast reading gathers them in a list:
+        one call a row instead of one a fact)."""
+        self.facts["event_arg"].update(self.pending)
+        self.pending.clear()
 
     def count(self) -> int:
         return sum(len(rows) for rows in self.facts.values())
