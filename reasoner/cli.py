@@ -70,6 +70,12 @@ def _check(args: argparse.Namespace) -> int:
         print(f"error: --articles {articles} is not a directory", file=sys.stderr)
         return 2
     diagnostics = check_paths(args.files, articles, strict=args.strict)
+    if not any(d.severity == "error" for d in diagnostics):
+        from reasoner.errors import Diagnostic
+        from reasoner.sql.opening import backend_problems
+
+        diagnostics = sorted(diagnostics + backend_problems(args.files, args.backend, args.strict),
+                             key=Diagnostic.sort_key)
     for diagnostic in diagnostics:
         print(diagnostic.render(), file=sys.stderr)
     errors = sum(1 for d in diagnostics if d.severity == "error")
@@ -232,7 +238,7 @@ def backend_options(args: argparse.Namespace) -> dict:
 
     if not hasattr(args, "backend"):
         return {}
-    return engine_options(args.backend, args.database, args.spark_master)
+    return engine_options(args.backend, getattr(args, "database", None), getattr(args, "spark_master", None))
 
 
 # Default time budgets (seconds per evaluation): a batch run, and each load or goal in the REPL.
@@ -298,6 +304,9 @@ def build_parser() -> argparse.ArgumentParser:
                        help="also check that every quote occurs in its cited article in DIR "
                             "(default: the corpus's articles shipped with reasoner)")
     check.add_argument("--strict", action="store_true", help="undeclared relations are errors (as in batch mode)")
+    check.add_argument("--backend", type=_backend, default="python", metavar="python|duckdb|spark",
+                       help="also report what this backend cannot run (the rules compiled for it, "
+                            "without a database)")
     check.set_defaults(handler=_check)
 
     repl = commands.add_parser("repl", help="open the interactive REPL")

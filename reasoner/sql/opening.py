@@ -9,6 +9,8 @@
   terms (a directory, not a DuckDB file, locked by another process, no such directory, no
   permission) with what to do about it, instead of DuckDB's own message.
 - `missing_package(backend, exc)`: the diagnostic for a backend whose extra is not installed.
+- `backend_problems(paths, backend)`: what `reasoner check --backend duckdb` adds: the constructs
+  of a program the backend cannot run, found by compiling it for the backend (no database).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from reasoner.errors import Diagnostic, error
+from reasoner.errors import CheckError, Diagnostic, error
 from reasoner.suggest import did_you_mean
 
 BACKENDS = ("python", "duckdb", "spark")
@@ -96,3 +98,34 @@ def missing_package(backend: str, exc: ImportError) -> Diagnostic:
     package = EXTRAS.get(backend, backend)
     return error(f"the {backend} backend needs the `{exc.name or package}` package, which is not installed",
                  None, f"pip install 'reasoner[{backend}]'")
+
+
+def backend_problems(paths: list[str], backend: str, strict: bool = False) -> list[Diagnostic]:
+    """The constructs of the program in `paths` that `backend` cannot run (each an error at its
+    rule, naming the construct and the backend); [] for the Python engine or a program with other
+    errors (`reasoner check` reports those)."""
+    if backend == "python":
+        return []
+    from reasoner.load import analysis_of, parse_sources, read_paths
+    from reasoner.sql.strata import compile_program
+    from reasoner.state import EngineState
+
+    problems: list[Diagnostic] = []
+    parsed = parse_sources(EngineState(), read_paths(paths, problems=problems), problems=problems)
+    if problems or not parsed.statements:
+        return []
+    try:
+        analysis = analysis_of(EngineState(), parsed.state, strict)
+    except CheckError:
+        return []
+    if backend == "spark":
+        from reasoner.sql.spark_dialect import DIALECT
+
+        name, dialect = "Spark", DIALECT
+    else:
+        name, dialect = "DuckDB", "duckdb"
+    try:
+        compile_program(analysis, name, dialect)
+    except CheckError as exc:
+        return list(exc.diagnostics)
+    return []

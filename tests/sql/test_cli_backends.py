@@ -170,3 +170,14 @@ def test_the_cli_keeps_a_database_between_runs(capsys, program):
                            "--backend", "duckdb", "--database", "graph.duckdb")
     assert status == 0, err
     assert "(2 rows)" in out
+
+
+def test_check_reports_what_a_backend_cannot_run(capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    Path("ord.dl").write_text('.decl s(x: symbol)\ns("a").\n.decl o(n: number)\no(ord(X)) :- s(X).\n',
+                              encoding="utf-8")
+    assert run(capsys, "check", "ord.dl") == (0, "1 path checked: 0 errors, 0 warnings\n", "")
+    status, out, err = run(capsys, "check", "ord.dl", "--backend", "duckdb")
+    assert (status, out) == (1, "1 path checked: 1 error, 0 warnings\n")
+    assert err.startswith("ord.dl:4:3: error: the DuckDB backend cannot run the functor ord: ")
+    assert '  hint: run this program on the Python engine (backend="python")' in err
