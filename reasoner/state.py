@@ -80,11 +80,13 @@ class EngineState:
         return row in self.base.get(relation, ()) or row in self.text_facts.get(relation, {})
 
     def text_fact_span(self, relation: str, row: Row) -> Span | None:
-        """Where a fact of rule text was (first) stated; None if it is not one."""
+        """Where a fact of rule text was (first) stated; None if it is not one, or if its
+        statement has no position (`is_text_fact` tells the two apart)."""
         spans = self.text_facts.get(relation)
         return spans.get(row) if spans else None
 
     def is_text_fact(self, relation: str, row: Row) -> bool:
+        """Whether a row is stated as a fact in rule text (`response_window(60).`)."""
         return row in self.text_facts.get(relation, {})
 
     def statement_of(self, relation: str, row: Row) -> tuple[str, Span, str] | None:
