@@ -88,10 +88,20 @@ class DatabaseFacts:
         self.backend = backend
         self.persistent = persistent
         self.sandbox = sandbox
+        self._known: tuple[object, set[str]] | None = None  # (transaction, the tables it has)
 
     def _tables(self) -> set[str]:
-        return {row[0] for row in self.backend.fetch(
-            "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()")}
+        """The database's tables, listed once per transaction (a load asks for every relation);
+        the tables this object creates are added to the list."""
+        transaction = self.backend.fetch("SELECT txid_current()")[0][0]
+        if self._known is None or self._known[0] != transaction:
+            self._known = (transaction, {row[0] for row in self.backend.fetch(
+                "SELECT table_name FROM duckdb_tables() WHERE schema_name = current_schema()")})
+        return self._known[1]
+
+    def _create(self, name: str, types: Sequence[str]) -> None:
+        self.backend.create_table(name, types)
+        self._tables().add(name)
 
     # ---- opening a database file ---------------------------------------------------------
 
@@ -102,6 +112,7 @@ class DatabaseFacts:
         for name in tables:
             if name.endswith(" files") or name == FILES_READ:
                 self.backend.drop_table(name)
+        self._known = None
         if CATALOGUE not in tables:
             return {}
         schemas = {}
@@ -121,8 +132,8 @@ class DatabaseFacts:
         if not self.persistent:
             return
         ruled = set(derived)
-        self.backend.execute(f"CREATE TABLE IF NOT EXISTS {_quoted(CATALOGUE)} "
-                             "(relation VARCHAR, columns VARCHAR, bases VARCHAR)")
+        if CATALOGUE not in self._tables():
+            self._create(CATALOGUE, ("symbol", "symbol", "symbol"))
         self.backend.execute(f"DELETE FROM {_quoted(CATALOGUE)}")
         rows = [(name, json.dumps(list(s.columns)), json.dumps(list(s.bases)))
                 for name, s in sorted(schemas.items()) if name not in ruled]
@@ -156,13 +167,13 @@ class DatabaseFacts:
         path = input_path(directive, fact_dir)
         key = json.dumps([str(path), sorted((k, str(v)) for k, v in options.items())])
         if FILES_READ not in tables:
-            self.backend.execute(f"CREATE TABLE {_quoted(FILES_READ)} (relation VARCHAR, file VARCHAR)")
+            self._create(FILES_READ, ("symbol", "symbol"))
         elif self.backend.fetch(f"SELECT 1 FROM {_quoted(FILES_READ)} "
-                                f"WHERE relation = {_literal(name)} AND file = {_literal(key)}"):
+                                f"WHERE c0 = {_literal(name)} AND c1 = {_literal(key)}"):
             return False
         target = f"{name} files"
         if target not in tables:
-            self.backend.create_table(target, schema.bases)
+            self._create(target, schema.bases)
         plain = (str(options.get("io", "file")).lower() == "file" and self.sandbox is None and schema.arity
                  and path.is_file())
         if plain:
