@@ -4,14 +4,18 @@ rows/s or better, memory that does not grow with the file beyond the facts kept)
 The rows are generated deterministically (`gdelt_rows(n)`: 58 columns, twelve countries as actor
 and target with agent types, 18 CAMEO codes, a year of days, a URL per row on 500 sites) into a
 file in a temporary directory, outside the timing. Each measurement runs in a fresh child process
-(`python -c SCRIPT`), which imports the file and reports its wall time, rows per second and its
-peak resident set size (`VmHWM`, as in test_memory.py):
-- `engine`: `Engine().load_dataset("gdelt1", [file])`, everything kept (18 facts a row);
+(`python -c SCRIPT`), which first reads the file once with a plain `csv.reader` (the yardstick:
+its speed moves with the machine's load as the import's does, so `ratio`, the import's time over
+the csv pass's, can be compared between runs on a busy machine), then imports it and reports its
+wall time, rows per second and its peak resident set size (`VmHWM`, as in test_memory.py):
+- `engine`: `Engine().load_dataset("gdelt1", [file])`, everything kept (14 facts a row);
 - `read`: `reasoner.datasets.read_dataset` alone, the facts built but not given to an engine;
 - `filtered`: `load_dataset` with `dyads=["RUS-USA"]` (about 1 row in 72 kept): the peak stays
   near the interpreter's, so reading is streamed and only kept facts cost memory;
 - `floor`: the same number of 3-tuples added to Python sets by a bare loop (no parsing), the
-  cost of holding the facts at all.
+  cost of holding the facts at all;
+- `traced`: `read_dataset` under `tracemalloc`, whose peak (`traced_peak_mib`) counts the
+  memory Python allocated, nothing else; compare it for 200,000 and 1,000,000 rows.
 `python benchmarks/test_import.py [N] [MODE]` prints one measurement.
 """
 
@@ -61,7 +65,7 @@ def write_rows(path: Path, n: int) -> None:
 
 
 SCRIPT = r'''
-import json, sys, time
+import csv, json, sys, time
 path, mode, rows = sys.argv[1], sys.argv[2], int(sys.argv[3])
 
 def peak():
@@ -78,7 +82,13 @@ def peak():
 from reasoner import Engine
 from reasoner.datasets import ImportOptions, read_dataset
 import reasoner.datasets.actors, pycountry  # imports outside the timing
+start = time.perf_counter()
+with open(path, encoding="utf-8", newline="") as stream:
+    for row in csv.reader(stream, delimiter="\t", quoting=csv.QUOTE_NONE):
+        pass
+plain = time.perf_counter() - start
 before = peak()
+traced = None
 start = time.perf_counter()
 if mode == "engine":
     engine = Engine()
@@ -88,22 +98,28 @@ elif mode == "filtered":
     engine = Engine()
     kept = engine.load_dataset("gdelt1", [path], dyads=["RUS-USA"], progress=False).kept
     facts = sum(engine.size(name) for name in engine.relations())
-elif mode == "read":
+elif mode in ("read", "traced"):
+    if mode == "traced":
+        import tracemalloc
+        tracemalloc.start()
     imported = read_dataset("gdelt1", [path], ImportOptions(progress=False))
     kept, facts = imported.report.kept, imported.report.facts
-else:  # floor: 18 tuples a row into sets
+    if mode == "traced":
+        traced = round(tracemalloc.get_traced_memory()[1] / 2 ** 20, 1)
+else:  # floor: 14 tuples a row into sets
     import gc
     gc.disable()
-    sets = [set() for _ in range(18)]
+    sets = [set() for _ in range(14)]
     for i in range(rows):
         key = "gdelt_%d" % i
         for s in sets:
             s.add((key, "k", "v"))
-    kept, facts = rows, rows * 18
+    kept, facts = rows, rows * 14
 seconds = time.perf_counter() - start
 print(json.dumps({"kept": kept, "facts": facts, "seconds": round(seconds, 2),
-                  "rows_per_s": round(rows / seconds), "before_mib": round(before, 1),
-                  "peak_mib": round(peak(), 1)}))
+                  "rows_per_s": round(rows / seconds), "csv_rows_per_s": round(rows / plain),
+                  "ratio": round(seconds / plain, 2), "before_mib": round(before, 1),
+                  "peak_mib": round(peak(), 1), "traced_peak_mib": traced}))
 '''
 
 
@@ -122,16 +138,17 @@ def gdelt_file(tmp_path_factory) -> Path:
     return path
 
 
-@pytest.mark.parametrize("mode", ["engine", "read", "filtered", "floor"])
+@pytest.mark.parametrize("mode", ["engine", "read", "filtered", "floor", "traced"])
 @pytest.mark.benchmark(group="import: 1,000,000 GDELT 1.0 rows")
 def test_import_gdelt(benchmark, gdelt_file, mode):
     pytest.importorskip("pycountry")
     result = benchmark.pedantic(measure, args=(gdelt_file, mode, ROWS), rounds=1, iterations=1)
     assert result["kept"] == (ROWS if mode != "filtered" else result["kept"]) and result["kept"] > 0
     benchmark.extra_info.update(result)
-    print(f"\nimport {mode}: {result['rows_per_s']:,} rows/s ({result['seconds']} s), "
-          f"{result['kept']:,} events, {result['facts']:,} facts, peak {result['peak_mib']} MiB "
-          f"(before: {result['before_mib']} MiB)")
+    print(f"\nimport {mode}: {result['rows_per_s']:,} rows/s ({result['seconds']} s; a csv.reader pass: "
+          f"{result['csv_rows_per_s']:,} rows/s, {result['ratio']} x faster), {result['kept']:,} events, "
+          f"{result['facts']:,} facts, peak {result['peak_mib']} MiB (before: {result['before_mib']} MiB)"
+          + (f", tracemalloc peak {result['traced_peak_mib']} MiB" if result["traced_peak_mib"] else ""))
 
 
 if __name__ == "__main__":

@@ -99,7 +99,7 @@ def _read_file(fmt: Format, path: Path, options: ImportOptions, resolver: ActorR
                 if fmt.begin(fields):
                     continue
             except FormatError as exc:
-                raise LoadError(error(f"{name} is not a {fmt.title} file: {exc}",
+                raise LoadError(error(f"{name} is not {_a(fmt.title)} file: {exc}",
                                       row_span(name, number, text, 1, len(text)), fmt.layout())) from None
         rows += 1
         report.read += 1
@@ -137,9 +137,15 @@ def _read_file(fmt: Format, path: Path, options: ImportOptions, resolver: ActorR
         sink.add(record)
         report.kept += 1
     if first:
-        raise LoadError(error(f"{path} is empty: it has no {fmt.title} rows", None, fmt.layout()))
+        raise LoadError(error(f"{path} is empty (0 lines): it has no {fmt.title} rows", row_span(str(path), 1),
+                              fmt.layout()))
     if rows == 0:
         raise LoadError(error(f"{path} has a header but no {fmt.title} rows", row_span(str(path), 1)))
+
+
+def _a(title: str) -> str:
+    """A format's title with its article: "a GDELT 1.0", "an ICEWS"."""
+    return f"{'an' if title[:1] in 'AEIOU' else 'a'} {title}"
 
 
 def _rows(fmt: Format, path: Path):

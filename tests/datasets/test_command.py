@@ -72,3 +72,12 @@ def test_events_file_of_every_format_loads_as_imported(tmp_path: Path, format: s
     direct.load_dataset(format, [FIXTURES / name])
     for relation in ("event", "event_arg", "evidence", "attribution", "actor", "source"):
         assert from_file.relation(relation) == direct.relation(relation), relation
+
+
+def test_importing_again_writes_the_same_file(tmp_path: Path) -> None:
+    first, second = tmp_path / "first.events", tmp_path / "second.events"
+    for out in (first, second):
+        assert main(["import", "gdelt1", str(FIXTURES / "gdelt-v1-events-sample.csv"), "-o", str(out),
+                     "--no-progress"]) == 0
+    assert first.read_bytes() == second.read_bytes()
+    assert first.read_text(encoding="utf-8").count("\nevent ") == 667

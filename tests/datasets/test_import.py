@@ -71,13 +71,15 @@ def test_gdelt_root_events_and_deduplication() -> None:
     assert all((e, "mentions") in {(a, k) for a, k, _ in args} for e in merged)
 
 
-def test_reimport_is_idempotent() -> None:
+@pytest.mark.parametrize("format, path, events", [("icews", ICEWS, 3705), ("gdelt1", GDELT, 667)])
+def test_reimport_is_idempotent(format: str, path: Path, events: int) -> None:
     engine = Engine()
-    engine.load_dataset("icews", [ICEWS])
-    once = sizes(engine)
-    engine.load_dataset("icews", [ICEWS])
-    assert sizes(engine) == once
-    assert once["event"] == 3705
+    engine.load(data_dir("corpus"))
+    engine.load_dataset(format, [path])
+    once = {name: set(engine.relation(name)) for name in engine.relations()}
+    engine.load_dataset(format, [path])
+    assert {name: set(engine.relation(name)) for name in engine.relations()} == once
+    assert len([e for e in once["event"] if e[0].startswith(format[:5])]) == events
 
 
 def test_icews_russia_usa_events_join_the_corpus_actors() -> None:
@@ -203,13 +205,14 @@ def test_file_of_another_format_names_the_expected_layout() -> None:
     assert "GLOBALEVENTID, SQLDATE (YYYYMMDD)" in message  # the hint: the expected layout
     with pytest.raises(LoadError) as raised:
         read_dataset("icews", [GDELT])
-    assert "the header lacks 10 columns of ICEWS: Event ID" in raised.value.render()
+    assert f"{GDELT} is not an ICEWS file: the header lacks 10 columns of ICEWS: Event ID" in raised.value.render()
 
 
 def test_empty_file_is_an_error() -> None:
     with pytest.raises(LoadError) as raised:
         read_dataset("icews", [FIXTURES / "empty.tab"])
-    assert "empty.tab is empty: it has no ICEWS rows" in raised.value.render()
+    assert "empty.tab:1:1: error: " in raised.value.render()
+    assert "empty.tab is empty (0 lines): it has no ICEWS rows" in raised.value.render()
 
 
 def test_bad_rows_fail_the_import_by_default_and_change_nothing() -> None:
