@@ -18,6 +18,8 @@ are written in it once, at load time (`strata.compile_program`), so a construct 
 - `fsum` (exact float sums, for `sum` of floats and `mean`): `math.fsum` over the values, the
   Python engine's own summation, as a Python function the backend registers in its session
   (`FSUM_FUNCTION`), so the sum is correctly rounded whatever order the partitions give.
+- `CAST(trim(text) AS BIGINT)` (`to_number`): Spark's cast reads decimal digits only; the
+  hexadecimal and binary forms the Python engine reads go through `conv`.
 - `printf('%f', x)` (`to_string` of a float): Java's `%f` rounds the shortest decimal form of a
   double rather than its exact value as C does (0.0078125 gives 0.007813, not 0.007812), so
   it is refused.
@@ -25,8 +27,11 @@ are written in it once, at load time (`strata.compile_program`), so a construct 
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlglot import exp
 from sqlglot.dialects.spark import Spark
+from sqlglot.generator import Generator
 
 from reasoner.sql.expressions import Unexpressible
 
@@ -152,13 +157,13 @@ def _pattern_literal(pattern: exp.Expression, what: str) -> str:
                             f"Spark reads regular expressions as Java does, not as RE2: {exc}", None) from None
 
 
-def _full_match(self: Spark.Generator, expression: exp.RegexpFullMatch) -> str:
+def _full_match(self: Generator, expression: exp.RegexpFullMatch) -> str:
     java = _pattern_literal(expression.expression, "`match`")
     regex = exp.Literal.string(r"\A(?:" + java + r")\z")
     return self.binary(exp.RegexpLike(this=expression.this, expression=regex), "RLIKE")
 
 
-def _partial_match(self: Spark.Generator, expression: exp.RegexpLike) -> str:
+def _partial_match(self: Generator, expression: exp.RegexpLike) -> str:
     java = _pattern_literal(expression.expression, "a regular expression")
     return self.binary(exp.RegexpLike(this=expression.this, expression=exp.Literal.string(java)), "RLIKE")
 
@@ -167,7 +172,7 @@ def _nan() -> exp.Expression:
     return exp.cast(exp.Literal.string("NaN"), exp.DataType.build("DOUBLE"))
 
 
-def _ieee_div(self: Spark.Generator, expression: exp.Div) -> str:
+def _ieee_div(self: Generator, expression: exp.Div) -> str:
     """`a / b` as IEEE division: a zero divisor gives NaN (0/0, NaN/0) or an infinity signed
     by both operands (the divisor's sign read from its text, so -0.0 counts as negative)."""
     a, b = expression.this, expression.expression
@@ -179,7 +184,7 @@ def _ieee_div(self: Spark.Generator, expression: exp.Div) -> str:
             f"ELSE CAST('-Infinity' AS DOUBLE) END)")
 
 
-def _fmod(self: Spark.Generator, a: exp.Expression, b: exp.Expression) -> str:
+def _fmod(self: Generator, a: exp.Expression, b: exp.Expression) -> str:
     """C's `fmod` (Java's `%` on doubles), NaN where it is undefined (a zero divisor, an
     infinite dividend), where Spark's `%` would fail."""
     x, y = self.sql(a), self.sql(b)
@@ -187,15 +192,36 @@ def _fmod(self: Spark.Generator, a: exp.Expression, b: exp.Expression) -> str:
             f"THEN CAST('NaN' AS DOUBLE) ELSE CAST({x} AS DOUBLE) % CAST({y} AS DOUBLE) END)")
 
 
+_SPARK_GENERATOR: Any = Spark.Generator  # a class attribute, which mypy does not take as a base
+
+
+def _cast(self: Generator, expression: exp.Cast) -> str:
+    """`CAST(trim(text) AS BIGINT)` (`to_number` of a symbol, after its syntax was checked): the
+    hexadecimal (`0x1f`) and binary (`0b101`) forms the Python engine reads too, which Spark's
+    cast refuses, through `conv`; an overflow fails either way."""
+    if not (isinstance(expression.this, exp.Trim) and expression.to.is_type("bigint")):
+        return self.cast_sql(expression)
+    text = self.sql(expression.this)
+    sign = f"(CASE WHEN {text} LIKE '-%' THEN -1 ELSE 1 END)"
+
+    def radix(prefix: str, digits: str, base: int) -> str:
+        found = f"regexp_extract({text}, '0[{prefix}]([{digits}]+)', 1)"
+        return f"WHEN {text} RLIKE '^[+-]?0[{prefix}]' THEN {sign} * CAST(conv({found}, {base}, 10) AS BIGINT) "
+
+    return (f"(CASE {radix('xX', '0-9a-fA-F', 16)}{radix('bB', '01', 2)}"
+            f"ELSE CAST({text} AS BIGINT) END)")
+
+
 class ReasonerSpark(Spark):
     """sqlglot's Spark dialect with the forms of the module docstring."""
 
-    class Generator(Spark.Generator):
+    class Generator(_SPARK_GENERATOR):
         TRANSFORMS = {
-            **Spark.Generator.TRANSFORMS,
+            **_SPARK_GENERATOR.TRANSFORMS,
             exp.RegexpFullMatch: _full_match,
             exp.RegexpLike: _partial_match,
             exp.Div: _ieee_div,
+            exp.Cast: _cast,
         }
 
         def anonymous_sql(self, expression: exp.Anonymous) -> str:
