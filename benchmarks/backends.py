@@ -38,7 +38,10 @@ def engine(backend: str = "python", **options) -> Engine:
 
 
 def event_engine(backend: str = "python", **options) -> Engine:
-    """An engine on `backend` with the event schema relations declared (`add_schema`)."""
+    """An engine on `backend` with the event schema relations declared (`add_schema`), without
+    the Python engine's limits (the whole library derives more than its default 5,000,000
+    tuples from 100,000 events)."""
+    options = {"max_tuples": None, "max_memory": None, **options}
     made = engine(backend, **options)
     for schema in event_schemas().values():
         made.add_schema(schema)

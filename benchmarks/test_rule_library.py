@@ -43,7 +43,7 @@ def generate(events: int = EVENTS) -> dict[str, list[tuple]]:
 
 
 def prepared_engine(facts: dict[str, list[tuple]]) -> Engine:
-    engine = Engine()
+    engine = Engine(max_tuples=None, max_memory=None)  # the library derives more than the default limit
     for schema in event_schemas().values():
         engine.add_schema(schema)
     for name, rows in facts.items():
