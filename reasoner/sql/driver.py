@@ -109,14 +109,16 @@ class Driver:
         self.backend.drop_table(Naming.helper(relation, role))
         self.run(f"CREATE TABLE {self.name(relation, role)} AS {query}", rules)
 
-    def loop(self, stratum: StratumSql, grown: set[str] | None = None) -> None:
+    def loop(self, stratum: StratumSql, grown: set[str] | None = None) -> set[str]:
         """Semi-naive rounds from the `<r> delta` tables until no round adds a row; the rows
-        added go to the `<r> added` tables of the relations in `grown` too."""
+        added go to the `<r> added` tables of the relations in `grown` too. Returns the
+        relations that gained rows."""
         members = sorted(stratum.relations)
         by_head: dict[str, list[RuleSql]] = {}
         for rule in stratum.delta_rules:
             by_head.setdefault(rule.head, []).append(rule)
         live = {name for name in members if self.backend.count(Naming.helper(name, "delta"))}
+        gained: set[str] = set()
         while live:
             fresh = []
             for head in members:
@@ -131,6 +133,7 @@ class Driver:
                     if grown is not None and head in grown:
                         self.run(f"INSERT INTO {self.name(head, 'added')} SELECT * FROM {self.name(head, 'new')}")
                     live.add(head)
+                    gained.add(head)
             for head in members:
                 delta = Naming.helper(head, "delta")
                 self.backend.drop_table(delta)
@@ -141,6 +144,7 @@ class Driver:
                     self.backend.create_table(delta, self.types[head])
         for head in members:
             self.backend.drop_table(Naming.helper(head, "delta"))
+        return gained
 
     # ---- continuing after base facts were added ---------------------------------------
 
@@ -163,11 +167,13 @@ class Driver:
             self.backend.drop_table(Naming.helper(name, "added"))
 
     def resume(self, stratum: StratumSql, changed: set[str]) -> None:
+        """Continue the stratum's fixpoint from the rows its lower relations gained (and its
+        own relations' added base facts); a relation that gains rows joins `changed`."""
         members = stratum.relations
         for name in members:
             if name not in changed:
+                self.backend.drop_table(Naming.helper(name, "added"))
                 self.backend.create_table(Naming.helper(name, "added"), self.types[name])
-                changed.add(name)
         by_head: dict[str, list[RuleSql]] = {}
         for number, rule in enumerate(stratum.stratum.rules):
             for position, literal in enumerate(rule.body):
@@ -175,21 +181,30 @@ class Driver:
                         and literal.relation in changed):
                     variant = stratum.resume_variant(number, position)
                     by_head.setdefault(variant.head, []).append(variant)
+        grew = {name for name in members if name in changed}
         for head in sorted(members):
             if head in by_head:
                 rules = by_head[head]
                 self.copy_into(head, "new", f"({_union(rules)}) EXCEPT SELECT * FROM {self.name(head)}", rules)
-                self.run(f"INSERT INTO {self.name(head)} SELECT * FROM {self.name(head, 'new')}")
-                self.run(f"INSERT INTO {self.name(head, 'added')} SELECT * FROM {self.name(head, 'new')}")
+                if self.backend.count(Naming.helper(head, "new")):
+                    self.run(f"INSERT INTO {self.name(head)} SELECT * FROM {self.name(head, 'new')}")
+                    self.run(f"INSERT INTO {self.name(head, 'added')} SELECT * FROM {self.name(head, 'new')}")
+                    grew.add(head)
                 self.backend.drop_table(Naming.helper(head, "new"))
-        if stratum.recursive:
+        if stratum.recursive and grew:
             for name in members:
                 self.copy_into(name, "delta", f"SELECT * FROM {self.name(name, 'added')}")
-            self.loop(stratum, grown=set(members))
+            grew |= self.loop(stratum, grown=set(members))
+        for name in members:
+            if name in grew:
+                changed.add(name)
+            else:
+                self.backend.drop_table(Naming.helper(name, "added"))
 
     def recompute(self, stratum: StratumSql, changed: set[str], lost: set[str], base_rows: BaseRows) -> None:
         """The stratum afresh from its base facts; what its relations gained goes to their
-        `added` tables, and a relation that lost rows is recorded in `lost`."""
+        `added` tables (a relation that gained rows joins `changed`), and a relation that lost
+        rows joins `lost`."""
         members = sorted(stratum.relations)
         nonempty = set()
         for name in members:
@@ -208,7 +223,10 @@ class Driver:
                 self.run(f"INSERT INTO {self.name(name, 'added')} {gained}")
             else:
                 self.copy_into(name, "added", gained)
-                changed.add(name)
+                if self.backend.count(Naming.helper(name, "added")):
+                    changed.add(name)
+                else:
+                    self.backend.drop_table(Naming.helper(name, "added"))
             gone = self.backend.fetch(f"SELECT count(*) FROM (SELECT * FROM {old} EXCEPT SELECT * FROM {table}) AS g")
             if gone[0][0]:
                 lost.add(name)

@@ -50,3 +50,22 @@ def test_rule_library_on_generated_events() -> None:
     found = differences(python, sql)
     assert not found, short(found)
     assert sql.size("escalation_step") == python.size("escalation_step") > 0
+
+
+def test_an_added_event_continues_the_evaluation() -> None:
+    """A new event (and a new actor) after the library was evaluated on the corpus: the DuckDB
+    backend continues its evaluation (`Driver.update`) to the Python engine's relations."""
+    import datetime
+
+    engines = []
+    for backend in ("python", "duckdb"):
+        engine = Engine(backend=backend)
+        engine.load(ROOT / "rules", ROOT / "corpus")
+        engine.add_facts("actor", [("XYZ", "Xyz", "state")])
+        engine.add_facts("event", [("added1", datetime.date(2025, 3, 1), datetime.date(2025, 3, 1), "RUS",
+                                    "impose_sanctions", "XYZ")])
+        engines.append(engine)
+    python, sql = engines
+    found = differences(python, sql)
+    assert not found, short(found)
+    assert ("added1",) in {row[:1] for row in sql.relation("event")}
