@@ -122,7 +122,7 @@ programs = st.one_of(long_body(), huge_literal(), empty_conversion(), growing_st
 @given(programs)
 def test_hostile_programs_end_within_the_limits(text):
     engine = Engine(max_tuples=MAX_TUPLES, max_memory=MAX_MEMORY, time_budget=TIME_BUDGET)
-    started = time.monotonic()
+    started = time.process_time()  # CPU seconds: the work the limits allowed, not the machine's load
     with time_limit(20):  # a backstop only (Runaway fails the test): the limits must stop every program long before
         try:
             engine.load_text(BASE + text, name="hostile.dl")
@@ -131,7 +131,7 @@ def test_hostile_programs_end_within_the_limits(text):
             exc.render()
             return
         finally:
-            elapsed = time.monotonic() - started
+            elapsed = time.process_time() - started
     assert elapsed < TIME_BUDGET + 10, f"took {elapsed:.1f} s"
     derived = sum(engine.size(name) for name in engine.relations()) - BASE_FACTS
     assert derived <= MAX_TUPLES

@@ -12,6 +12,11 @@ import pytest
 from reasoner import CheckError, Engine, EvaluationError, LimitError, ParseError, ReasonerError
 from reasoner.limits import DEFAULT_MAX_MEMORY, DEFAULT_MAX_TUPLES, MAX_DIGITS, MAX_STRING, Limits, machine_memory
 
+# How long a limit let a program run is measured in CPU seconds of this process (the work done),
+# not wall-clock time: a loaded machine gives the program less CPU within the same time budget,
+# so these bounds hold however busy the machine is.
+cpu_seconds = time.process_time
+
 A3000 = ".decl a(x: number)\n" + "".join(f"a({i}).\n" for i in range(3_000))
 
 
@@ -22,21 +27,21 @@ def load(text: str, name: str = "limits.dl", **limits) -> Engine:
 
 
 def failure(text: str, kind=ReasonerError, name: str = "limits.dl", **limits) -> ReasonerError:
-    started = time.monotonic()
+    started = cpu_seconds()
     with pytest.raises(kind) as caught:
         load(text, name, **limits)
-    assert time.monotonic() - started < 10, "the diagnostic came too late"
+    assert cpu_seconds() - started < 10, "the diagnostic came too late"
     return caught.value
 
 
 # ---- limits checked inside the innermost loop ---------------------------------------------
 
 def test_a_four_way_cross_product_stops_at_the_tuple_limit_naming_the_rule():
-    started = time.monotonic()
+    started = cpu_seconds()
     error = failure(A3000 + ".decl p(a: number, b: number, c: number, d: number)\n"
                     "p(A, B, C, D) :- a(A), a(B), a(C), a(D).\n", LimitError,
                     max_tuples=10_000, time_budget=2)
-    assert time.monotonic() - started < 3
+    assert cpu_seconds() - started < 3
     text = str(error)
     assert "more than 10,000 derived tuples" in text and "`p` was growing" in text
     assert "limits.dl:3003:1" in text and "p(A, B, C, D) :- a(A), a(B), a(C), a(D)." in text
@@ -45,19 +50,19 @@ def test_a_four_way_cross_product_stops_at_the_tuple_limit_naming_the_rule():
 def test_the_time_budget_holds_in_an_inner_loop_that_derives_nothing():
     """27 billion iterations under one value of A, none deriving anything: before, the limits
     were looked at only once per value of the outermost variable."""
-    started = time.monotonic()
+    started = cpu_seconds()
     error = failure(A3000 + ".decl p(a: number)\n"
                     "p(A) :- a(A), a(B), a(C), a(D), A + B + C + D < 0.\n", LimitError, time_budget=1)
-    assert time.monotonic() - started < 2.5
+    assert cpu_seconds() - started < 2.5
     assert "time budget of 1 s ran out while computing `p`" in str(error)
 
 
 def test_an_inner_loop_over_empty_probes_is_counted_too():
     """The innermost atom never matches: the loops above it are what runs (and is counted)."""
-    started = time.monotonic()
+    started = cpu_seconds()
     error = failure(A3000 + ".decl e(x: number)\ne(-1).\n.decl p(a: number)\n"
                     "p(A) :- a(A), a(B), a(C), e(A + B + C).\n", LimitError, time_budget=1)
-    assert time.monotonic() - started < 2.5
+    assert cpu_seconds() - started < 2.5
     assert "time budget" in str(error)
 
 
@@ -151,11 +156,11 @@ def test_an_unsigned_column_refuses_negative_values():
 # ---- regular expressions -------------------------------------------------------------------------
 
 def test_a_catastrophic_pattern_answers_at_once():
-    started = time.monotonic()
+    started = cpu_seconds()
     engine = load('.decl s(x: symbol)\ns("' + "a" * 70 + 'b").\ns("aaa").\n'
                   '.decl m(x: symbol)\nm(X) :- s(X), match("(a+)+$", X).\n', time_budget=5)
     assert engine.relation("m") == {("aaa",)}
-    assert time.monotonic() - started < 2
+    assert cpu_seconds() - started < 2
 
 
 def test_match_is_a_full_match():
@@ -221,11 +226,11 @@ def test_a_long_body_with_aggregates_and_negations():
 
 
 def test_a_three_thousand_atom_body_compiles_in_seconds():
-    started = time.monotonic()
+    started = cpu_seconds()
     body = ", ".join(f"a(X{i})" for i in range(1, 3_001))
     engine = load(f".decl a(x: number)\na(1).\n.decl p(x: number)\np(X1) :- {body}.\n")
     assert engine.relation("p") == {(1,)}
-    assert time.monotonic() - started < 30
+    assert cpu_seconds() - started < 30
 
 
 def test_an_aggregate_nested_too_deeply_is_a_diagnostic():
