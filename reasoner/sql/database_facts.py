@@ -195,6 +195,21 @@ class DatabaseFacts:
         self.backend.insert_rows(FILES_READ, ("symbol", "symbol"), [(name, key)])
         return True
 
+    # ---- importing a dataset ---------------------------------------------------------------
+
+    def import_dataset(self, format: str, paths: Sequence[str | Path], options: Any, known_actors: frozenset[str],
+                       schemas: dict[str, RelationSchema]) -> Any:
+        """Import a dataset's files into the `<r> files` tables of the event schema without
+        Python rows (`reasoner.datasets.duckdb_import`); its `ImportReport`. Raises `NotInSql`
+        (the caller rolls back and imports with the Python reader)."""
+        from reasoner.datasets.duckdb_import import RELATIONS, import_gdelt
+
+        for name in RELATIONS:
+            if f"{name} files" not in self._tables():
+                self._create(f"{name} files", schemas[name].bases)
+        return import_gdelt(self.backend.connection, format, paths, options, known_actors,
+                            lambda name: _quoted(f"{name} files"))
+
     # ---- reading them back -----------------------------------------------------------------
 
     def rows(self, name: str) -> set[Row]:

@@ -96,7 +96,8 @@ class SqlEngine(Engine):
     # ---- evaluation ----------------------------------------------------------------------
 
     def _commit(self, state: EngineState, analysis: Analysis | None = None,
-                removed: dict[str, set[Row]] | None = None) -> list[Diagnostic]:
+                removed: dict[str, set[Row]] | None = None, work=None) -> list[Diagnostic]:
+        """As the Python engine's; `work()`, if given, runs first inside the transaction."""
         current = self._state
         if analysis is None:
             analysis = analysis_of(current, state, self._strict)
@@ -104,6 +105,8 @@ class SqlEngine(Engine):
         backend = self._backend
         backend.begin()
         try:
+            if work is not None:
+                work()
             if analysis is self._compiled_for and analysis is current.analysis and not removed:
                 text_facts = current.text_facts
                 self._continue(current, state)
@@ -225,6 +228,41 @@ class SqlEngine(Engine):
             return rows | text_facts.get(name, {}).keys()
 
         self._run(lambda driver: driver.update(changed, base_rows))
+
+    def load_dataset(self, format: str, paths: Iterable[str | Path], **options: object):
+        """As the Python engine's; on DuckDB, GDELT files without filters or de-duplication go
+        straight into the database, their rows never Python objects
+        (`reasoner.datasets.duckdb_import`): the facts are those of the Python import, held in
+        `<r> files` tables as `.input` files DuckDB reads are, and evaluated afresh. A file that
+        path does not take (a bad row, a .zip...) is imported by the Python reader instead."""
+        from reasoner.datasets import ImportOptions
+        from reasoner.datasets.duckdb_import import RELATIONS, NotInSql, sql_importable
+        from reasoner.events.vocabulary import load_vocabulary
+        from reasoner.load import event_schemas
+
+        chosen = ImportOptions.of(**options)
+        paths = list(paths)
+        if (self.database_facts is None or self._backend.name != "DuckDB" or self._sandbox is not None
+                or sql_importable(format, paths, chosen)):
+            return super().load_dataset(format, paths, **options)
+        with self._lock:
+            state = self._state
+            known = frozenset(row[0] for row in state.base.get("actor", ()))
+            schemas = event_schemas()
+            facts = self.database_facts
+            reports = []
+            base = state.base
+            if state.events is None and not base.get("verb"):  # the vocabulary the verbs are of
+                base = {**base, "verb": {verb.fact() for verb in load_vocabulary()}}
+            self._compiled_for = None  # afresh: the tables it fills are made again, with the rows
+            for name in RELATIONS:
+                self._kept.pop(name, None)
+            try:
+                self._commit(attrs.evolve(state, base=base, external={**state.external, **schemas}),
+                             work=lambda: reports.append(facts.import_dataset(format, paths, chosen, known, schemas)))
+            except NotInSql:
+                return super().load_dataset(format, paths, **options)
+            return reports[0]
 
     def restore(self, snapshot: Snapshot) -> None:
         """Go back to a snapshot: its facts and rules, evaluated afresh on the backend."""

@@ -106,3 +106,34 @@ def test_outlets_whose_ids_collide_are_numbered_as_the_python_import_numbers_the
     report, facts, _, python_facts = both("gdelt1", [path])
     assert facts == python_facts
     assert {row[0] for row in facts["source"]} == {"gdelt1_a_b_example", "gdelt1_a_b_example_2"}
+
+
+# ---- Engine(backend="duckdb").load_dataset ---------------------------------------------------------
+def test_the_duckdb_engine_imports_gdelt_without_python_rows() -> None:
+    from reasoner import Engine
+
+    sql, python = Engine(backend="duckdb"), Engine()
+    report = sql.load_dataset("gdelt1", [GDELT])
+    assert report.summary() == python.load_dataset("gdelt1", [GDELT]).summary()
+    for name in (*RELATIONS, "verb"):
+        assert sql.relation(name) == python.relation(name), name
+    assert sql.database_facts.rows("event") == sql.relation("event")  # held by the database alone
+    sql.load_text('.decl sanctions(e: symbol)\nsanctions(E) :- event(E, _, _, "USA", "impose_sanctions", "RUS").')
+    assert sql.relation("sanctions") == {("gdelt_564443032",)}
+    assert sql.load_dataset("gdelt1", [GDELT]).facts == 0  # again: nothing new
+    assert sql.size("event") == 667
+
+
+def test_the_duckdb_engine_leaves_bad_files_to_the_python_reader(tmp_path: Path) -> None:
+    from reasoner import Engine, LoadError
+
+    engine = Engine(backend="duckdb")
+    engine.load_dataset("gdelt1", [GDELT])
+    before = {name: engine.relation(name) for name in engine.relations()}
+    with pytest.raises(LoadError, match=r"icews-bad-rows\.tab:3:10: error: bad ICEWS row: invalid date"):
+        engine.load_dataset("icews", [FIXTURES / "icews-bad-rows.tab"])
+    with pytest.raises(LoadError, match=r"bad\.export\.CSV:3:11: error: bad GDELT 1\.0 row: invalid date '20161345'"):
+        engine.load_dataset("gdelt1", [bad(tmp_path, 1, "20161345")])
+    assert {name: engine.relation(name) for name in engine.relations()} == before
+    report = engine.load_dataset("icews", [FIXTURES / "icews-bad-rows.tab"], max_bad_rows=3)  # Python rows
+    assert report.kept == 2 and engine.size("event") == 669
