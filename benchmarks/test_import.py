@@ -10,6 +10,8 @@ the csv pass's, can be compared between runs on a busy machine), then imports it
 wall time, rows per second and its peak resident set size (`VmHWM`, as in test_memory.py):
 - `engine`: `Engine().load_dataset("gdelt1", [file])`, everything kept (14 facts a row);
 - `read`: `reasoner.datasets.read_dataset` alone, the facts built but not given to an engine;
+- `duckdb`: `Engine(backend="duckdb").load_dataset(...)`: the file read by DuckDB, the facts
+  made in SQL, no Python row (reasoner/datasets/duckdb_import.py);
 - `filtered`: `load_dataset` with `dyads=["RUS-USA"]` (about 1 row in 72 kept): the peak stays
   near the interpreter's, so reading is streamed and only kept facts cost memory;
 - `floor`: the same number of 3-tuples added to Python sets by a bare loop (no parsing), the
@@ -94,6 +96,10 @@ if mode == "engine":
     engine = Engine()
     kept = engine.load_dataset("gdelt1", [path], progress=False).kept
     facts = sum(engine.size(name) for name in engine.relations())
+elif mode == "duckdb":
+    engine = Engine(backend="duckdb")
+    kept = engine.load_dataset("gdelt1", [path], progress=False).kept
+    facts = sum(engine.size(name) for name in engine.relations())
 elif mode == "filtered":
     engine = Engine()
     kept = engine.load_dataset("gdelt1", [path], dyads=["RUS-USA"], progress=False).kept
@@ -138,10 +144,12 @@ def gdelt_file(tmp_path_factory) -> Path:
     return path
 
 
-@pytest.mark.parametrize("mode", ["engine", "read", "filtered", "floor", "traced"])
+@pytest.mark.parametrize("mode", ["engine", "read", "filtered", "floor", "traced", "duckdb"])
 @pytest.mark.benchmark(group="import: 1,000,000 GDELT 1.0 rows")
 def test_import_gdelt(benchmark, gdelt_file, mode):
     pytest.importorskip("pycountry")
+    if mode == "duckdb":
+        pytest.importorskip("duckdb")
     result = benchmark.pedantic(measure, args=(gdelt_file, mode, ROWS), rounds=1, iterations=1)
     assert result["kept"] == (ROWS if mode != "filtered" else result["kept"]) and result["kept"] > 0
     benchmark.extra_info.update(result)
