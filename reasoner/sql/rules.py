@@ -20,10 +20,10 @@ from collections.abc import Callable, Sequence
 from sqlglot import exp
 
 from reasoner import ast
-from reasoner.plan.ir import (Aggregate, Assign, DeltaScan, Emit, Filter, IndexProbe, Lookup, Negation,
-                              RangeScan, Scan, Step)
+from reasoner.plan.ir import (Aggregate, Assign, DeltaScan, Emit, Filter, Generate, IndexProbe, Lookup,
+                              Negation, RangeScan, Scan, Step)
 from reasoner.sql.backend import column_names
-from reasoner.sql.expressions import Scope, Unexpressible, sql_type
+from reasoner.sql.expressions import Scope, Unexpressible, _fill, _template, constant, sql_type
 
 TableOf = Callable[[str], exp.Table]  # relation name -> the table to read
 
@@ -102,6 +102,8 @@ def _step(step: Step, query: _Select, table: TableOf, delta: TableOf | None) -> 
         query.conditions.append(exp.not_(exp.Exists(this=_exists(step.literal.atom, query, table))))
     elif isinstance(step, Aggregate):
         _aggregate(step, query, table, delta)
+    elif isinstance(step, Generate):
+        _generate(step, query)
     else:
         raise Unexpressible(step.describe(), "this kind of step has no SQL form yet", None)
 
@@ -172,3 +174,31 @@ def _aggregate_value(step: Aggregate, target: exp.Expr | None) -> exp.Expr:
     if op in ("min", "max"):
         return exp.func(op, target)
     raise Unexpressible(f"the aggregate {op}", "it has no SQL form", step.source.span)
+
+
+# `range(a, b, s)` as Soufflé (and `reasoner.bitwise.range_values`) computes it: the values
+# a + i * s for i = 0, 1, ... while they are short of b (s = 0: a alone; a = b: none), the index
+# bound taken one past the quotient so that rounding never leaves a value out.
+_RANGE = ("SELECT ({0} + g.i * {2}) AS v FROM (SELECT unnest(range(0, CAST(CASE WHEN {0} = {1} THEN 0 "
+          "WHEN {2} = 0 THEN 1 ELSE greatest(0, ceil(({1} - {0}) / {2}) + 1) END AS BIGINT))) AS i) AS g "
+          "WHERE {0} <> {1} AND ({2} = 0 AND g.i = 0 OR {2} > 0 AND {0} + g.i * {2} < {1} "
+          "OR {2} < 0 AND {0} + g.i * {2} > {1})")
+
+
+def _generate(step: Generate, query: _Select) -> None:
+    """`X = range(...)` as a LATERAL subquery of the values; a bound X must be one of them."""
+    scope = query.scope
+    args = [scope.term(a) for a in step.term.args]
+    if len(args) == 2:
+        kind = scope.type_of(step.term)
+        one = constant(1, kind)
+        args.append(exp.Case(ifs=[exp.If(this=exp.LT(this=args[0].copy(), expression=args[1].copy()), true=one)],
+                             default=exp.Neg(this=one.copy())))
+    values = _fill(_template(_RANGE, 3), args)
+    alias = query.alias("g")
+    query.sources.append(exp.Lateral(this=exp.Subquery(this=values), alias=exp.TableAlias(this=exp.to_identifier(alias))))
+    value = exp.column("v", alias)
+    if step.known:
+        query.conditions.append(exp.EQ(this=scope.values[step.var.name].copy(), expression=value))
+    else:
+        scope.values[step.var.name] = value

@@ -129,6 +129,7 @@ def compile_program(analysis: Analysis, backend: str, dialect: str) -> tuple[Str
                 problems.append(error(f"the {backend} backend cannot run {exc.construct}: {exc.reason}",
                                       exc.span or rule.span,
                                       "run this program on the Python engine (backend=\"python\")"))
+        problems += _refusals(stratum, analysis, backend)
         edges = [e for e in dependency_edges(stratum.rules) if e.body not in stratum.relations]
         strata.append(StratumSql(stratum, tuple(exit_rules), tuple(delta_rules),
                                  frozenset(e.body for e in edges if not e.negative),
@@ -136,6 +137,22 @@ def compile_program(analysis: Analysis, backend: str, dialect: str) -> tuple[Str
     if problems:
         raise CheckError(problems)
     return tuple(strata)
+
+
+def _refusals(stratum: Stratum, analysis: Analysis, backend: str) -> list[Diagnostic]:
+    """What a stratum holds besides rules that the SQL backends do not run: subsumptions (no
+    SQL form yet) and `choice-domain`s (the tuple kept depends on the order of derivation)."""
+    hint = "run this program on the Python engine (backend=\"python\")"
+    found = [error(f"the {backend} backend cannot run a subsumption: the SQL backends do not take dominated "
+                   "tuples out during the fixpoint yet", getattr(subsumption, "span", None), hint)
+             for subsumption in getattr(stratum, "subsumptions", ())]
+    for name in sorted(stratum.relations):
+        schema = analysis.schemas.get(name)
+        choice: tuple[object, ...] = getattr(schema, "choice", None) or ()  # (a newer schema field)
+        if schema is not None and choice:
+            found.append(error(f"the {backend} backend cannot run the choice-domain of `{name}`: which tuple "
+                               "it keeps depends on the order tuples are derived in", schema.span, hint))
+    return found
 
 
 def _compile(rule: ast.Clause, analysis: Analysis, position: int | None, delta: TableOf | None,
