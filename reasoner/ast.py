@@ -3,7 +3,7 @@
 Terms: `Var`, `Wildcard`, `Const`, `Call` (arithmetic, string and date functors),
 `Aggregate`. Literals: `Atom`, `Negation`, `Comparison`, `Test` (`contains`, `match`),
 `Truth`. Statements: `Declaration`, `TypeDeclaration`, `IODirective`, `Include`, `Pragma`,
-`FunctorDeclaration`, `Clause`
+`FunctorDeclaration`, `Clause`, `Subsumption`
 (a rule or a fact; disjunctions are already expanded), `Query`.
 Every node prints back as rule-language text (`str(node)`).
 """
@@ -179,6 +179,8 @@ class Declaration:
     attributes: tuple[Attribute, ...]
     qualifiers: tuple[str, ...] = ()
     span: Span | None = _span_field()
+    # `choice-domain a, (b, c)`: the groups of columns with at most one tuple per value
+    choice: tuple[tuple[str, ...], ...] = ()
 
     @property
     def arity(self) -> int:
@@ -263,6 +265,30 @@ class Clause:
 
 
 @attrs.frozen
+class Subsumption:
+    """`p(X) <= p(Y) :- body.`: a tuple of `dominated` is removed when a different tuple,
+    `dominating`, of the same relation exists and the body holds."""
+
+    dominated: Atom
+    dominating: Atom
+    body: tuple[Literal, ...]
+    span: Span | None = _span_field()
+
+    @property
+    def relation(self) -> str:
+        return self.dominated.relation
+
+    @property
+    def literals(self) -> tuple[Literal, ...]:
+        """The two tuples and the body, as one conjunction."""
+        return (self.dominated, self.dominating, *self.body)
+
+    def __str__(self) -> str:
+        body = f" :- {', '.join(map(str, self.body))}" if self.body else ""
+        return f"{self.dominated} <= {self.dominating}{body}."
+
+
+@attrs.frozen
 class Query:
     """`?- goal.`; a disjunctive goal is kept as several conjunctive bodies."""
 
@@ -273,7 +299,8 @@ class Query:
         return "?- " + "; ".join(", ".join(map(str, b)) for b in self.bodies) + "."
 
 
-Statement = Union[Declaration, TypeDeclaration, IODirective, Include, Pragma, FunctorDeclaration, Clause, Query]
+Statement = Union[Declaration, TypeDeclaration, IODirective, Include, Pragma, FunctorDeclaration, Clause, Subsumption,
+                  Query]
 
 
 def term_variables(term: Term) -> list[str]:

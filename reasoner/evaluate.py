@@ -22,7 +22,7 @@ from reasoner.functors import FunctorError
 from reasoner.user_functors import UserFunctorError
 from reasoner.groups import StratumGroups
 from reasoner.limits import Budget, Limits, value_bytes
-from reasoner.plan import RulePlan, compile_rule
+from reasoner.plan import RulePlan, compile_plan, compile_rule
 from reasoner.plan.runtime import make_context  # noqa: F401 (the engine's import path)
 from reasoner.progress import QUIET, Watch
 from reasoner.relation import Relation
@@ -40,6 +40,9 @@ class StratumPlan:
     variants: Variants = attrs.field(eq=False, repr=False)
     # how to update a non-recursive stratum group by group (None: recursive, recomputed instead)
     groups: StratumGroups | None = attrs.field(eq=False, repr=False, default=None)
+    # the subsumptions that remove tuples of its relations, and their `choice-domain`s
+    removals: tuple[Removal, ...] = ()
+    choices: Mapping[str, tuple[tuple[int, ...], ...]] = attrs.field(factory=dict)
 
     def variant(self, rule: ast.Clause, position: int, relations: dict[str, Relation],
                 delta_size: int) -> RulePlan:
@@ -67,12 +70,44 @@ def plan_strata(analysis: Analysis) -> tuple[StratumPlan, ...]:
         edges = [e for e in dependency_edges(stratum.rules) if e.body not in stratum.relations]
         positive = frozenset(e.body for e in edges if not e.negative)
         negative = frozenset(e.body for e in edges if e.negative)
+        removals = tuple(removal_plan(s, analysis) for s in stratum.subsumptions)
+        choices = {name: analysis.schemas[name].choice for name in stratum.relations
+                   if name in analysis.schemas and analysis.schemas[name].choice}
         groups = None
-        if not stratum.recursive and len(stratum.relations) == 1:
+        if not stratum.recursive and len(stratum.relations) == 1 and not removals and not choices:
             groups = StratumGroups(analysis, stratum.rules)
         plans.append(StratumPlan(stratum, tuple(exit_plans), tuple(delta_plans), positive, negative,
-                                 variants, groups))
+                                 variants, groups, removals, choices))
     return tuple(plans)
+
+
+@attrs.frozen
+class Removal:
+    """A subsumption, planned: `plan` emits each pair (dominated tuple + dominating tuple)."""
+
+    relation: str
+    arity: int
+    plan: RulePlan
+
+
+def removal_plan(subsumption: ast.Subsumption, analysis: Analysis) -> Removal:
+    """The plan of a subsumption: its two atoms and its body, emitting both tuples (a `_`
+    in either atom is read into a variable of its own, so that the tuple is whole)."""
+    schema = analysis.schemas[subsumption.relation]
+    types = dict(analysis.variable_types[id(subsumption)])
+    heads = []
+    for which, atom in enumerate((subsumption.dominated, subsumption.dominating)):
+        args = []
+        for column, arg in enumerate(atom.args):
+            if isinstance(arg, ast.Wildcard):
+                arg = ast.Var(f"~s{which}_{column}", arg.span)
+                types[arg.name] = schema.bases[column]
+            args.append(arg)
+        heads.append(ast.Atom(atom.relation, tuple(args), atom.span))
+    body = (heads[0], heads[1], *subsumption.body)
+    plan = compile_plan(body, heads[0].args + heads[1].args, schema.bases * 2, analysis.schemas, types,
+                        title=str(subsumption))
+    return Removal(subsumption.relation, schema.arity, plan)
 
 
 def forget_new_ordinals(context: dict, known: int) -> None:
@@ -176,14 +211,17 @@ class Fixpoint:
         self.budget = budget
         self.journal = journal  # in-place insertions to undo if an update fails (`reasoner.update`)
         self.made: dict[str, set[int]] = {}  # relation -> columns its rules compute values in
+        self.chosen: dict[tuple[str, tuple[int, ...]], set[tuple]] = {}  # choice-domain values taken
+        self.choices: Mapping[str, tuple[tuple[int, ...], ...]] = {}  # of the stratum being computed
 
     def full(self, plan: StratumPlan) -> int:
         """Compute a stratum from its base facts and the strata below; returns its last round."""
         members = plan.stratum.relations
+        self.choices = plan.choices
         out, feeder = self.round_sets(members)
         for rule_plan in plan.exit_plans:
             self.run(rule_plan, None, out, feeder)
-        self.insert(out, feeder, 0)
+        self.subsume(plan, self.insert(out, feeder, 0))
         if not plan.delta_plans:
             return 0
         delta = {name: set(self.relations[name].tuples) for name in members}
@@ -192,6 +230,7 @@ class Fixpoint:
     def loop(self, plan: StratumPlan, delta: dict[str, set], round_: int, grown: dict | None = None) -> int:
         """Rounds of the recursive rules until nothing new; `grown` collects every new tuple."""
         members = plan.stratum.relations
+        self.choices = plan.choices
         bound = [(p, p.bind(self.relations, self.context), _delta_of(p)) for p in plan.delta_plans]
         while any(delta.values()):
             out, feeder = self.round_sets(members)
@@ -199,7 +238,7 @@ class Fixpoint:
                 rows = delta[reads]
                 if rows:
                     self.run(rule_plan, rows, out, feeder, function)
-            delta = self.insert(out, feeder, round_)
+            delta = self.subsume(plan, self.insert(out, feeder, round_))
             if grown is not None:
                 for name, rows in delta.items():
                     if rows:
@@ -233,6 +272,8 @@ class Fixpoint:
         for name, rows in out.items():
             relation = self.relations[name]
             new = rows - relation.tuples
+            if new and name in self.choices:
+                new = self.choose(name, new)
             if new:
                 if self.journal is not None:
                     self.journal.append(partial(relation.remove, new))
@@ -242,4 +283,43 @@ class Fixpoint:
                 self.budget.added(feeder[name][0], len(new), size, relation.arity)
             delta[name] = new
         self.watch.round(round_, sum(len(rows) for rows in delta.values()))
+        return delta
+
+    def choose(self, name: str, new: set[tuple]) -> set[tuple]:
+        """The new tuples a `choice-domain` lets in: one per value of each domain, the first
+        in sorted order among those of one round."""
+        relation = self.relations[name]
+        domains = self.choices[name]
+        taken = []
+        for columns in domains:
+            seen = self.chosen.get((name, columns))
+            if seen is None:
+                seen = self.chosen[(name, columns)] = {tuple(t[i] for i in columns) for t in relation.tuples}
+            taken.append(seen)
+        kept = set()
+        for row in sorted(new):
+            keys = [tuple(row[i] for i in columns) for columns in domains]
+            if any(key in seen for key, seen in zip(keys, taken)):
+                continue
+            for key, seen in zip(keys, taken):
+                seen.add(key)
+            kept.add(row)
+        return kept
+
+    def subsume(self, plan: StratumPlan, delta: dict[str, set]) -> dict[str, set]:
+        """Remove the tuples another tuple subsumes (`p(X) <= p(Y) :- ...`) from the
+        relations and from the round's new tuples."""
+        for removal in plan.removals:
+            pairs: set[tuple] = set()
+            run_plan(removal.plan, removal.plan.bind(self.relations, self.context), None, pairs, self.budget)
+            k = removal.arity
+            doomed = {pair[:k] for pair in pairs if pair[:k] != pair[k:]}
+            relation = self.relations[removal.relation]
+            doomed &= relation.tuples
+            if doomed:
+                restore = relation.retract(doomed)
+                if self.journal is not None:
+                    self.journal.append(restore)
+                if removal.relation in delta:
+                    delta[removal.relation] = delta[removal.relation] - doomed
         return delta

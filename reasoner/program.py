@@ -26,6 +26,7 @@ class RelationSchema:
     bases: tuple[str, ...]
     span: Span | None = attrs.field(eq=False, default=None)
     declared: bool = True
+    choice: tuple[tuple[int, ...], ...] = ()  # `choice-domain`s: groups of columns, one tuple per value
 
     @property
     def arity(self) -> int:
@@ -45,6 +46,7 @@ class Program:
     queries: tuple[ast.Query, ...] = ()
     pragmas: tuple[ast.Pragma, ...] = ()
     functor_declarations: tuple[ast.FunctorDeclaration, ...] = ()
+    subsumptions: tuple[ast.Subsumption, ...] = ()
     # the engine's Python callables for user-defined functors, and the functors bound to them
     bindings: Bindings = attrs.field(factory=Bindings, eq=False)
     user_functors: Mapping[str, UserFunctor] = attrs.field(factory=dict, eq=False)
@@ -54,6 +56,7 @@ class Program:
             return self
         decls, types, clauses, directives, queries, pragmas = [], [], [], [], [], []
         functors: list[ast.FunctorDeclaration] = []
+        subsumptions: list[ast.Subsumption] = []
         for statement in statements:
             if isinstance(statement, ast.Declaration):
                 decls.append(statement)
@@ -71,6 +74,8 @@ class Program:
                 pragmas.append(statement)
             elif isinstance(statement, ast.FunctorDeclaration):
                 functors.append(statement)
+            elif isinstance(statement, ast.Subsumption):
+                subsumptions.append(statement)
         program = Program(
             self.declarations + tuple(decls),
             self.type_declarations + tuple(types),
@@ -79,6 +84,7 @@ class Program:
             self.queries + tuple(queries),
             self.pragmas + tuple(pragmas),
             self.functor_declarations + tuple(functors),
+            self.subsumptions + tuple(subsumptions),
             self.bindings,
             self.user_functors,
         )

@@ -13,6 +13,7 @@ from reasoner import ast, user_functors
 from reasoner.analysis.safety import check_safety
 from reasoner.analysis.schema import arity_error, resolve_schemas
 from reasoner.analysis.strata import Stratum, stratify
+from reasoner.analysis.subsumption import check_choice_domains, check_subsumptions
 from reasoner.analysis.typing import infer_clause_types
 from reasoner.errors import CheckError, Diagnostic, warning
 from reasoner.program import Program, RelationSchema
@@ -49,7 +50,9 @@ def analyse(
     for query in program.queries:
         for body in query.bodies:
             diagnostics += check_query(body, schemas, variable_types)
-    strata, found = stratify(program.rules, schemas)
+    diagnostics += check_subsumptions(program, schemas, variable_types)
+    diagnostics += check_choice_domains(program)
+    strata, found = stratify(program.rules, schemas, program.subsumptions)
     diagnostics += found
     diagnostics += [_pragma_warning(pragma) for pragma in program.pragmas]
     diagnostics += user_functors.check(program.functor_declarations, program.clauses, program.user_functors)

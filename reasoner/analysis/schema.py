@@ -64,12 +64,15 @@ def resolve_schemas(
             diagnostics.append(error(f"an `eqrel` relation has two columns of one type; `{decl.relation}` has "
                                      f"({', '.join(types)})", decl.span,
                                      "an equivalence relates values of one type, e.g. (x: symbol, y: symbol)"))
+        names = [a.name for a in decl.attributes]
         schema = RelationSchema(
             decl.relation,
-            tuple(a.name for a in decl.attributes),
+            tuple(names),
             types,
             tuple(bases.get(t, "symbol") for t in types),
             decl.span,
+            choice=tuple(tuple(names.index(n) for n in domain) for domain in decl.choice
+                         if all(n in names for n in domain)),
         )
         previous = schemas.get(decl.relation)
         if previous is not None and previous.declared and previous.bases != schema.bases:

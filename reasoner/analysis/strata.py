@@ -17,6 +17,7 @@ class Stratum:
     relations: frozenset[str]
     rules: tuple[ast.Clause, ...]
     recursive: bool
+    subsumptions: tuple[ast.Subsumption, ...] = ()  # those that remove tuples of its relations
 
 
 @attrs.frozen
@@ -104,8 +105,13 @@ def components(nodes: list[str], successors: dict[str, list[str]]) -> list[list[
     return result
 
 
-def stratify(rules, schemas: dict[str, RelationSchema]) -> tuple[list[Stratum], list[Diagnostic]]:
+def stratify(rules, schemas: dict[str, RelationSchema],
+             subsumptions: tuple[ast.Subsumption, ...] = ()) -> tuple[list[Stratum], list[Diagnostic]]:
+    """The strata in dependency order. A subsumption depends on the relations of its body
+    like a rule for its relation (its two tuples are the relation itself)."""
     edges = dependency_edges(rules)
+    edges += [e for e in dependency_edges(ast.Clause(s.dominated, s.body, s.span) for s in subsumptions)
+              if e.body != e.head]
     nodes = sorted(set(schemas) | {r.head.relation for r in rules})
     successors: dict[str, list[str]] = {n: [] for n in nodes}
     for edge in edges:
@@ -140,7 +146,8 @@ def stratify(rules, schemas: dict[str, RelationSchema]) -> tuple[list[Stratum], 
                     f"the counter `autoinc()` in a recursive rule for `{rule.head.relation}`", rule.span,
                     "each round would number the same tuples anew, without end; number them in a "
                     "rule outside the recursion"))
-        strata.append(Stratum(members, component_rules, recursive))
+        removing = tuple(s for s in subsumptions if s.relation in members)
+        strata.append(Stratum(members, component_rules, recursive, removing))
     return strata, diagnostics
 
 

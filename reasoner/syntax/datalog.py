@@ -247,6 +247,8 @@ class _Builder:
                 yield from self.clause(child)
             elif kind == "query":
                 yield self.query(child)
+            elif kind == "subsumption":
+                yield from self.subsumption(child)
 
     def name(self, tree) -> str:
         return str(tree.children[0])
@@ -263,13 +265,18 @@ class _Builder:
             for c in tree.children
             if isinstance(c, lark.Tree) and c.data == "qualifier"
         )
+        choice = tuple(
+            tuple(str(name) for name in domain.children)
+            for c in tree.children if isinstance(c, lark.Tree) and c.data == "choice_domain"
+            for domain in c.children if isinstance(domain, lark.Tree)
+        )
         seen: dict[str, ast.Attribute] = {}
         for attribute in attributes:
             if attribute.name in seen:
                 self.fail(f"attribute `{attribute.name}` is declared twice", attribute.span)
             seen[attribute.name] = attribute
         for name in names:
-            yield ast.Declaration(self.name(name), attributes, qualifiers, self.span(tree))
+            yield ast.Declaration(self.name(name), attributes, qualifiers, self.span(tree), choice)
 
     def type_decl(self, tree: lark.Tree) -> ast.TypeDeclaration:
         name = str(tree.children[0])
@@ -310,6 +317,7 @@ class _Builder:
     def clause(self, tree: lark.Tree) -> Iterator[ast.Clause]:
         head_tree = tree.children[0]
         heads = [self.atom(a) for a in head_tree.children]
+        tree = _without_plan(tree)
         if len(tree.children) == 1:
             bodies: list[tuple[ast.Literal, ...]] = [()]
         else:
@@ -323,6 +331,17 @@ class _Builder:
             for body in bodies:
                 self.check_generators((), body)
                 yield ast.Clause(head, body, span, shared)
+
+    def subsumption(self, tree: lark.Tree) -> Iterator[ast.Subsumption]:
+        tree = _without_plan(tree)
+        dominated, op, dominating = tree.children[:3]
+        if str(op) != "<=":
+            self.fail(f"expected `<=` between the two tuples of a subsumption, not `{op}`", op,
+                      "write `p(X) <= p(Y) :- X < Y.`: the left tuple is removed")
+            return
+        bodies = self.body(tree.children[3]) if len(tree.children) > 3 else [()]
+        for body in bodies:
+            yield ast.Subsumption(self.atom(dominated), self.atom(dominating), body, self.span(tree))
 
     def query(self, tree: lark.Tree) -> ast.Query:
         bodies = self.body(tree.children[1])
@@ -548,6 +567,14 @@ class _Builder:
                       "define a helper relation with one rule per alternative")
             return alternatives[0] if alternatives else ()
         return alternatives[0]
+
+
+def _without_plan(tree: lark.Tree) -> lark.Tree:
+    """A clause without its `.plan` (a join order for Soufflé's planner)."""
+    children = [c for c in tree.children if not (isinstance(c, lark.Tree) and c.data == "query_plan")]
+    if len(children) == len(tree.children):
+        return tree
+    return lark.Tree(tree.data, children, tree.meta)
 
 
 def _generates(call: ast.Call) -> bool:
