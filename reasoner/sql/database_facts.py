@@ -86,6 +86,9 @@ class DatabaseFacts:
 
     def __init__(self, backend: Any, persistent: bool, sandbox: Sandbox | None = None):
         self.backend = backend
+        # `<r> files` tables only `import_dataset` wrote: each row once, so a fresh, empty
+        # relation table takes them with a plain INSERT (EXCEPT hashes every row: 8 times slower)
+        self._distinct: set[str] = set()
         self.persistent = persistent
         self.sandbox = sandbox
         self._known: tuple[object, set[str]] | None = None  # (transaction, the tables it has)
@@ -155,7 +158,9 @@ class DatabaseFacts:
         for extra in (f"{name} stored", f"{name} files"):
             if extra in tables and self.backend.count(extra):
                 found = True
-                if fresh or (new and extra.endswith(" files")):
+                if fresh and extra in self._distinct and not self.backend.count(name):
+                    self.backend.execute(f"INSERT INTO {_quoted(name)} SELECT * FROM {_quoted(extra)}")
+                elif fresh or (new and extra.endswith(" files")):
                     self.backend.execute(f"INSERT INTO {_quoted(name)} SELECT * FROM {_quoted(extra)} "
                                          f"EXCEPT SELECT * FROM {_quoted(name)}")
         return found
@@ -174,6 +179,7 @@ class DatabaseFacts:
         target = f"{name} files"
         if target not in tables:
             self._create(target, schema.bases)
+        self._distinct.discard(target)
         plain = (str(options.get("io", "file")).lower() == "file" and self.sandbox is None and schema.arity
                  and path.is_file())
         if plain:
@@ -207,6 +213,7 @@ class DatabaseFacts:
         for name in RELATIONS:
             if f"{name} files" not in self._tables():
                 self._create(f"{name} files", schemas[name].bases)
+                self._distinct.add(f"{name} files")
         return import_gdelt(self.backend.connection, format, paths, options, known_actors,
                             lambda name: _quoted(f"{name} files"))
 
