@@ -77,7 +77,8 @@ class SqlEngine(Engine):
         self._tables: dict[str, tuple[str, ...]] = {}  # the relations' tables and their column types
         self._kept: dict[str, object] = {}  # relation without rules -> the base rows its table holds
         # rows only the database holds: `.input` files DuckDB reads, a database file's earlier sessions
-        self.database_facts = DatabaseFacts(self._backend, database is not None) if backend == "duckdb" else None
+        self.database_facts = (DatabaseFacts(self._backend, database is not None) if backend in ("duckdb", "spark")
+                               else None)
         stored = self.database_facts.reopen() if self.database_facts is not None else {}
         super().__init__(**options)  # type: ignore[arg-type]
         if self.database_facts is not None:

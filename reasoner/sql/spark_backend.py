@@ -21,8 +21,11 @@ SparkContext never see each other's tables.
 
 from __future__ import annotations
 
+import json
+import logging
 import math
 import re
+import time
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -30,12 +33,15 @@ from typing import Any
 from sqlglot import exp
 
 from reasoner.errors import LoadError, error
+from reasoner.facts_io import sort_key
 from reasoner.sql import spark_dialect
 from reasoner.sql.backend import COLUMN_TYPES, NULLARY_TYPE, column_names
 from reasoner.sql.spark_session import SESSION_SETTINGS, first_line, spark_session
 from reasoner.types import NUMBER_MAX, NUMBER_MIN, UNSIGNED_MAX
 
 _PARTS = 8  # a table of more parts is merged into one
+_LOCAL_ROWS = 20_000  # rows from Python up to this many are not checkpointed
+_LOG = logging.getLogger("reasoner.sql.spark")  # each statement and its time, at debug level
 # A table name as the driver writes it: quoted as Spark does (`name`) or as DuckDB does ("name"),
 # which the session reads as an identifier too (`spark.sql.ansi.doubleQuotedIdentifiers`).
 _IDENT = r"(`(?:[^`]|``)*`|\"(?:[^\"]|\"\")*\")"
@@ -45,7 +51,11 @@ _DECLARE = re.compile(r"\s*CREATE\s+TABLE\s+(IF\s+NOT\s+EXISTS\s+)?" + _IDENT + 
                       re.DOTALL | re.IGNORECASE)
 _DELETE = re.compile(r"\s*DELETE\s+FROM\s+" + _IDENT + r"\s*\Z", re.IGNORECASE)
 _STAR = re.compile(r"\s*SELECT\s+\*\s+FROM\s+" + _IDENT + r"\s*\Z", re.IGNORECASE)
-_CATALOGUE = re.compile(r"\s*SELECT\s+table_name\s+FROM\s+information_schema\.tables\b", re.IGNORECASE)
+# DuckDB's catalogue, as `database_facts` asks it (the tables there are; which transaction this
+# is): answered from this backend's own table map, since Spark has no such views.
+_CATALOGUE = re.compile(r"\s*SELECT\s+table_name\s+FROM\s+(information_schema\.tables|duckdb_tables\(\))",
+                        re.IGNORECASE)
+_TRANSACTION = re.compile(r"\s*SELECT\s+txid_current\(\)\s*\Z", re.IGNORECASE)
 _SPARK_TYPES = {"VARCHAR": "STRING", "BIGINT": "BIGINT", "DOUBLE": "DOUBLE", "DATE": "DATE", "BOOLEAN": "BOOLEAN"}
 _ARROW_TYPES = {"symbol": "string", "number": "int64", "unsigned": "int64", "float": "float64", "date": "date32"}
 # Error conditions of Spark that are evaluation errors of the rules, not faults of the backend.
@@ -115,6 +125,7 @@ class SparkBackend:
         self.spark.udf.register(spark_dialect.FSUM_FUNCTION, _fsum, DoubleType())
         self._tables: dict[str, _Table] = {}
         self._saved: dict[str, _Table] | None = None
+        self._transaction = 0
         self.jobs = 0  # statements that computed rows (for benchmarks and tests)
 
     # ---- tables as views of DataFrames ---------------------------------------------------
@@ -172,6 +183,13 @@ class SparkBackend:
     # ---- the Backend protocol ------------------------------------------------------------
 
     def execute(self, sql: str) -> None:
+        started = time.perf_counter()
+        try:
+            self._execute(sql)
+        finally:
+            _LOG.debug("%.3fs %s", time.perf_counter() - started, sql[:200])
+
+    def _execute(self, sql: str) -> None:
         insert = _INSERT.match(sql)
         if insert:
             name = _unquoted(insert.group(1))
@@ -201,8 +219,10 @@ class SparkBackend:
         self.spark.sql(sql).collect()
 
     def fetch(self, sql: str) -> list[tuple]:
-        if _CATALOGUE.match(sql):  # the tables of this engine (Spark's catalogue has no such view)
+        if _CATALOGUE.match(sql):
             return [(name,) for name in sorted(self._tables)]
+        if _TRANSACTION.match(sql):
+            return [(self._transaction,)]
         return [tuple(row) for row in self.spark.sql(sql).collect()]
 
     def create_table(self, name: str, types: Sequence[str]) -> None:
@@ -225,6 +245,7 @@ class SparkBackend:
 
     def begin(self) -> None:
         self._saved = dict(self._tables)
+        self._transaction += 1
 
     def commit(self) -> None:
         self._saved = None
@@ -242,7 +263,7 @@ class SparkBackend:
     def insert_rows(self, name: str, types: Sequence[str], rows: Iterable[tuple]) -> None:
         import pyarrow as pa
 
-        rows = rows if isinstance(rows, list) else list(rows)
+        rows = list(dict.fromkeys(rows))  # a table never holds a row twice
         if not rows:
             return
         table = self._tables[name]
@@ -256,7 +277,10 @@ class SparkBackend:
                 raise LoadError(error(f"cannot store a row of `{name}` in Spark: {exc}", None,
                                       "the Spark backend stores numbers in 64 bits")) from None
             data = pa.Table.from_arrays(arrays, names=column_names(len(types)))
-        part = self._materialise(self._conform(self.spark.createDataFrame(data), table.schema))
+        frame = self._conform(self.spark.createDataFrame(data), table.schema)
+        # Few rows stay as they came (a leaf of every plan that reads them, without a job);
+        # many are sent to the executors once, rather than with every task that reads them.
+        part = _Part(frame, len(rows)) if len(rows) <= _LOCAL_ROWS else self._materialise(frame)
         self._set(name, _Table(table.schema, table.parts + (part,)))
 
     def read_file(self, name: str, types: Sequence[str], path: Path, options: dict[str, object]) -> None:
@@ -296,16 +320,34 @@ class SparkBackend:
         self._set(name, _Table(table.schema, table.parts + (part,)))
 
     def write_file(self, name: str, path: Path, options: dict[str, object]) -> None:
-        """Parquet (`format=parquet`): a Parquet folder written by Spark; else one delimited
-        text file written here, row by row as Spark sends them."""
-        frame = self._frame(self._tables[name])
-        if str(options.get("format", "")).lower() == "parquet":
-            frame.write.mode("overwrite").parquet(str(path))
+        """Delimited text (the default) as the Python engine writes it: rows sorted, values
+        printed by its writer (`facts_io.write_csv`), `headers=true` naming the columns; the
+        rows come to the driver, which writes the one file. Parquet (`format=parquet`): a
+        Parquet folder written by Spark's executors, columns named as the relation's. JSON:
+        one object per line keyed by the column names."""
+        from reasoner.facts_io import write_csv
+        from reasoner.sql.files import file_format
+
+        table = self._tables[name]
+        given = options.get("column names")
+        labels = [str(label) for label in given] if isinstance(given, (list, tuple)) else []
+        columns = [column.split(" ")[0] for column in table.schema.split(", ")]
+        labels = labels if len(labels) == len(columns) else columns
+        kind = file_format(path, options)
+        frame = self._frame(table)
+        if kind == "parquet":
+            frame.toDF(*labels).write.mode("overwrite").parquet(str(path))
             return
-        delimiter = str(options.get("delimiter", "\t"))
-        with open(path, "w", encoding="utf-8") as out:
-            for row in frame.toLocalIterator():
-                out.write(delimiter.join(str(value) for value in row) + "\n")
+        rows = [tuple(row) for row in frame.toLocalIterator()]
+        with open(path, "w", encoding="utf-8", newline="") as out:
+            if kind == "json":
+                for row in sorted(rows, key=sort_key):
+                    out.write(json.dumps(dict(zip(labels, row)), default=str, ensure_ascii=False) + "\n")
+                return
+            delimiter = str(options.get("delimiter", "\t"))
+            if str(options.get("headers", "")).lower() == "true" or options.get("headers") is True:
+                out.write(delimiter.join(labels) + "\n")
+            write_csv(out, rows, delimiter)
 
     def describe_error(self, exc: BaseException) -> str | None:
         condition = _condition(exc)
