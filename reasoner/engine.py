@@ -71,7 +71,12 @@ class Engine:
         DuckDB (`reasoner.sql`; `database`: a file keeps the tables between sessions);
         `backend="python"` (the default): evaluated by this engine."""
         if cls is Engine and backend != "python":
-            from reasoner.sql.engine import SqlEngine
+            try:
+                from reasoner.sql.engine import SqlEngine
+            except ImportError as exc:  # the backend's extra is not installed (sqlglot...)
+                from reasoner.sql.opening import missing_package
+
+                raise LoadError(missing_package(backend, exc)) from None
 
             return super().__new__(SqlEngine)
         return super().__new__(cls)

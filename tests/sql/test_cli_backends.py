@@ -181,3 +181,13 @@ def test_check_reports_what_a_backend_cannot_run(capsys, tmp_path, monkeypatch):
     assert (status, out) == (1, "1 path checked: 1 error, 0 warnings\n")
     assert err.startswith("ord.dl:4:3: error: the DuckDB backend cannot run the functor ord: ")
     assert '  hint: run this program on the Python engine (backend="python")' in err
+
+
+def test_a_backend_whose_extra_is_missing_is_one_diagnostic(capsys, program, monkeypatch):
+    for module in [name for name in sys.modules if name == "sqlglot" or name.startswith(("sqlglot.", "reasoner.sql"))]:
+        monkeypatch.delitem(sys.modules, module)
+    monkeypatch.setitem(sys.modules, "sqlglot", None)  # as if `pip install reasoner` without the extra
+    status, out, err = run(capsys, "query", "--no-defaults", str(program), "-q", "path(1, X)", "--backend", "duckdb")
+    assert (status, out) == (2, "")
+    assert err == ("error: the duckdb backend needs the `sqlglot` package, which is not installed\n"
+                   "  hint: pip install 'reasoner[duckdb]'\n")
