@@ -289,6 +289,44 @@ class Subsumption:
 
 
 @attrs.frozen
+class ComponentRef:
+    """`Graph<number>`: a component and its type arguments."""
+
+    name: str
+    arguments: tuple[str, ...] = ()
+    span: Span | None = _span_field()
+
+
+@attrs.frozen
+class Component:
+    """`.comp Name<T> : Base<T> { ... }`: statements instantiated by `.init` (expanded by
+    `reasoner.syntax.components` before the program sees them)."""
+
+    name: str
+    parameters: tuple[str, ...]
+    bases: tuple[ComponentRef, ...]
+    body: tuple[object, ...]  # statements, components, instances and overrides
+    span: Span | None = _span_field()
+
+
+@attrs.frozen
+class Instance:
+    """`.init name = Component<args>`."""
+
+    name: str
+    component: ComponentRef
+    span: Span | None = _span_field()
+
+
+@attrs.frozen
+class Override:
+    """`.override relation` inside a component: its base's rules for the relation are dropped."""
+
+    relation: str
+    span: Span | None = _span_field()
+
+
+@attrs.frozen
 class Query:
     """`?- goal.`; a disjunctive goal is kept as several conjunctive bodies."""
 

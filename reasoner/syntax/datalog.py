@@ -25,6 +25,7 @@ from reasoner.functors import FUNCTORS, TESTS
 from reasoner.limits import BIG, MAX_DIGITS
 from reasoner.resources import grammar_text
 from reasoner.source import SourceText, Span
+from reasoner.syntax.components import expand_components
 from reasoner.syntax.lark_errors import diagnostic_from_lark
 from reasoner.syntax.preprocess import Expansion, Macros, needs_preprocessing, preprocess
 
@@ -78,6 +79,10 @@ def parse_program(source: SourceText, macros: Macros | None = None) -> list[ast.
     statements = list(builder.statements(tree))
     if builder.diagnostics:
         raise ParseError(builder.diagnostics)
+    if any(isinstance(s, (ast.Component, ast.Instance, ast.Override)) for s in statements):
+        statements, problems = expand_components(statements)  # type: ignore[arg-type]
+        if problems:
+            raise ParseError(problems)
     return statements
 
 
@@ -222,6 +227,16 @@ class _Builder:
     # ---- statements ------------------------------------------------------------------
     def statements(self, tree: lark.Tree) -> Iterator[ast.Statement]:
         for child in tree.children:
+            if child.data == "component":
+                yield self.component(child)  # type: ignore[misc]
+                continue
+            if child.data == "instance":
+                yield ast.Instance(str(child.children[0]), self.comp_ref(child.children[1]),  # type: ignore[misc]
+                                   self.span(child))
+                continue
+            if child.data == "override":
+                yield ast.Override(str(child.children[0]), self.span(child))  # type: ignore[misc]
+                continue
             deep = _too_deep(child, MAX_NESTING)
             if deep is not None:
                 self.fail(f"expression nested too deeply (the limit is about {MAX_NESTING} levels "
@@ -249,6 +264,31 @@ class _Builder:
                 yield self.query(child)
             elif kind == "subsumption":
                 yield from self.subsumption(child)
+
+    def component(self, tree: lark.Tree) -> ast.Component:
+        name = str(tree.children[0])
+        parameters: list[str] = []
+        bases: list[ast.ComponentRef] = []
+        body: list[lark.Tree] = []
+        inside = False
+        for child in tree.children[1:]:
+            if isinstance(child, lark.Token):
+                if child.type == "TYPE_OPEN":
+                    inside = True
+                elif child.type == "TYPE_CLOSE":
+                    inside = False
+                elif inside:
+                    parameters.append(str(child))
+            elif child.data == "comp_ref":
+                bases.append(self.comp_ref(child))
+            else:
+                body.append(child)
+        statements = tuple(self.statements(lark.Tree("start", body)))
+        return ast.Component(name, tuple(parameters), tuple(bases), statements, self.span(tree))
+
+    def comp_ref(self, tree: lark.Tree) -> ast.ComponentRef:
+        arguments = tuple(self.name(c) for c in tree.children[1:] if isinstance(c, lark.Tree))
+        return ast.ComponentRef(str(tree.children[0]), arguments, self.span(tree))
 
     def name(self, tree) -> str:
         return str(tree.children[0])
