@@ -3,8 +3,8 @@ facts as `Gdelt1.parse` then `FactSink.add`, in a fraction of the Python operati
 
 A GDELT file holds millions of rows over few distinct dates, CAMEO codes, Goldstein scores and
 actors. The exact reading (`parse`) checks each such value the first time it sees it and
-remembers it: valid dates in `dates`, scores in `scores`, the actor of each side in `sides`, the
-strings it keeps in `interned`. The emitter below reads a row only through those memories: a row
+remembers it: valid dates in `dates.known`, scores in `scores`, whole-number counts in `counts`,
+the actor of each side in `sides`, the strings it keeps in `interned`. The emitter below reads a row only through those memories: a row
 whose every value was seen and checked before becomes its facts at once (no `Record`, no
 argument list); any other row (a new value, a bad or odd row, a row without Actor1) is left to
 the exact reading (`emit` returns False), which reports it or, for a new value, remembers it
