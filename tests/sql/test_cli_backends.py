@@ -184,6 +184,9 @@ def test_check_reports_what_a_backend_cannot_run(capsys, tmp_path, monkeypatch):
 
 
 def test_a_backend_whose_extra_is_missing_is_one_diagnostic(capsys, program, monkeypatch):
+    import reasoner
+
+    monkeypatch.setattr(reasoner, "sql", reasoner.sql)  # re-importing below rebinds it: put it back after
     for module in [name for name in sys.modules if name == "sqlglot" or name.startswith(("sqlglot.", "reasoner.sql"))]:
         monkeypatch.delitem(sys.modules, module)
     monkeypatch.setitem(sys.modules, "sqlglot", None)  # as if `pip install reasoner` without the extra
