@@ -9,7 +9,14 @@ into a new part, `CREATE TABLE t AS <query>` makes a table of one part, and a qu
 Spark's recursive CTEs only `UNION ALL` is allowed, without set semantics) runs round after
 round without any plan growing with the rounds; when a table has more than `_PARTS` parts they
 are merged into one. `INSERT INTO t SELECT * FROM u` (the driver adding a round's new rows)
-takes `u`'s parts as they are, computing nothing.
+takes `u`'s parts as they are, computing nothing. Row counts come with the checkpoint (an
+`Observation`), so the driver's `count` of a round's new rows costs no job. Rows from Python
+(`insert_rows`) go in through Arrow; up to `_LOCAL_ROWS` stay a leaf of the plans that read them,
+more are checkpointed on the executors once.
+
+Files: Parquet is read by Spark itself (on a cluster, from storage every executor sees) and
+written by it; delimited text is read by the Python engine's reader (`NotPlain`) and written
+in the driver by the Python engine's writer, so both give that engine's facts and files.
 
 Spark has no transactions; it needs none here: DataFrames never change, so `begin` keeps the
 table map, `rollback` puts it back (and the views with it), and a failed load leaves the

@@ -8,6 +8,7 @@ its own on it). Without Java or pyspark the module is skipped with the reason.""
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 
 import pytest
@@ -17,11 +18,14 @@ pytest.importorskip("pyspark")
 
 from reasoner import Engine  # noqa: E402
 from reasoner.errors import CheckError, EvaluationError, LoadError  # noqa: E402
+from reasoner.load import event_schemas  # noqa: E402
+from reasoner.resources import data_dir  # noqa: E402
 from tests.pydatalog_oracle import to_souffle  # noqa: E402
 from tests.sql.differential import differences, short  # noqa: E402
 from tests.test_differential import PROGRAMS, generate_program  # noqa: E402
 
-GOLDEN = Path(__file__).parent.parent / "golden"
+ROOT = Path(__file__).parent.parent.parent
+GOLDEN = ROOT / "tests" / "golden"
 # Recursion (linear, mutual, same generation), negation, aggregates (float sums through
 # math.fsum, grouped, over recursion), arithmetic, strings, conversions, dates, match/contains,
 # unsigned and bitwise operators, nullary relations, disjunction.
@@ -69,6 +73,25 @@ def test_generated_programs_agree(spark):
         found = differences(python, on_spark)
         assert not found, f"seed {seed}: {short(found)}\n{text}"
         on_spark.close()
+
+
+def test_the_rule_library_on_the_corpus_agrees(spark):
+    """The slice of rules/escalation.dl that `responds`, `escalation_step` and `escalation_chain`
+    need (87 relations, benchmarks/library_slice.py), on the shipped corpus's events."""
+    spec = importlib.util.spec_from_file_location("library_slice", ROOT / "benchmarks" / "library_slice.py")
+    assert spec is not None and spec.loader is not None
+    library_slice = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(library_slice)
+    program = library_slice.slice_program()
+    python, on_spark = Engine(), Engine(backend="spark")
+    for engine in (python, on_spark):
+        for schema in event_schemas().values():
+            engine.add_schema(schema)
+        engine.load(data_dir("corpus"))
+        engine.load_text(program, name="slice.dl")
+    found = differences(python, on_spark)
+    assert not found, short(found)
+    assert python.relation("responds"), "the corpus derives responds"
 
 
 PATHS = """
@@ -189,6 +212,18 @@ def test_two_engines_never_see_each_other_s_tables(spark):
     assert second.relation("p") == {("one",)}
 
 
+def test_input_facts_from_parquet_are_read_by_spark(spark, tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    pq.write_table(pa.table({"from": ["a", "b", "c"], "to": ["b", "c", "d"]}), tmp_path / "link.parquet")
+    text = ('.decl link(x: symbol, y: symbol)\n.input link(filename="link.parquet", format="parquet")\n'
+            ".decl reach(x: symbol, y: symbol)\nreach(X, Y) :- link(X, Y).\nreach(X, Z) :- reach(X, Y), link(Y, Z).")
+    on_spark = Engine(backend="spark", fact_dir=tmp_path)
+    on_spark.load_text(text)
+    assert on_spark.relation("reach") == {("a", "b"), ("b", "c"), ("c", "d"), ("a", "c"), ("b", "d"), ("a", "d")}
+
+
 def test_parquet_files_are_read_by_spark_by_column_position(spark, tmp_path):
     import pyarrow as pa
     import pyarrow.parquet as pq
@@ -208,6 +243,23 @@ def test_parquet_files_are_read_by_spark_by_column_position(spark, tmp_path):
     with pytest.raises(BadFile, match="does not fit the relation"):
         backend.read_file("dated", ("symbol", "date", "number"), tmp_path / "link.parquet", {})
     assert backend.count("dated") == 0
+
+
+def test_output_files_are_the_python_engine_s(spark, tmp_path):
+    text = """
+    .decl reading(name: symbol, value: float, day: date, count: number)
+    reading("b", 0.1, 2025-10-22, -3). reading("a", 2.5e10, 2025-01-02, 7). reading("c", 1.0 / 3.0, 2024-02-29, 0).
+    .output reading
+    .output reading(filename="with_headers.tsv", headers=true, delimiter=";")
+    """
+    python, on_spark = _both(text)
+    (tmp_path / "python").mkdir()
+    (tmp_path / "spark").mkdir()
+    python.write_outputs(tmp_path / "python")
+    on_spark.write_outputs(tmp_path / "spark")
+    for name in ("reading.csv", "with_headers.tsv"):
+        assert (tmp_path / "spark" / name).read_text() == (tmp_path / "python" / name).read_text()
+    assert (tmp_path / "spark" / "with_headers.tsv").read_text().startswith("name;value;day;count\n")
 
 
 def test_the_master_is_passed_through_and_another_one_refused(spark):
