@@ -110,14 +110,19 @@ class _Run:
                         "url VARCHAR)")
         self.files = 0
         self.temporary = [self.raw]
-        self.added: dict[str, int] = {}  # relation -> rows added to its table
+        self.made: dict[str, int] = {}  # relation -> its facts this import made (as `read_dataset` counts)
         self.kept = ""  # the table of the rows kept, once written
         self.unique = False  # whether they hold each event id once
         self.lookups: dict[str, str] = {}  # "dates", "verbs", "sides"... -> its temporary table
 
     def close(self) -> None:
+        """Drop the temporary tables. After a failed statement inside a transaction DuckDB
+        refuses every statement until the rollback, which takes the tables with it."""
         for name in self.temporary:
-            self.db.execute(f"DROP TABLE IF EXISTS {name}")
+            try:
+                self.db.execute(f"DROP TABLE IF EXISTS {name}")
+            except Exception:  # noqa: BLE001 - the aborted transaction's rollback drops them
+                return
 
     def fetch(self, sql: str, *parameters: object) -> list[tuple]:
         return self.db.execute(sql, list(parameters)).fetchall()
@@ -267,7 +272,7 @@ class _Run:
                 self.sink.new_actor(Actor(actor_id, name, kind))
         self.lookup("actors", ("id VARCHAR", "name VARCHAR", "kind VARCHAR"), list(self.sink.facts["actor"]))
         self.insert("actor", f"SELECT * FROM {self.lookups['actors']}", by_event=False)
-        report.facts = sum(self.added.values())
+        report.facts = sum(self.made.values())
 
     def insert(self, relation: str, select: str, by_event: bool = True) -> None:
         """Add the rows `select` gives to the relation's table, each once. Rows of events
@@ -278,7 +283,8 @@ class _Run:
         if by_event and self.unique and (before == 0 or not self.fetch(
                 f"SELECT 1 FROM {target} t SEMI JOIN {self.kept} k ON t.c0 = k.id LIMIT 1")):
             self.db.execute(f"INSERT INTO {target} {select}")
+            self.made[relation] = self.fetch(f"SELECT count(*) FROM {target}")[0][0] - before
         else:
             self.db.execute(f"INSERT INTO {target} ({select}) EXCEPT SELECT * FROM {target}")
-        self.added[relation] = self.fetch(f"SELECT count(*) FROM {target}")[0][0] - before
+            self.made[relation] = self.fetch(f"SELECT count(*) FROM (SELECT DISTINCT * FROM ({select}))")[0][0]
 

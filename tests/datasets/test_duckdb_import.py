@@ -65,7 +65,7 @@ def test_importing_again_adds_nothing() -> None:
     connection = database()
     for _ in range(2):
         report = import_gdelt(connection, "gdelt1", [GDELT], ImportOptions(), frozenset(), lambda n: f'"{n}"')
-    assert report.kept == 667 and report.facts == 0
+    assert report.kept == 667 and report.facts == read_dataset("gdelt1", [GDELT]).report.facts
     assert tables(connection) == {name: read_dataset("gdelt1", [GDELT]).sink.facts[name] for name in RELATIONS}
 
 
@@ -120,8 +120,9 @@ def test_the_duckdb_engine_imports_gdelt_without_python_rows() -> None:
     assert sql.database_facts.rows("event") == sql.relation("event")  # held by the database alone
     sql.load_text('.decl sanctions(e: symbol)\nsanctions(E) :- event(E, _, _, "USA", "impose_sanctions", "RUS").')
     assert sql.relation("sanctions") == {("gdelt_564443032",)}
-    assert sql.load_dataset("gdelt1", [GDELT]).facts == 0  # again: nothing new
-    assert sql.size("event") == 667
+    sizes = {name: sql.size(name) for name in RELATIONS}
+    assert sql.load_dataset("gdelt1", [GDELT]).kept == 667  # again: nothing new
+    assert {name: sql.size(name) for name in RELATIONS} == sizes
 
 
 def test_the_duckdb_engine_leaves_bad_files_to_the_python_reader(tmp_path: Path) -> None:
@@ -137,3 +138,25 @@ def test_the_duckdb_engine_leaves_bad_files_to_the_python_reader(tmp_path: Path)
     assert {name: engine.relation(name) for name in engine.relations()} == before
     report = engine.load_dataset("icews", [FIXTURES / "icews-bad-rows.tab"], max_bad_rows=3)  # Python rows
     assert report.kept == 2 and engine.size("event") == 669
+
+
+def test_crlf_line_ends_and_blank_lines_read_as_in_python(tmp_path: Path) -> None:
+    text = GDELT.read_text(encoding="utf-8")
+    path = tmp_path / "crlf.export.CSV"
+    path.write_text(text.replace("\n", "\r\n").replace("\r\n", "\r\n\r\n", 3), encoding="utf-8", newline="")
+    report, facts, python_report, python_facts = both("gdelt1", [path])
+    assert facts == python_facts and (report.read, report.kept) == (python_report.read, python_report.kept) == (710, 667)
+    mixed = tmp_path / "mixed.export.CSV"  # CRLF, then LF: DuckDB refuses, the Python reader reads it
+    mixed.write_text(text.replace("\n", "\r\n", 400), encoding="utf-8", newline="")
+    with pytest.raises(NotInSql, match="DuckDB cannot read"):
+        import_gdelt(database(), "gdelt1", [mixed], ImportOptions(), frozenset(), lambda n: f'"{n}"')
+
+
+def test_a_file_duckdb_refuses_inside_the_engine_is_read_by_python(tmp_path: Path) -> None:
+    from reasoner import Engine
+
+    mixed = tmp_path / "mixed.export.CSV"
+    mixed.write_text(GDELT.read_text(encoding="utf-8").replace("\n", "\r\n", 400), encoding="utf-8", newline="")
+    engine = Engine(backend="duckdb")
+    assert engine.load_dataset("gdelt1", [mixed]).kept == 667 and engine.size("event") == 667
+    assert not engine.backend.fetch("SELECT table_name FROM duckdb_tables() WHERE temporary")
