@@ -17,7 +17,8 @@
 3. Prints each stage's time, the sizes of `responds`, `escalation_step` and `escalation_chain`,
    and the process's peak resident set size (VmHWM), which includes DuckDB's memory. Each
    invocation is a fresh process, so the peak is the run's own. `--database PATH` keeps the
-   database on disk (default: in memory).
+   database on disk (default: in memory); `--memory-limit 6GB` caps DuckDB's memory (it spills
+   to disk beyond it), for a machine shared with other work.
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ ARROW_TYPES = {"symbol": "string", "date": "date32", "number": "int64", "unsigne
 def write_parquet(events: int, directory: Path) -> dict[str, int]:
     """The generated rows, one Parquet file per non-empty relation; the row counts."""
     import pyarrow as pa
-    import pyarrow.parquet as pq
+    import pyarrow.parquet as pq  # type: ignore[import-untyped]
 
     schemas = event_schemas()
     arrow_schemas = {name: pa.schema([(c, getattr(pa, ARROW_TYPES[b])()) for c, b in zip(s.columns, s.bases)])
@@ -84,8 +85,10 @@ def parquet_files(directory: Path) -> dict[str, Path]:
     return {path.name.removesuffix(".parquet"): path for path in sorted(directory.glob("*.parquet"))}
 
 
-def run_engine(files: dict[str, Path], program: str, database: str | None) -> dict[str, int]:
+def run_engine(files: dict[str, Path], program: str, database: str | None, memory_limit: str | None) -> dict[str, int]:
     engine = Engine(backend="duckdb", database=database)  # type: ignore[call-arg]
+    if memory_limit:
+        engine.backend.execute(f"SET memory_limit = '{memory_limit}'")  # type: ignore[attr-defined]
     for schema in event_schemas().values():
         engine.add_schema(schema)
     inputs = "".join(f'.input {name}(filename="{path}")\n' for name, path in files.items())
@@ -105,10 +108,12 @@ def run_engine(files: dict[str, Path], program: str, database: str | None) -> di
     return {name: engine.size(name) for name in library_slice.TARGETS}
 
 
-def run_hand(files: dict[str, Path], database: str | None) -> dict[str, int]:
+def run_hand(files: dict[str, Path], database: str | None, memory_limit: str | None) -> dict[str, int]:
     import duckdb
 
     connection = duckdb.connect(database or ":memory:")
+    if memory_limit:
+        connection.execute(f"SET memory_limit = '{memory_limit}'")
     began = time.perf_counter()
     schemas = event_schemas()
     for name, schema in schemas.items():
@@ -130,6 +135,9 @@ def main() -> None:
     parser.add_argument("--peer", choices=("duckdb", "hand"), default="duckdb")
     parser.add_argument("--dir", type=Path, default=None)
     parser.add_argument("--database", default=None)
+    parser.add_argument("--memory-limit", default=None,
+                        help="DuckDB's memory_limit (e.g. 6GB; beyond it DuckDB spills to disk); "
+                             "default DuckDB's own, 80%% of the machine's memory")
     options = parser.parse_args()
     directory = options.dir or Path(tempfile.gettempdir()) / f"reasoner-bench-parquet-{options.events}"
     directory.mkdir(parents=True, exist_ok=True)
@@ -143,9 +151,9 @@ def main() -> None:
     before = backends.reset_peak()
     began = time.perf_counter()
     if options.peer == "hand":
-        sizes = run_hand(files, options.database)
+        sizes = run_hand(files, options.database, options.memory_limit)
     else:
-        sizes = run_engine(files, options.program, options.database)
+        sizes = run_engine(files, options.program, options.database, options.memory_limit)
     print(f"total (load and evaluate): {time.perf_counter() - began:.1f} s; sizes: {sizes}")
     print(f"peak resident set size: {backends.peak_mib():,.0f} MiB (before loading: {before:,.0f} MiB)")
 
