@@ -20,6 +20,7 @@ import logging
 import os
 import shutil
 import socket
+import warnings
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -64,12 +65,16 @@ def spark_session(master: str | None) -> Any:
                                   None, "one Spark master per process: start another process for another master"))
         return SparkSession(running)
     _check_java()
-    builder = SparkSession.builder.master(wanted).appName("reasoner")
+    logging_file = Path(__file__).with_name("spark_log4j2.properties")
+    builder = (SparkSession.builder.master(wanted).appName("reasoner")
+               .config("spark.driver.extraJavaOptions", f"-Dlog4j2.configurationFile=file:{logging_file}"))
     for key, value in {**_CONTEXT_SETTINGS, **SESSION_SETTINGS}.items():
         builder = builder.config(key, value)
     logging.getLogger("SQLQueryContextLogger").setLevel(logging.CRITICAL)  # errors become diagnostics
     try:
-        session = builder.getOrCreate()
+        with warnings.catch_warnings():  # pyspark's own about its pandas versions: not the user's
+            warnings.simplefilter("ignore", FutureWarning)
+            session = builder.getOrCreate()
     except Exception as exc:  # Py4J, Java or Spark errors alike: report their first line
         raise LoadError(error(f"Spark could not start on {wanted}: {first_line(exc)}", None,
                               "check the master URL (local[N], spark://host:port, yarn, k8s://...) "
