@@ -14,9 +14,9 @@ takes `u`'s parts as they are, computing nothing. Row counts come with the check
 (`insert_rows`) go in through Arrow; up to `_LOCAL_ROWS` stay a leaf of the plans that read them,
 more are checkpointed on the executors once.
 
-Files: Parquet is read by Spark itself (on a cluster, from storage every executor sees) and
-written by it; delimited text is read by the Python engine's reader (`NotPlain`) and written
-in the driver by the Python engine's writer, so both give that engine's facts and files.
+Files (`spark_files.py`): Parquet is read by Spark itself (on a cluster, from storage every
+executor sees) and written by it; delimited text is read by the Python engine's reader
+(`NotPlain`) and written in the driver by its writer, so both give that engine's facts and files.
 
 Spark has no transactions; it needs none here: DataFrames never change, so `begin` keeps the
 table map, `rollback` puts it back (and the views with it), and a failed load leaves the
@@ -28,7 +28,6 @@ SparkContext never see each other's tables.
 
 from __future__ import annotations
 
-import json
 import logging
 import math
 import re
@@ -40,11 +39,9 @@ from typing import Any
 from sqlglot import exp
 
 from reasoner.errors import LoadError, error
-from reasoner.facts_io import sort_key
-from reasoner.sql import spark_dialect
+from reasoner.sql import spark_dialect, spark_files
 from reasoner.sql.backend import COLUMN_TYPES, NULLARY_TYPE, column_names
 from reasoner.sql.spark_session import SESSION_SETTINGS, first_line, spark_session
-from reasoner.types import NUMBER_MAX, NUMBER_MIN, UNSIGNED_MAX
 
 _PARTS = 8  # a table of more parts is merged into one
 _LOCAL_ROWS = 20_000  # rows from Python up to this many are not checkpointed
@@ -193,6 +190,9 @@ class SparkBackend:
         started = time.perf_counter()
         try:
             self._execute(sql)
+        except Exception as exc:
+            _stopped(exc)
+            raise
         finally:
             _LOG.debug("%.3fs %s", time.perf_counter() - started, sql[:200])
 
@@ -230,7 +230,11 @@ class SparkBackend:
             return [(name,) for name in sorted(self._tables)]
         if _TRANSACTION.match(sql):
             return [(self._transaction,)]
-        return [tuple(row) for row in self.spark.sql(sql).collect()]
+        try:
+            return [tuple(row) for row in self.spark.sql(sql).collect()]
+        except Exception as exc:
+            _stopped(exc)
+            raise
 
     def create_table(self, name: str, types: Sequence[str]) -> None:
         self._set(name, _Table(_schema(types)))
@@ -261,11 +265,15 @@ class SparkBackend:
         saved, self._saved = self._saved, None
         if saved is None:
             return
-        for name in set(self._tables) - set(saved):
-            self._set(name, None)
-        for name, table in saved.items():
-            if self._tables.get(name) is not table:
-                self._set(name, table)
+        try:
+            for name in set(self._tables) - set(saved):
+                self._set(name, None)
+            for name, table in saved.items():
+                if self._tables.get(name) is not table:
+                    self._set(name, table)
+        except Exception as exc:  # Spark itself gone: the failure being rolled back says so
+            _LOG.debug("rollback: %s", first_line(exc))
+            self._tables = saved
 
     def insert_rows(self, name: str, types: Sequence[str], rows: Iterable[tuple]) -> None:
         import pyarrow as pa
@@ -291,70 +299,18 @@ class SparkBackend:
         self._set(name, _Table(table.schema, table.parts + (part,)))
 
     def read_file(self, name: str, types: Sequence[str], path: Path, options: dict[str, object]) -> None:
-        """Rows from a Parquet file (`format=parquet` or a `.parquet` name), read by Spark itself:
-        on a cluster, a path every executor sees (HDFS, S3, a shared disk). Its columns are
-        taken by position, each value cast to its column's type; a file of another width, or a
-        value that does not fit (NULL, another syntax, a number beyond the 32-bit range of
-        fact files), is a `BadFile`. Delimited text is left to the Python engine's reader
-        (`NotPlain`), which gives the same facts and the same diagnostics as that engine."""
-        from reasoner.sql.files import BadFile, NotPlain, file_format
-
-        if file_format(path, options) != "parquet":
-            raise NotPlain(str(path))
+        """Parquet read by Spark itself; anything else left to the Python engine's reader
+        (`spark_files.parquet_rows`)."""
         table = self._tables[name]
-        try:
-            frame = self.spark.read.parquet(str(path))
-        except Exception as exc:  # Spark's AnalysisException: no such file, not Parquet
-            raise BadFile(f"cannot read {path} as Parquet: {_short_message(exc)}") from None
-        width = max(len(types), 1)
-        if len(frame.columns) != width:
-            raise BadFile(f"{path} has {len(frame.columns)} column{'s' if len(frame.columns) != 1 else ''}, "
-                          f"the relation {width}")
-        wanted = [column.split(" ") for column in table.schema.split(", ")]
-        fields = [f"TRY_CAST({_quoted(source)} AS {kind}) AS {target}"
-                  for source, (target, kind) in zip(frame.columns, wanted)]
-        typed = frame.selectExpr(*fields)
-        bad = [f"{target} IS NULL" for target, _ in wanted]
-        bad += [f"{c} NOT BETWEEN {NUMBER_MIN} AND {NUMBER_MAX}" for c, t in zip(column_names(len(types)), types)
-                if t == "number"]
-        bad += [f"{c} NOT BETWEEN 0 AND {UNSIGNED_MAX}" for c, t in zip(column_names(len(types)), types)
-                if t == "unsigned"]
+        typed, bad = spark_files.parquet_rows(self.spark, path, types, table.schema, options)
         part = self._materialise(typed.distinct())
-        unfit = part.frame.where(" OR ".join(bad)).limit(1).collect()
-        if unfit:
-            raise BadFile(f"{path}: the row {tuple(unfit[0])} does not fit the relation "
-                          f"(a value missing, of another type or out of range)")
+        spark_files.check_fit(part.frame, bad, path)
         self._set(name, _Table(table.schema, table.parts + (part,)))
 
     def write_file(self, name: str, path: Path, options: dict[str, object]) -> None:
-        """Delimited text (the default) as the Python engine writes it: rows sorted, values
-        printed by its writer (`facts_io.write_csv`), `headers=true` naming the columns; the
-        rows come to the driver, which writes the one file. Parquet (`format=parquet`): a
-        Parquet folder written by Spark's executors, columns named as the relation's. JSON:
-        one object per line keyed by the column names."""
-        from reasoner.facts_io import write_csv
-        from reasoner.sql.files import file_format
-
+        """As the Python engine writes it, or Parquet by Spark (`spark_files.write_rows`)."""
         table = self._tables[name]
-        given = options.get("column names")
-        labels = [str(label) for label in given] if isinstance(given, (list, tuple)) else []
-        columns = [column.split(" ")[0] for column in table.schema.split(", ")]
-        labels = labels if len(labels) == len(columns) else columns
-        kind = file_format(path, options)
-        frame = self._frame(table)
-        if kind == "parquet":
-            frame.toDF(*labels).write.mode("overwrite").parquet(str(path))
-            return
-        rows = [tuple(row) for row in frame.toLocalIterator()]
-        with open(path, "w", encoding="utf-8", newline="") as out:
-            if kind == "json":
-                for row in sorted(rows, key=sort_key):
-                    out.write(json.dumps(dict(zip(labels, row)), default=str, ensure_ascii=False) + "\n")
-                return
-            delimiter = str(options.get("delimiter", "\t"))
-            if str(options.get("headers", "")).lower() == "true" or options.get("headers") is True:
-                out.write(delimiter.join(labels) + "\n")
-            write_csv(out, rows, delimiter)
+        spark_files.write_rows(self._frame(table), [c.split(" ")[0] for c in table.schema.split(", ")], path, options)
 
     def describe_error(self, exc: BaseException) -> str | None:
         condition = _condition(exc)
@@ -369,6 +325,17 @@ class SparkBackend:
     def close(self) -> None:
         for name in list(self._tables):
             self._set(name, None)
+
+
+def _stopped(exc: BaseException) -> None:
+    """A `LoadError` when `exc` says that Spark itself went away (its JVM ended, killed for
+    memory say, or the cluster dropped the application)."""
+    text = str(exc)
+    if (type(exc).__name__ in ("Py4JNetworkError", "ConnectionRefusedError")
+            or "SparkContext was shut down" in text or "stopped SparkContext" in text):
+        raise LoadError(error(f"Spark stopped during the evaluation: {first_line(exc)}", None,
+                              "Spark's driver or its executors went away (out of memory?); this engine's "
+                              "tables went with them: start a new engine")) from None
 
 
 def _condition(exc: BaseException) -> str | None:
