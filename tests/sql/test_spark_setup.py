@@ -12,7 +12,9 @@ pytest.importorskip("sqlglot")
 
 from reasoner import Engine  # noqa: E402
 from reasoner.errors import LoadError  # noqa: E402
-from reasoner.sql.spark_dialect import java_pattern  # noqa: E402
+from reasoner.functors import TABLE, Unsupported  # noqa: E402
+from reasoner.sql.expressions import Unexpressible, _template  # noqa: E402
+from reasoner.sql.spark_dialect import DIALECT, java_pattern  # noqa: E402
 
 
 @pytest.fixture
@@ -87,3 +89,25 @@ def test_patterns_read_differently_are_refused_with_the_reason(re2, reason):
     with pytest.raises(ValueError) as raised:
         java_pattern(re2)
     assert reason in str(raised.value)
+
+
+@pytest.mark.parametrize("name", [f.name for f in TABLE])
+def test_every_functor_is_written_in_spark_sql_or_refused(name):
+    """No DuckDB-only function reaches Spark: each form is translated or `Unexpressible`."""
+    functor = next(f for f in TABLE if f.name == name)
+    for first in ("number", "unsigned", "float", "symbol", "date"):
+        arg_types = [first] + ["number"] * (functor.arity[0] - 1)
+        try:
+            result = functor.result(arg_types)
+        except TypeError:
+            continue
+        form = functor.sql(arg_types, result) if callable(functor.sql) else functor.sql
+        if form is None or isinstance(form, Unsupported):
+            continue
+        try:
+            text = _template(form, functor.arity[0]).sql(dialect=DIALECT).upper()
+        except Unexpressible as exc:
+            assert exc.reason
+            continue
+        for duckdb_only in ("REGEXP_FULL_MATCH", "ERROR(", "FSUM(", "PRINTF(", "REGEXP_MATCHES"):
+            assert duckdb_only not in text.replace("RAISE_ERROR(", ""), f"{name} ({first}): {text}"
