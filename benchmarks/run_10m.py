@@ -1,7 +1,7 @@
 """Ten million generated events on DuckDB (issue 15): generate, write to Parquet, load, evaluate.
 
-    python benchmarks/run_10m.py                       # 10,000,000 events, the whole library
-    python benchmarks/run_10m.py --events 1000000 --program slice
+    python benchmarks/run_10m.py                       # 10,000,000 events, the slice
+    python benchmarks/run_10m.py --events 1000000 --program library
     python benchmarks/run_10m.py --peer hand           # the hand-written SQL (the slice) instead
 
 1. The events of benchmarks/generated_events.py (same seed: the first 100,000 events are those of
@@ -11,7 +11,9 @@
    files are there already.
 2. `--peer duckdb` (the default): `Engine(backend="duckdb", database=...)` with the event schema,
    an `.input` directive per file (DuckDB reads the Parquet itself: no Python rows), then the
-   program: `--program library` (rules/*.dl) or `slice` (benchmarks/library_slice.py).
+   program: `--program slice` (benchmarks/library_slice.py, the default) or `library`
+   (rules/*.dl; its pairs of events of a dyad grow with the square of the events: at 1,000,000
+   events it outgrew 15 GiB, see benchmarks/README.md).
    `--peer hand`: a DuckDB database with the files as tables (`read_parquet`), then the hand
    SQL of benchmarks/sql/ (the slice).
 3. Prints each stage's time, the sizes of `responds`, `escalation_step` and `escalation_chain`,
@@ -131,7 +133,7 @@ def run_hand(files: dict[str, Path], database: str | None, memory_limit: str | N
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=10_000_000)
-    parser.add_argument("--program", choices=("library", "slice"), default="library")
+    parser.add_argument("--program", choices=("library", "slice"), default="slice")
     parser.add_argument("--peer", choices=("duckdb", "hand"), default="duckdb")
     parser.add_argument("--dir", type=Path, default=None)
     parser.add_argument("--database", default=None)
