@@ -22,6 +22,7 @@ a transaction (`Backend.begin`/`commit`/`rollback`).
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable, Sequence
 
 from sqlglot import exp
@@ -46,6 +47,9 @@ class Driver:
         self.types = types  # relation -> base types of its columns
         self.statements = 0
         self.last_rules: Sequence[RuleSql] = ()  # the rules of the statement run last (for errors)
+        self.deadline: float | None = None  # time.monotonic() past which no statement starts
+        self.empty: set[str] = set()  # relations known to hold no rows (during `evaluate`)
+
 
     def name(self, relation: str, role: str | None = None) -> str:
         """A table's quoted name: the relation's own, or one of its helpers (`role`)."""
@@ -53,6 +57,8 @@ class Driver:
         return exp.to_identifier(plain, quoted=True).sql(dialect=self.backend.dialect)
 
     def run(self, statement: str, rules: Sequence[RuleSql] = ()) -> None:
+        if self.deadline is not None and time.monotonic() > self.deadline:
+            raise TimeoutError("the time budget ran out")
         self.statements += 1
         self.last_rules = rules
         self.backend.execute(statement)
@@ -60,22 +66,46 @@ class Driver:
     # ---- evaluation from scratch ------------------------------------------------------
 
     def evaluate(self, nonempty: set[str]) -> None:
-        """Every stratum in order; `nonempty`: the relations whose tables hold base facts."""
-        for stratum in self.strata:
-            if stratum.stratum.rules:
-                self.full(stratum, nonempty)
+        """Every stratum in order; `nonempty`: the relations whose tables hold base facts.
+        A rule with a positive body atom of a relation known to be empty derives nothing and
+        is not run; a relation is known empty until a statement that could fill it ran and
+        its table was counted (only on a backend whose counts are cheap: `cheap_counts`)."""
+        if not getattr(self.backend, "cheap_counts", False):
+            for stratum in self.strata:
+                if stratum.stratum.rules:
+                    self.full(stratum, nonempty)
+            return
+        derived = {name for stratum in self.strata if stratum.stratum.rules for name in stratum.relations}
+        # a derived relation's table was made afresh; another's may hold rows from before
+        self.empty = {name for name in self.types if name not in nonempty
+                      and (name in derived or not self.backend.count(name))}
+        try:
+            for stratum in self.strata:
+                if stratum.stratum.rules:
+                    self.full(stratum, nonempty)
+        finally:
+            self.empty = set()
 
     def full(self, stratum: StratumSql, nonempty: set[str]) -> None:
+        empty = self.empty
         for head in sorted(stratum.relations):
-            rules = [r for r in stratum.exit_rules if r.head == head]
+            rules = [r for r in stratum.exit_rules if r.head == head and not (r.positive & empty)]
             if rules:
                 self.insert(head, rules, head in nonempty)
+                if head in empty and self.backend.count(head):
+                    empty.discard(head)
+        if stratum.recursive and empty and stratum.relations <= empty:
+            return  # no rows to start the recursion from: every delta rule reads one
         if stratum.recursive and self.linear(stratum):
             self.recursive_cte(stratum)
         elif stratum.recursive:
             for name in stratum.relations:
                 self.copy_into(name, "delta", f"SELECT * FROM {self.name(name)}")
             self.loop(stratum)
+        if stratum.recursive:
+            for name in stratum.relations & empty:
+                if self.backend.count(name):
+                    empty.discard(name)
 
     def linear(self, stratum: StratumSql) -> bool:
         """Whether the stratum can run as one `WITH RECURSIVE ... UNION`: the backend gives it

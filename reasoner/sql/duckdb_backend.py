@@ -31,6 +31,7 @@ class DuckDBBackend:
     dialect = "duckdb"
     name = "DuckDB"
     recursive_union = True
+    cheap_counts = True  # count(*) of a table reads its row count, no scan
 
     def __init__(self, database: str | Path | None = None):
         import duckdb
@@ -42,12 +43,26 @@ class DuckDBBackend:
         except (duckdb.Error, OSError) as exc:
             raise LoadError(open_error(target, exc)) from None
         self._inserted = 0
+        self._memory_limit: int | None = None
         # The join order of each SELECT is the Python engine's plan (`reasoner.plan.schedule`:
         # the most bound columns first), written as the FROM list; DuckDB's own join-order
         # search misjudges the long bodies of the rule library (a self-join of `event` on
         # three columns and an interval overlap took 50 times longer), so it is kept off.
         self.connection.execute("SET disabled_optimizers = 'join_order'")
         self.connection.execute("SET enable_progress_bar = false")
+        # Tables are sets: the order rows were inserted in need not be kept (less buffering
+        # in parallel inserts and CREATE TABLE ... AS).
+        self.connection.execute("SET preserve_insertion_order = false")
+
+    def interrupt(self) -> None:
+        """Stop the statement running on the connection (from another thread: a time budget)."""
+        self.connection.interrupt()
+
+    def set_memory_limit(self, limit: int | None) -> None:
+        """DuckDB's `memory_limit` (None: its default, 80% of the machine's memory)."""
+        if limit != self._memory_limit:
+            self.connection.execute("RESET memory_limit" if limit is None else f"SET memory_limit = '{int(limit)}B'")
+            self._memory_limit = limit
 
     def execute(self, sql: str) -> None:
         self.connection.execute(sql)

@@ -15,8 +15,11 @@ error, an evaluation error, a construct the backend cannot run) leaves the datab
 - `relation`, `size`, `query` read the tables; explanations (`explain`, `why_not`) read them
   through `reasoner.sql.explain`, with the same output as the Python engine.
 
-The limits of the Python engine (`max_tuples`, `time_budget`, `max_memory` and the per-value
-limits) are not enforced by the SQL backends.
+Limits: `time_budget` holds on a backend that can interrupt a running statement (DuckDB's
+`interrupt()`, from a timer, and checked between statements), `max_memory` on one that takes
+a memory limit (DuckDB's `memory_limit`, set when `max_memory` is not the default); each
+stops the evaluation with a `LimitError`, as on the Python engine, and the transaction is
+rolled back. `max_tuples` and the per-value limits are not enforced by the SQL backends.
 """
 
 from __future__ import annotations
@@ -39,6 +42,7 @@ from reasoner.load import Sources, analysis_of, parse_sources
 from reasoner.program import RelationSchema
 from reasoner.sql.backend import Backend
 from reasoner.sql.database_facts import DatabaseFacts, check_loaded
+from reasoner.sql.budget import enforced
 from reasoner.sql.driver import Driver
 from reasoner.sql.opening import missing_package, unknown_backend
 from reasoner.sql.strata import Naming, StratumSql, compile_program, goal_select, table
@@ -177,7 +181,8 @@ class SqlEngine(Engine):
     def _run(self, work) -> None:
         driver = self._driver()
         try:
-            work(driver)
+            with enforced(self._limits, self._backend, driver):
+                work(driver)
         finally:
             rules = driver.last_rules
             self._failing_span = rules[0].rule.span if rules else None

@@ -13,14 +13,22 @@ sorted ranges and index choice) and writes each as a SELECT (`rules.py`):
 Anything the SQL backends cannot compute as the Python engine does (`ord`, ...) is a
 `CheckError` at load time naming the construct and the backend, with the rule's position.
 
+Compiled rules are cached in the process (`_CACHE`), keyed by the rule itself (structural
+equality, spans aside), the variant, the rule's variable types, the program's schemas and the
+dialect: a second engine loading the same program, or a program loaded again after another
+file, does not plan and write those rules again.
+
 Tables: a relation's tuples are in the table named after it; `delta`, `new` and `added` tables
 of a relation are named by `Naming`, with a space that no relation name can hold.
 """
 
 from __future__ import annotations
 
+import functools
 import itertools
-from collections.abc import Sequence
+import threading
+from collections import OrderedDict
+from collections.abc import Hashable, Sequence
 
 import attrs
 from sqlglot import exp
@@ -71,6 +79,11 @@ class RuleSql:
     sql: str  # the SELECT in the backend's dialect, written once
     delta_relation: str | None = None  # the relation its delta atom reads, for a delta variant
 
+    @property
+    def positive(self) -> frozenset[str]:
+        """The relations of its positive body atoms: when one is empty, the rule derives nothing."""
+        return frozenset(literal.relation for literal in self.rule.body if isinstance(literal, ast.Atom))
+
 
 @attrs.define
 class StratumSql:
@@ -81,6 +94,7 @@ class StratumSql:
     negative_inputs: frozenset[str]
     analysis: Analysis = attrs.field(repr=False)
     dialect: str = "duckdb"
+    schemas_key: Hashable = attrs.field(default=None, repr=False)
     _resumed: dict[tuple[int, int], RuleSql] = attrs.field(factory=dict, repr=False)
 
     @property
@@ -101,7 +115,7 @@ class StratumSql:
             assert isinstance(atom, ast.Atom)
             added = atom.relation
             self._resumed[key] = _compile(rule, self.analysis, position,
-                                          lambda name: table(Naming.helper(name, "added")), added, self.dialect)
+                                          "added", added, self.dialect, self.schemas_key)
         return self._resumed[key]
 
 
@@ -110,6 +124,7 @@ def compile_program(analysis: Analysis, backend: str, dialect: str) -> tuple[Str
     (its name in messages) cannot run."""
     problems: list[Diagnostic] = []
     strata = []
+    schemas_key = frozenset(analysis.schemas.items())
     for stratum in analysis.strata:
         exit_rules, delta_rules = [], []
         for rule in stratum.rules:
@@ -118,13 +133,12 @@ def compile_program(analysis: Analysis, backend: str, dialect: str) -> tuple[Str
                          ] if stratum.recursive else []
             try:
                 if not positions:
-                    exit_rules.append(_compile(rule, analysis, None, None, None, dialect))
+                    exit_rules.append(_compile(rule, analysis, None, None, None, dialect, schemas_key))
                 for position in positions:
                     atom = rule.body[position]
                     assert isinstance(atom, ast.Atom)
-                    delta_rules.append(_compile(rule, analysis, position,
-                                                lambda name: table(Naming.helper(name, "delta")), atom.relation,
-                                                dialect))
+                    delta_rules.append(_compile(rule, analysis, position, "delta", atom.relation, dialect,
+                                                schemas_key))
             except Unexpressible as exc:
                 problems.append(error(f"the {backend} backend cannot run {exc.construct}: {exc.reason}",
                                       exc.span or rule.span,
@@ -133,7 +147,7 @@ def compile_program(analysis: Analysis, backend: str, dialect: str) -> tuple[Str
         edges = [e for e in dependency_edges(stratum.rules) if e.body not in stratum.relations]
         strata.append(StratumSql(stratum, tuple(exit_rules), tuple(delta_rules),
                                  frozenset(e.body for e in edges if not e.negative),
-                                 frozenset(e.body for e in edges if e.negative), analysis, dialect))
+                                 frozenset(e.body for e in edges if e.negative), analysis, dialect, schemas_key))
     if problems:
         raise CheckError(problems)
     return tuple(strata)
@@ -155,14 +169,47 @@ def _refusals(stratum: Stratum, analysis: Analysis, backend: str) -> list[Diagno
     return found
 
 
-def _compile(rule: ast.Clause, analysis: Analysis, position: int | None, delta: TableOf | None,
-             delta_relation: str | None, dialect: str) -> RuleSql:
+_CACHE: OrderedDict[Hashable, RuleSql] = OrderedDict()
+_CACHE_SIZE = 8192
+_CACHE_LOCK = threading.Lock()
+
+
+def _compile(rule: ast.Clause, analysis: Analysis, position: int | None, role: str | None,
+             delta_relation: str | None, dialect: str, schemas_key: Hashable = None) -> RuleSql:
+    """The rule's SELECT (with body atom `position` read from the relation's `role` helper
+    table), from the cache when the same rule was compiled for the same schemas before."""
     types = analysis.variable_types[id(rule)]
+    key = None
+    if schemas_key is not None:
+        key = (rule, position, role, dialect, frozenset(types.items()), schemas_key)
+        try:
+            with _CACHE_LOCK:
+                cached = _CACHE.get(key)
+                if cached is not None:
+                    _CACHE.move_to_end(key)
+        except TypeError:  # a value in the rule that cannot be hashed: no caching
+            key, cached = None, None
+        if cached is not None:
+            return attrs.evolve(cached, rule=rule)  # the rule of this program: its spans
     schema = analysis.schemas[rule.head.relation]
     steps = plan_steps(rule.body, rule.head.args, types, analysis.schemas, position, rule.head.relation)
+    delta: TableOf | None = None
+    if role is not None:
+        delta = functools.partial(_helper_table, role=role)
     select = rule_select(steps, types, lambda name: table(Naming.relation(name)), delta, schema.bases,
                          aliases=itertools.count())
-    return RuleSql(rule, rule.head.relation, select, select.sql(dialect=dialect), delta_relation)
+    # copy=False: the tree is written once and not read again, so the generator need not copy it
+    compiled = RuleSql(rule, rule.head.relation, select, select.sql(dialect=dialect, copy=False), delta_relation)
+    if key is not None:
+        with _CACHE_LOCK:
+            _CACHE[key] = compiled
+            if len(_CACHE) > _CACHE_SIZE:
+                _CACHE.popitem(last=False)
+    return compiled
+
+
+def _helper_table(name: str, role: str) -> exp.Table:
+    return table(Naming.helper(name, role))
 
 
 def goal_select(body: tuple[ast.Literal, ...], names: Sequence[str], types: dict[str, str],
