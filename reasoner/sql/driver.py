@@ -49,6 +49,7 @@ class Driver:
         self.last_rules: Sequence[RuleSql] = ()  # the rules of the statement run last (for errors)
         self.deadline: float | None = None  # time.monotonic() past which no statement starts
         self.empty: set[str] = set()  # relations known to hold no rows (during `evaluate`)
+        self.sizes: dict[str, int] = {}  # rows of relations outside `changed` (during `update`)
 
 
     def name(self, relation: str, role: str | None = None) -> str:
@@ -208,7 +209,7 @@ class Driver:
         for number, rule in enumerate(stratum.stratum.rules):
             for position, literal in enumerate(rule.body):
                 if (isinstance(literal, ast.Atom) and literal.relation not in members
-                        and literal.relation in changed):
+                        and literal.relation in changed and not self.reads_empty(rule, members | changed)):
                     variant = stratum.resume_variant(number, position)
                     by_head.setdefault(variant.head, []).append(variant)
         grew = {name for name in members if name in changed}
@@ -230,6 +231,21 @@ class Driver:
                 changed.add(name)
             else:
                 self.backend.drop_table(Naming.helper(name, "added"))
+
+    def reads_empty(self, rule: ast.Clause, growing: set[str] | frozenset[str]) -> bool:
+        """Whether a positive body atom of `rule` reads a relation that holds no rows and is
+        not in `growing` (so derives nothing now), on a backend whose counts are cheap; the
+        counts are taken once per update (a relation that gains rows joins `changed`)."""
+        if not getattr(self.backend, "cheap_counts", False):
+            return False
+        for literal in rule.body:
+            if isinstance(literal, ast.Atom) and literal.relation not in growing:
+                size = self.sizes.get(literal.relation)
+                if size is None:
+                    size = self.sizes[literal.relation] = self.backend.count(literal.relation)
+                if not size:
+                    return True
+        return False
 
     def recompute(self, stratum: StratumSql, changed: set[str], lost: set[str], base_rows: BaseRows) -> None:
         """The stratum afresh from its base facts; what its relations gained goes to their
