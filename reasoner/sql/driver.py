@@ -95,8 +95,9 @@ class Driver:
                 self.insert(head, rules, head in nonempty)
                 if head in empty and self.backend.count(head):
                     empty.discard(head)
-        if stratum.recursive and empty and stratum.relations <= empty:
-            return  # no rows to start the recursion from: every delta rule reads one
+        if stratum.recursive and empty and (stratum.relations <= empty or all(
+                (rule.positive - stratum.relations) & empty for rule in stratum.delta_rules)):
+            return  # no rows to start the recursion from, or every recursive rule reads an empty relation
         if stratum.recursive and self.linear(stratum):
             self.recursive_cte(stratum)
         elif stratum.recursive:
@@ -117,14 +118,19 @@ class Driver:
 
     def recursive_cte(self, stratum: StratumSql) -> None:
         """The recursive rules as the recursive part of a CTE named like the delta table they
-        read: each round of the CTE reads the rows the last one added, as the loop would."""
+        read: each round of the CTE reads the rows the last one added, as the loop would; its
+        result replaces the table."""
         (name,) = stratum.relations
         rules = stratum.delta_rules
         step = _union(rules) if len(rules) == 1 else f"SELECT * FROM ({_union(rules)}) AS q"
         columns = ", ".join(column_names(len(self.types[name])) or ["c0"])
         table, delta = self.name(name), self.name(name, "delta")
-        self.run(f"INSERT INTO {table} WITH RECURSIVE {delta}({columns}) AS (SELECT * FROM {table} UNION {step}) "
-                 f"SELECT * FROM {delta} EXCEPT SELECT * FROM {table}", rules)
+        recursive = f"WITH RECURSIVE {delta}({columns}) AS (SELECT * FROM {table} UNION {step}) SELECT * FROM {delta}"
+        # The CTE's rows (the table's and all they lead to, made distinct by its UNION) become
+        # the table: no EXCEPT against the rows it already held.
+        self.copy_into(name, "new", recursive, rules)
+        self.backend.drop_table(name)
+        self.backend.rename_table(Naming.helper(name, "new"), name)
 
     def insert(self, head: str, rules: Sequence[RuleSql], known: bool) -> None:
         """Add the rows of `rules` to `head` that it does not hold yet."""
