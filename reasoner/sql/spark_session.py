@@ -37,6 +37,9 @@ SESSION_SETTINGS = {
     "spark.sql.execution.arrow.pyspark.enabled": "true",
     "spark.sql.parser.escapedStringLiterals": "false",
     "spark.sql.ansi.doubleQuotedIdentifiers": "true",  # "name" is a table, as in DuckDB's dialect
+    # Constraint inference fails on some unions of the rule library (Spark 4.x: `key not found`
+    # in Union.rewriteConstraints); the rules gain nothing from it
+    "spark.sql.constraintPropagation.enabled": "false",
 }
 _CONTEXT_SETTINGS = {
     "spark.ui.enabled": "false",
