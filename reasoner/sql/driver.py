@@ -228,7 +228,9 @@ class Driver:
                     self.run(f"INSERT INTO {self.name(head, 'added')} SELECT * FROM {self.name(head, 'new')}")
                     grew.add(head)
                 self.backend.drop_table(Naming.helper(head, "new"))
-        if stratum.recursive and grew:
+        if stratum.recursive and grew and self.linear(stratum):
+            self.resume_cte(stratum)
+        elif stratum.recursive and grew:
             for name in members:
                 self.copy_into(name, "delta", f"SELECT * FROM {self.name(name, 'added')}")
             grew |= self.loop(stratum, grown=set(members))
@@ -237,6 +239,22 @@ class Driver:
                 changed.add(name)
             else:
                 self.backend.drop_table(Naming.helper(name, "added"))
+
+    def resume_cte(self, stratum: StratumSql) -> None:
+        """A linear recursive stratum continued as one `WITH RECURSIVE ... UNION` from the rows
+        its relation gained (`<r> added`) instead of a round of statements per iteration: the
+        CTE's rows that the table does not hold yet are added to it and to `<r> added`."""
+        (name,) = stratum.relations
+        rules = stratum.delta_rules
+        step = _union(rules) if len(rules) == 1 else f"SELECT * FROM ({_union(rules)}) AS q"
+        columns = ", ".join(column_names(len(self.types[name])) or ["c0"])
+        table, delta, added = self.name(name), self.name(name, "delta"), self.name(name, "added")
+        self.copy_into(name, "new", f"WITH RECURSIVE {delta}({columns}) AS (SELECT * FROM {added} UNION {step}) "
+                                    f"SELECT * FROM {delta} EXCEPT SELECT * FROM {table}", rules)
+        if self.backend.count(Naming.helper(name, "new")):
+            self.run(f"INSERT INTO {table} SELECT * FROM {self.name(name, 'new')}")
+            self.run(f"INSERT INTO {added} SELECT * FROM {self.name(name, 'new')}")
+        self.backend.drop_table(Naming.helper(name, "new"))
 
     def reads_empty(self, rule: ast.Clause, growing: set[str] | frozenset[str]) -> bool:
         """Whether a positive body atom of `rule` reads a relation that holds no rows and is

@@ -1,7 +1,8 @@
 """The DuckDB driver does not run rules that read a relation known to be empty (evaluation
 from scratch and continuing after added facts): relations that start empty and fill later, one
 at a time, still give the Python engine's answers; and a second engine loading the same
-program takes its compiled rules from the cache, with the same answers."""
+program takes its compiled rules from the cache, with the same answers. Facts added after a
+linear recursive rule continue it through one recursive CTE, to the same closure."""
 
 from __future__ import annotations
 
@@ -57,3 +58,24 @@ def test_a_program_loaded_onto_facts_skips_nothing_it_needs() -> None:
         engine.load_text(PROGRAM)
     for name in ("p", "q", "r", "none"):
         assert duckdb.relation(name) == python.relation(name)
+
+
+CHAIN = """
+.decl edge(x: number, y: number)
+.decl path(x: number, y: number)
+path(X, Y) :- edge(X, Y).
+path(X, Z) :- path(X, Y), edge(Y, Z).
+"""
+
+
+def test_facts_added_after_a_linear_recursive_rule_continue_it() -> None:
+    """`Driver.resume_cte`: the closure continued from the added rows, a cycle closed last."""
+    python, duckdb = Engine(), Engine(backend="duckdb")
+    edges = [(i, i + 1) for i in range(60)]
+    for engine in (python, duckdb):
+        engine.load_text(CHAIN)
+    for part in (edges[:30], edges[30:], [(60, 0)]):
+        for engine in (python, duckdb):
+            engine.add_facts("edge", part)
+        assert duckdb.relation("path") == python.relation("path")
+    assert len(duckdb.relation("path")) == 61 * 61
