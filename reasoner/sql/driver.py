@@ -5,12 +5,17 @@ its exit rules as one `INSERT INTO r SELECT ... UNION SELECT ...` per head relat
 `EXCEPT` the rows already there when the table holds base facts); in a recursive stratum then
 a semi-naive loop run by the driver: each round computes, for each relation of the stratum,
 `new = (delta variants) EXCEPT r` into a table, adds it to `r`, and makes it the next delta,
-until every `new` is empty. Set semantics throughout: a table never holds a row twice.
+until every `new` is empty; a linear recursive stratum (one relation, read once per rule) on a
+backend whose recursive CTEs have set semantics (DuckDB) is one `WITH RECURSIVE ... UNION`
+whose rows replace the table. On a backend whose counts are cheap, a rule with a positive atom
+of a relation known to be empty is not run. Set semantics throughout: a table never holds a
+row twice.
 
 `Driver.update` continues an evaluation after base facts were added (their rows already in
 the tables, and in `<r> added` tables): a stratum that reads the added rows only through
 positive atoms continues its fixpoint from them (one variant per body atom of a lower stratum
-that gained rows, then the semi-naive loop); a stratum that reads a relation that gained rows
+that gained rows, then the semi-naive loop or, for a linear recursive stratum, one recursive
+CTE from the rows gained; variants reading an empty relation are skipped); a stratum that reads a relation that gained rows
 under negation or an aggregate, or one that lost rows, is recomputed from its base facts.
 Strata that read nothing that changed are left alone.
 
