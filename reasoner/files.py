@@ -131,14 +131,7 @@ class OutputFiles:
     def write(self, target: Path, content: Callable[[TextIO], object]) -> None:
         """Write `content(handle)` (text, UTF-8) aside for `target`. Raises OSError (the
         directory cannot be written), or whatever `content` raises; nothing is left behind."""
-        if target.is_symlink():
-            target = real_path(target)
-        try:
-            info = os.stat(target)
-        except (OSError, ValueError):
-            info = None
-        if info is not None and stat.S_ISDIR(info.st_mode):
-            raise IsADirectoryError(errno.EISDIR, "is a directory", str(target))
+        target, info = _output_target(target)
         if info is not None and not stat.S_ISREG(info.st_mode):
             text = io.StringIO()
             content(text)
@@ -162,14 +155,7 @@ class OutputFiles:
         """Like `write`, for a file another program writes (DuckDB's `COPY`): `produce(path)`
         writes the content to `path`, a temporary file next to `target` (or, for a device or
         FIFO, in a temporary directory, the text then written into the target at `commit`)."""
-        if target.is_symlink():
-            target = real_path(target)
-        try:
-            info = os.stat(target)
-        except (OSError, ValueError):
-            info = None
-        if info is not None and stat.S_ISDIR(info.st_mode):
-            raise IsADirectoryError(errno.EISDIR, "is a directory", str(target))
+        target, info = _output_target(target)
         if info is not None and not stat.S_ISREG(info.st_mode):
             import tempfile
 
@@ -297,3 +283,17 @@ class Sandbox:
         """Whether `path`, with its links resolved, lies inside an allowed directory."""
         real = real_path(path)
         return any(real == d or d in real.parents for d in self.directories)
+
+
+def _output_target(target: Path) -> tuple[Path, os.stat_result | None]:
+    """The file an output replaces (a symbolic link followed) and its status (None: none yet);
+    IsADirectoryError for a directory."""
+    if target.is_symlink():
+        target = real_path(target)
+    try:
+        info = os.stat(target)
+    except (OSError, ValueError):
+        info = None
+    if info is not None and stat.S_ISDIR(info.st_mode):
+        raise IsADirectoryError(errno.EISDIR, "is a directory", str(target))
+    return target, info

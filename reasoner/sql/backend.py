@@ -33,7 +33,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
+
+from reasoner.errors import LoadError, error
 
 # The SQL type of each base type, as sqlglot type names (each dialect writes them its own way).
 COLUMN_TYPES = {
@@ -53,6 +55,27 @@ def column_names(arity: int) -> list[str]:
 # A relation without columns is a table of one boolean column holding TRUE (SQL tables have a
 # column at least): it holds one row when the relation holds the empty tuple.
 NULLARY_TYPE = "BOOLEAN"
+
+
+# The Arrow type of each base type, for rows handed to a backend as an Arrow table.
+ARROW_TYPES = {"symbol": "string", "number": "int64", "unsigned": "int64", "float": "float64", "date": "date32"}
+
+
+def arrow_table(name: str, types: Sequence[str], rows: list[tuple], backend: str) -> Any:
+    """Python rows of relation `name` as a `pyarrow.Table` of columns `c0, c1, ...` (a nullary
+    relation: its one row as one TRUE); a value that does not fit its 64-bit column is a
+    `LoadError` naming the relation and the `backend`."""
+    import pyarrow as pa
+
+    if not types:
+        return pa.table({"c0": pa.array([True])})
+    try:
+        arrays = [pa.array(column, type=getattr(pa, ARROW_TYPES[kind])())
+                  for column, kind in zip(zip(*rows), types)]
+    except (OverflowError, pa.ArrowInvalid) as exc:
+        raise LoadError(error(f"cannot store a row of `{name}` in {backend}: {exc}", None,
+                              f"the {backend} backend stores numbers in 64 bits")) from None
+    return pa.Table.from_arrays(arrays, names=column_names(len(types)))
 
 
 class Backend(Protocol):

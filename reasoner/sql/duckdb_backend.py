@@ -13,12 +13,11 @@ from pathlib import Path
 from sqlglot import exp
 
 from reasoner.errors import LoadError, error
-from reasoner.sql.backend import COLUMN_TYPES, NULLARY_TYPE, column_names
+from reasoner.sql.backend import COLUMN_TYPES, NULLARY_TYPE, arrow_table, column_names
 from reasoner.sql.opening import open_error
 
 # Up to this many values, rows go in as one INSERT with parameters; beyond, through Arrow.
 _SMALL = 2_000
-_ARROW_TYPES = {"symbol": "string", "number": "int64", "unsigned": "int64", "float": "float64", "date": "date32"}
 
 
 def _quoted(name: str) -> str:
@@ -99,8 +98,6 @@ class DuckDBBackend:
         self.connection.execute("ROLLBACK")
 
     def insert_rows(self, name: str, types: Sequence[str], rows: Iterable[tuple]) -> None:
-        import pyarrow as pa
-
         rows = rows if isinstance(rows, list) else list(rows)
         if not rows:
             return
@@ -113,16 +110,7 @@ class DuckDBBackend:
                 raise LoadError(error(f"cannot store a row of `{name}` in DuckDB: {_first_line(exc)}", None,
                                       "the DuckDB backend stores numbers in 64 bits")) from None
             return
-        if not types:  # a nullary relation's one row
-            data = pa.table({"c0": pa.array([True])})
-        else:
-            try:
-                arrays = [pa.array(column, type=getattr(pa, _ARROW_TYPES[kind])())
-                          for column, kind in zip(zip(*rows), types)]
-            except (OverflowError, pa.ArrowInvalid) as exc:
-                raise LoadError(error(f"cannot store a row of `{name}` in DuckDB: {exc}", None,
-                                      "the DuckDB backend stores numbers in 64 bits")) from None
-            data = pa.Table.from_arrays(arrays, names=column_names(len(types)))
+        data = arrow_table(name, types, rows, "DuckDB")
         self._inserted += 1
         view = f"reasoner_rows_{self._inserted}"
         self.connection.register(view, data)

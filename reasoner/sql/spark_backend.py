@@ -40,7 +40,7 @@ from sqlglot import exp
 
 from reasoner.errors import LoadError, error
 from reasoner.sql import spark_dialect, spark_files
-from reasoner.sql.backend import COLUMN_TYPES, NULLARY_TYPE, column_names
+from reasoner.sql.backend import COLUMN_TYPES, NULLARY_TYPE, arrow_table, column_names
 from reasoner.sql.spark_session import SESSION_SETTINGS, first_line, spark_session
 
 _PARTS = 8  # a table of more parts is merged into one
@@ -61,7 +61,6 @@ _CATALOGUE = re.compile(r"\s*SELECT\s+table_name\s+FROM\s+(information_schema\.t
                         re.IGNORECASE)
 _TRANSACTION = re.compile(r"\s*SELECT\s+txid_current\(\)\s*\Z", re.IGNORECASE)
 _SPARK_TYPES = {"VARCHAR": "STRING", "BIGINT": "BIGINT", "DOUBLE": "DOUBLE", "DATE": "DATE", "BOOLEAN": "BOOLEAN"}
-_ARROW_TYPES = {"symbol": "string", "number": "int64", "unsigned": "int64", "float": "float64", "date": "date32"}
 # Error conditions of Spark that are evaluation errors of the rules, not faults of the backend.
 _EVALUATION = ("DIVIDE_BY_ZERO", "REMAINDER_BY_ZERO", "ARITHMETIC_OVERFLOW", "CAST_OVERFLOW", "CAST_INVALID_INPUT",
                "USER_RAISED_EXCEPTION", "DATETIME_OVERFLOW", "INVALID_FRACTION_OF_SECOND", "NUMERIC_VALUE_OUT_OF_RANGE",
@@ -276,22 +275,11 @@ class SparkBackend:
             self._tables = saved
 
     def insert_rows(self, name: str, types: Sequence[str], rows: Iterable[tuple]) -> None:
-        import pyarrow as pa
-
         rows = list(dict.fromkeys(rows))  # a table never holds a row twice
         if not rows:
             return
         table = self._tables[name]
-        if not types:
-            data = pa.table({"c0": pa.array([True])})
-        else:
-            try:
-                arrays = [pa.array(column, type=getattr(pa, _ARROW_TYPES[kind])())
-                          for column, kind in zip(zip(*rows), types)]
-            except (OverflowError, pa.ArrowInvalid) as exc:
-                raise LoadError(error(f"cannot store a row of `{name}` in Spark: {exc}", None,
-                                      "the Spark backend stores numbers in 64 bits")) from None
-            data = pa.Table.from_arrays(arrays, names=column_names(len(types)))
+        data = arrow_table(name, types, rows, "Spark")
         frame = self._conform(self.spark.createDataFrame(data), table.schema)
         # Few rows stay as they came (a leaf of every plan that reads them, without a job);
         # many are sent to the executors once, rather than with every task that reads them.
