@@ -22,7 +22,7 @@ from reasoner.errors import CheckError, Diagnostic, error
 from reasoner.suggest import did_you_mean
 
 BACKENDS = ("python", "duckdb", "spark")
-# The extra of each backend (`pip install 'reasoner[duckdb]'`) and the package it brings.
+# The extra of each backend (`pip install 'reasoner-events[duckdb]'`) and the package it brings.
 EXTRAS = {"duckdb": "duckdb", "spark": "pyspark"}
 
 
@@ -97,7 +97,7 @@ def missing_package(backend: str, exc: ImportError) -> Diagnostic:
     """The diagnostic for a backend whose package is not installed."""
     package = EXTRAS.get(backend, backend)
     return error(f"the {backend} backend needs the `{exc.name or package}` package, which is not installed",
-                 None, f"pip install 'reasoner[{backend}]'")
+                 None, f"pip install 'reasoner-events[{backend}]'")
 
 
 def backend_problems(paths: list[str], backend: str, strict: bool = False) -> list[Diagnostic]:

@@ -46,7 +46,7 @@ _CONTEXT_SETTINGS = {
     "spark.ui.showConsoleProgress": "false",
     "spark.sql.shuffle.partitions": "2",
 }
-_INSTALL = "install the Spark extra: pip install 'reasoner[spark]' (pyspark 4, which needs Java 17 or 21)"
+_INSTALL = "install the Spark extra: pip install 'reasoner-events[spark]' (pyspark 4, which needs Java 17 or 21)"
 _JAVA = ("install Java 17 (e.g. `apt-get install openjdk-17-jre-headless`, or a JDK from adoptium.net) "
          "and put `java` on the PATH or set JAVA_HOME to its folder")
 

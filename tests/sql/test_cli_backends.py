@@ -193,4 +193,4 @@ def test_a_backend_whose_extra_is_missing_is_one_diagnostic(capsys, program, mon
     status, out, err = run(capsys, "query", "--no-defaults", str(program), "-q", "path(1, X)", "--backend", "duckdb")
     assert (status, out) == (2, "")
     assert err == ("error: the duckdb backend needs the `sqlglot` package, which is not installed\n"
-                   "  hint: pip install 'reasoner[duckdb]'\n")
+                   "  hint: pip install 'reasoner-events[duckdb]'\n")

@@ -31,7 +31,7 @@ def test_pyspark_missing_says_how_to_install_it(monkeypatch):
         Engine(backend="spark")
     text = str(raised.value)
     assert "the Spark backend needs pyspark, which is not installed" in text
-    assert "pip install 'reasoner[spark]'" in text
+    assert "pip install 'reasoner-events[spark]'" in text
 
 
 def test_java_home_without_java_is_named(monkeypatch, tmp_path, no_running_spark):
