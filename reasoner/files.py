@@ -14,7 +14,6 @@
 from __future__ import annotations
 
 import errno
-import io
 import os
 import stat
 import sys
@@ -131,25 +130,11 @@ class OutputFiles:
     def write(self, target: Path, content: Callable[[TextIO], object]) -> None:
         """Write `content(handle)` (text, UTF-8) aside for `target`. Raises OSError (the
         directory cannot be written), or whatever `content` raises; nothing is left behind."""
-        target, info = _output_target(target)
-        if info is not None and not stat.S_ISREG(info.st_mode):
-            text = io.StringIO()
-            content(text)
-            self._direct.append((target, text.getvalue()))
-            return
-        with _named(target):
-            temporary, fd = _create_temporary(target)
-            try:
-                with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-                    content(handle)
-                    handle.flush()
-                    os.fsync(handle.fileno())
-                if info is not None:  # an existing output keeps its permissions
-                    os.chmod(temporary, stat.S_IMODE(info.st_mode))
-            except BaseException:
-                _remove(temporary)
-                raise
-        self._staged.append((temporary, target))
+        def produce(path: Path) -> None:
+            with open(path, "w", encoding="utf-8", newline="") as handle:
+                content(handle)
+
+        self.write_with(target, produce)
 
     def write_with(self, target: Path, produce: Callable[[Path], object]) -> None:
         """Like `write`, for a file another program writes (DuckDB's `COPY`): `produce(path)`

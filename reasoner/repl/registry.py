@@ -36,11 +36,27 @@ class Command:
     raw: bool = False  # the rest of the line is one argument, as typed (a fact in rule text)
 
 
-class CommandGroup(Mapping[str, Command]):
-    """The commands one module defines, by name, in the order they are defined."""
+class _Commands(Mapping[str, Command]):
+    """Commands by name, in the order they were added (what a group and a table share)."""
 
     def __init__(self) -> None:
         self._commands: dict[str, Command] = {}
+
+    def __getitem__(self, name: str) -> Command:
+        return self._commands[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._commands)
+
+    def __len__(self) -> int:
+        return len(self._commands)
+
+
+class CommandGroup(_Commands):
+    """The commands one module defines, by name, in the order they are defined."""
+
+    def __init__(self) -> None:
+        super().__init__()
 
     def command(self, name: str, usage: str, summary: str, details: str = "",
                 arguments: tuple[str, ...] = (), aliases: tuple[str, ...] = (),
@@ -64,21 +80,12 @@ class CommandGroup(Mapping[str, Command]):
         written = f":{name} {usage}".rstrip()
         raise CommandError(f"too many arguments; usage: `{written}`")
 
-    def __getitem__(self, name: str) -> Command:
-        return self._commands[name]
 
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._commands)
-
-    def __len__(self) -> int:
-        return len(self._commands)
-
-
-class CommandTable(Mapping[str, Command]):
+class CommandTable(_Commands):
     """The commands of a session, from its groups in order; a name given twice is an error."""
 
     def __init__(self, *groups: Mapping[str, Command]) -> None:
-        self._commands: dict[str, Command] = {}
+        super().__init__()
         for group in groups:
             for name, command in group.items():
                 taken = [n for n in (name, *command.aliases) if self.lookup(n) is not None]
@@ -110,12 +117,3 @@ class CommandTable(Mapping[str, Command]):
         except ValueError as exc:
             raise CommandError(f"cannot read the arguments of `:{command.name}`: {exc}") from None
         return command.run(session, args) or Reply()
-
-    def __getitem__(self, name: str) -> Command:
-        return self._commands[name]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._commands)
-
-    def __len__(self) -> int:
-        return len(self._commands)
