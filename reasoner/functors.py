@@ -34,14 +34,20 @@ class FunctorError(Exception):
         self.limit = limit
 
 
-def _same_numeric(name: str) -> Callable[[Sequence[str]], str]:
+def _same_of(name: str, kinds: frozenset[str], what: str) -> Callable[[Sequence[str]], str]:
+    """The result type of a functor whose arguments are all of one type among `kinds` (that
+    type); a TypeError saying it needs `what` otherwise."""
     def result(types: Sequence[str]) -> str:
         first = types[0]
-        if first not in NUMERIC or any(t != first for t in types):
-            raise TypeError(f"`{name}` needs numbers of one type, got {', '.join(types)}")
+        if first not in kinds or any(t != first for t in types):
+            raise TypeError(f"`{name}` needs {what}, got {', '.join(types)}")
         return first
 
     return result
+
+
+def _same_numeric(name: str) -> Callable[[Sequence[str]], str]:
+    return _same_of(name, NUMERIC, "numbers of one type")
 
 
 def _plus(types: Sequence[str]) -> str:
@@ -308,13 +314,7 @@ shift_right_unsigned = _shifting(bitwise.shift_right_unsigned)
 
 
 def _same_integral(name: str) -> Callable[[Sequence[str]], str]:
-    def result(types: Sequence[str]) -> str:
-        first = types[0]
-        if first not in INTEGRAL or any(t != first for t in types):
-            raise TypeError(f"`{name}` needs integers of one type (number or unsigned), got {', '.join(types)}")
-        return first
-
-    return result
+    return _same_of(name, INTEGRAL, "integers of one type (number or unsigned)")
 
 
 # ---- the table: one entry per functor, read by every layer --------------------------
