@@ -11,9 +11,11 @@ What a backend provides:
   Python values (`str`, `int`, `float`, `datetime.date`);
 - `create_table(name, types)` creates an empty table of columns `c0, c1, ...` of the given base
   types (`symbol`, `number`, `unsigned`, `float`, `date`), `drop_table(name)` drops one if it
-  exists, `rename_table(old, new)` renames one, `count(name)` counts its rows;
+  exists, `rename_table(old, new)` renames one, `count(name)` counts its rows, `tables()` names
+  the tables there are;
 - `begin()`, `commit()`, `rollback()`: one transaction per change (a failed load leaves the
-  database as it was);
+  database as it was); `transaction()` identifies the one running (what is cached per
+  transaction, such as the list of tables, is asked again in the next);
 - `insert_rows(name, types, rows)` bulk-inserts Python rows (however the backend does that
   fastest: DuckDB reads an Arrow table);
 - `read_file(name, types, path, options)` and `write_file(name, path, options)` load a table
@@ -98,6 +100,10 @@ class Backend(Protocol):
     def rename_table(self, old: str, new: str) -> None: ...
 
     def count(self, name: str) -> int: ...
+
+    def tables(self) -> set[str]: ...
+
+    def transaction(self) -> object: ...
 
     def begin(self) -> None: ...
 

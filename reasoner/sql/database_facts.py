@@ -96,10 +96,9 @@ class DatabaseFacts:
     def _tables(self) -> set[str]:
         """The database's tables, listed once per transaction (a load asks for every relation);
         the tables this object creates are added to the list."""
-        transaction = self.backend.fetch("SELECT txid_current()")[0][0]
+        transaction = self.backend.transaction()
         if self._known is None or self._known[0] != transaction:
-            self._known = (transaction, {row[0] for row in self.backend.fetch(
-                "SELECT table_name FROM duckdb_tables() WHERE schema_name = current_schema()")})
+            self._known = (transaction, self.backend.tables())
         return self._known[1]
 
     def _create(self, name: str, types: Sequence[str]) -> None:

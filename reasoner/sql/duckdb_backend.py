@@ -86,7 +86,11 @@ class DuckDBBackend:
 
     def tables(self) -> set[str]:
         return {row[0] for row in self.connection.execute(
-            "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()").fetchall()}
+            "SELECT table_name FROM duckdb_tables() WHERE schema_name = current_schema()").fetchall()}
+
+    def transaction(self) -> object:
+        row = self.connection.execute("SELECT txid_current()").fetchone()
+        return row[0] if row else None
 
     def begin(self) -> None:
         self.connection.execute("BEGIN TRANSACTION")

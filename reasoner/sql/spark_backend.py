@@ -55,11 +55,6 @@ _DECLARE = re.compile(r"\s*CREATE\s+TABLE\s+(IF\s+NOT\s+EXISTS\s+)?" + _IDENT + 
                       re.DOTALL | re.IGNORECASE)
 _DELETE = re.compile(r"\s*DELETE\s+FROM\s+" + _IDENT + r"\s*\Z", re.IGNORECASE)
 _STAR = re.compile(r"\s*SELECT\s+\*\s+FROM\s+" + _IDENT + r"\s*\Z", re.IGNORECASE)
-# DuckDB's catalogue, as `database_facts` asks it (the tables there are; which transaction this
-# is): answered from this backend's own table map, since Spark has no such views.
-_CATALOGUE = re.compile(r"\s*SELECT\s+table_name\s+FROM\s+(information_schema\.tables|duckdb_tables\(\))",
-                        re.IGNORECASE)
-_TRANSACTION = re.compile(r"\s*SELECT\s+txid_current\(\)\s*\Z", re.IGNORECASE)
 _SPARK_TYPES = {"VARCHAR": "STRING", "BIGINT": "BIGINT", "DOUBLE": "DOUBLE", "DATE": "DATE", "BOOLEAN": "BOOLEAN"}
 # Error conditions of Spark that are evaluation errors of the rules, not faults of the backend.
 _EVALUATION = ("DIVIDE_BY_ZERO", "REMAINDER_BY_ZERO", "ARITHMETIC_OVERFLOW", "CAST_OVERFLOW", "CAST_INVALID_INPUT",
@@ -225,10 +220,6 @@ class SparkBackend:
         self.spark.sql(sql).collect()
 
     def fetch(self, sql: str) -> list[tuple]:
-        if _CATALOGUE.match(sql):
-            return [(name,) for name in sorted(self._tables)]
-        if _TRANSACTION.match(sql):
-            return [(self._transaction,)]
         try:
             return [tuple(row) for row in self.spark.sql(sql).collect()]
         except Exception as exc:
@@ -252,6 +243,9 @@ class SparkBackend:
 
     def tables(self) -> set[str]:
         return set(self._tables)
+
+    def transaction(self) -> object:
+        return self._transaction
 
     def begin(self) -> None:
         self._saved = dict(self._tables)
