@@ -9,6 +9,7 @@ from reasoner.errors import Diagnostic, LoadError, ParseError, error
 from reasoner.files import Sandbox, read_bytes, real_path
 from reasoner.source import SourceText
 from reasoner.syntax import parse_program
+from reasoner.syntax.datalog import expand_all_components
 from reasoner.syntax.preprocess import Macros
 
 
@@ -56,13 +57,14 @@ def parse_with_includes(source: SourceText, directory: Path | None,
     statements = _parse(source, directory, top, diagnostics, loaded, sandbox, {})
     if diagnostics:
         raise ParseError(diagnostics)
-    return statements
+    # components are expanded once every file is read: a `.comp` may come from an included file
+    return expand_all_components(statements)
 
 
 def _parse(source: SourceText, directory: Path | None, stack: tuple[str, ...],
            diagnostics: list[Diagnostic], loaded: set[str], sandbox: Sandbox | None, macros: Macros) -> list[ast.Statement]:
     try:
-        parsed = parse_program(source, macros)
+        parsed = parse_program(source, macros, components=False)
     except ParseError as exc:
         diagnostics.extend(exc.diagnostics)
         return []

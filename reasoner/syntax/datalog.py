@@ -53,11 +53,14 @@ def _keyword_patterns() -> dict[str, str]:
     }
 
 
-def parse_program(source: SourceText, macros: Macros | None = None) -> list[ast.Statement]:
+def parse_program(source: SourceText, macros: Macros | None = None,
+                  components: bool = True) -> list[ast.Statement]:
     """Parse a whole rule file. Raises `ParseError` with every problem found.
 
     Its preprocessor lines (`#define`, `#ifdef`...) are applied first, with `macros` (the
-    macros defined so far, updated by the file's `#define` and `#undef` lines)."""
+    macros defined so far, updated by the file's `#define` and `#undef` lines). With
+    `components` false its `.comp`, `.init` and `.override` statements are left for the caller
+    to expand (`expand_all_components`), once the files it includes are read too."""
     if macros is None:
         macros = {}
     expansion = None
@@ -78,6 +81,12 @@ def parse_program(source: SourceText, macros: Macros | None = None) -> list[ast.
     statements = list(builder.statements(tree))
     if builder.diagnostics:
         raise ParseError(builder.diagnostics)
+    return expand_all_components(statements) if components else statements
+
+
+def expand_all_components(statements: list[ast.Statement]) -> list[ast.Statement]:
+    """`statements` with their components expanded (`syntax/components.py`); a `ParseError`
+    with the problems found."""
     if any(isinstance(s, (ast.Component, ast.Instance, ast.Override)) for s in statements):
         statements, problems = expand_components(statements)  # type: ignore[arg-type]
         if problems:
