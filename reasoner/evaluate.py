@@ -17,6 +17,7 @@ import attrs
 from reasoner import ast
 from reasoner.analysis import Analysis
 from reasoner.analysis.strata import Stratum, dependency_edges
+from reasoner.eqrel import EqrelRelation
 from reasoner.errors import EvaluationError, LimitError, error
 from reasoner.functors import FunctorError
 from reasoner.user_functors import UserFunctorError
@@ -43,6 +44,7 @@ class StratumPlan:
     # the subsumptions that remove tuples of its relations, and their `choice-domain`s
     removals: tuple[Removal, ...] = ()
     choices: Mapping[str, tuple[tuple[int, ...], ...]] = attrs.field(factory=dict)
+    eqrels: frozenset[str] = frozenset()  # its `eqrel` relations, stored as classes (`reasoner.eqrel`)
 
     def variant(self, rule: ast.Clause, position: int, relations: dict[str, Relation],
                 delta_size: int) -> RulePlan:
@@ -73,11 +75,13 @@ def plan_strata(analysis: Analysis) -> tuple[StratumPlan, ...]:
         removals = tuple(removal_plan(s, analysis) for s in stratum.subsumptions)
         choices = {name: analysis.schemas[name].choice for name in stratum.relations
                    if name in analysis.schemas and analysis.schemas[name].choice}
+        eqrels = frozenset(name for name in stratum.relations
+                           if name in analysis.schemas and analysis.schemas[name].eqrel)
         groups = None
-        if not stratum.recursive and len(stratum.relations) == 1 and not removals and not choices:
+        if not stratum.recursive and len(stratum.relations) == 1 and not removals and not choices and not eqrels:
             groups = StratumGroups(analysis, stratum.rules)
         plans.append(StratumPlan(stratum, tuple(exit_plans), tuple(delta_plans), positive, negative,
-                                 variants, groups, removals, choices))
+                                 variants, groups, removals, choices, eqrels))
     return tuple(plans)
 
 
@@ -169,7 +173,8 @@ def evaluate(
     """Compute every relation from the base facts into fresh relations.
     Raises `LimitError` if the evaluation crosses `limits`. `watch` hears of each stratum and
     round (`reasoner.progress`)."""
-    relations = {name: Relation(name, arity, base.get(name, ()), derivations)
+    eqrels = {name for plan in strata for name in plan.eqrels}
+    relations = {name: (EqrelRelation if name in eqrels else Relation)(name, arity, base.get(name, ()), derivations)
                  for name, arity in arities.items()}
     budget = Budget(limits)
     known = len(context.get("_ordinals", ()))
@@ -224,10 +229,11 @@ class Fixpoint:
         self.subsume(plan, self.insert(out, feeder, 0))
         if not plan.delta_plans:
             return 0
-        delta = {name: set(self.relations[name].tuples) for name in members}
+        delta = {name: self.relations[name].snapshot() for name in members}
         return self.loop(plan, delta, 1)
 
-    def loop(self, plan: StratumPlan, delta: dict[str, set], round_: int, grown: dict | None = None) -> int:
+    def loop(self, plan: StratumPlan, delta: dict[str, AbstractSet[tuple]], round_: int,
+             grown: dict | None = None) -> int:
         """Rounds of the recursive rules until nothing new; `grown` collects every new tuple."""
         members = plan.stratum.relations
         self.choices = plan.choices
@@ -266,22 +272,23 @@ class Fixpoint:
         if best is None or grown > best[1]:
             feeder[head] = (plan, grown)
 
-    def insert(self, out: dict[str, set], feeder: dict, round_: int) -> dict[str, set]:
+    def insert(self, out: dict[str, set], feeder: dict, round_: int) -> dict[str, AbstractSet[tuple]]:
         """Add a round's new tuples; returns them by relation (the next delta)."""
-        delta = {}
+        delta: dict[str, AbstractSet[tuple]] = {}
         for name, rows in out.items():
             relation = self.relations[name]
             new = rows - relation.tuples
             if new and name in self.choices:
                 new = self.choose(name, new)
+            gained: AbstractSet[tuple] = new
             if new:
                 if self.journal is not None:
                     self.journal.append(partial(relation.remove, new))
-                relation.insert_new(new, round_)
+                gained = relation.insert_new(new, round_)  # an eqrel's: every pair `new` implies
                 columns = self.made.get(name)
                 size = value_bytes(new, tuple(columns)) if columns else 0
                 self.budget.added(feeder[name][0], len(new), size, relation.arity)
-            delta[name] = new
+            delta[name] = gained
         self.watch.round(round_, sum(len(rows) for rows in delta.values()))
         return delta
 
@@ -306,7 +313,7 @@ class Fixpoint:
             kept.add(row)
         return kept
 
-    def subsume(self, plan: StratumPlan, delta: dict[str, set]) -> dict[str, set]:
+    def subsume(self, plan: StratumPlan, delta: dict[str, AbstractSet[tuple]]) -> dict[str, AbstractSet[tuple]]:
         """Remove the tuples another tuple subsumes (`p(X) <= p(Y) :- ...`) from the
         relations and from the round's new tuples."""
         for removal in plan.removals:

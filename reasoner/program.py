@@ -13,7 +13,6 @@ import attrs
 from reasoner import ast
 from reasoner.user_functors import Bindings, UserFunctor, applies_user_functor, bind, bind_clause, bind_literal
 from reasoner.source import Span
-from reasoner.types import BASE_TYPES
 
 
 @attrs.frozen
@@ -27,6 +26,7 @@ class RelationSchema:
     span: Span | None = attrs.field(eq=False, default=None)
     declared: bool = True
     choice: tuple[tuple[int, ...], ...] = ()  # `choice-domain`s: groups of columns, one tuple per value
+    eqrel: bool = False  # an equivalence relation (`reasoner.eqrel`)
 
     @property
     def arity(self) -> int:
@@ -60,8 +60,6 @@ class Program:
         for statement in statements:
             if isinstance(statement, ast.Declaration):
                 decls.append(statement)
-                if "eqrel" in statement.qualifiers and _one_type(statement):
-                    clauses.extend(equivalence_rules(statement))
             elif isinstance(statement, ast.TypeDeclaration):
                 types.append(statement)
             elif isinstance(statement, ast.Clause):
@@ -116,30 +114,6 @@ class Program:
     @property
     def facts(self) -> tuple[ast.Clause, ...]:
         return tuple(c for c in self.clauses if _is_fact(c))
-
-
-def equivalence_rules(declaration: ast.Declaration) -> list[ast.Clause]:
-    """The rules that make an `eqrel` relation an equivalence: every value it relates is
-    related to itself, and the relation is symmetric and transitive (stated at the
-    declaration, so that a proof names it)."""
-    name, span = declaration.relation, declaration.span
-
-    def atom(a: str, b: str) -> ast.Atom:
-        return ast.Atom(name, (ast.Var(a, span), ast.Var(b, span) if b != "_" else ast.Wildcard(span)), span)
-
-    return [
-        ast.Clause(atom("X", "X"), (atom("X", "_"),), span),
-        ast.Clause(atom("Y", "X"), (atom("X", "Y"),), span),
-        ast.Clause(atom("X", "Z"), (atom("X", "Y"), atom("Y", "Z")), span),
-    ]
-
-
-def _one_type(declaration: ast.Declaration) -> bool:
-    """Two columns, not of two different base types (the checker reports those)."""
-    if declaration.arity != 2:
-        return False
-    first, second = (a.type for a in declaration.attributes)
-    return first == second or not {first, second} <= set(BASE_TYPES)
 
 
 def _is_fact(clause: ast.Clause) -> bool:

@@ -9,6 +9,7 @@ update pays for indexing a large relation.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from collections.abc import Set as AbstractSet
 from operator import itemgetter
 from typing import TYPE_CHECKING
 
@@ -45,6 +46,14 @@ class Relation:
 
     def __len__(self) -> int:
         return len(self.tuples)
+
+    def like(self, tuples: Iterable[tuple]) -> Relation:
+        """A relation of the same kind, name and records holding `tuples` (to recompute it)."""
+        return type(self)(self.name, self.arity, tuples, self.rounds is not None)
+
+    def snapshot(self) -> AbstractSet[tuple]:
+        """The tuples held now, left as they are by later insertions (a stratum's first delta)."""
+        return set(self.tuples)
 
     def copy(self) -> Relation:
         """The same tuples and derivation records in a relation of its own (indexes are built
@@ -143,8 +152,9 @@ class Relation:
             index = self._sorted[(columns, column)] = SortedIndex(columns, column, self.tuples)
         return index
 
-    def insert_new(self, rows: set[tuple], round_: int | None = None) -> None:
-        """Insert tuples known not to be present yet (derived in `round_`, if recorded)."""
+    def insert_new(self, rows: set[tuple], round_: int | None = None) -> AbstractSet[tuple]:
+        """Insert tuples known not to be present yet (derived in `round_`, if recorded); returns
+        the tuples the relation gained: `rows` (an `eqrel`'s gains every pair they imply)."""
         self.tuples |= rows
         if round_ is not None and self.rounds is not None:
             self.rounds.append((round_, rows))
@@ -154,6 +164,7 @@ class Relation:
             _fill(growing.index, growing.key, rows)
         for sorted_index in self._sorted.values():
             sorted_index.add(rows)
+        return rows
 
     def round_of(self, row: tuple) -> int | None:
         """The round in which a derived tuple was added (None: an input fact, or no records)."""

@@ -45,15 +45,14 @@ def update(
     known = len(context.get("_ordinals", ()))
     journal.append(partial(forget_new_ordinals, context, known))
     try:
-        changed: dict[str, set] = {}
+        changed: dict[str, AbstractSet[tuple]] = {}
         for name, rows in added.items():
             relation = relations[name]
             fresh = rows - relation.tuples
             new = fresh if isinstance(fresh, set) else set(fresh)  # (a frozenset from a data set)
             if new:
                 journal.append(partial(relation.remove, new))
-                relation.insert_new(new)
-                changed[name] = new
+                changed[name] = relation.insert_new(new)
         lost: dict[str, set] = {}  # tuples that relations lost (a recomputed stratum, a regroup)
         redo = _retract(strata, relations, removed or {}, lost, journal)
         rounds = list(previous.last_rounds)
@@ -90,7 +89,7 @@ def _retract(strata: tuple[StratumPlan, ...], relations: dict[str, Relation],
     by `journal` on failure); returns the strata whose own relations lost a base fact."""
     redo: set[int] = set()
     stratum_of = {name: number for number, plan in enumerate(strata) for name in plan.stratum.relations
-                  if plan.stratum.rules}
+                  if plan.stratum.rules or name in plan.eqrels}  # an eqrel's classes are rebuilt
     for name, rows in removed.items():
         relation = relations[name]
         gone = relation.tuples & rows
@@ -111,7 +110,7 @@ REGROUP_FRACTION = 0.05
 
 
 def _few(plan: StratumPlan, inputs: frozenset[str], relations: dict[str, Relation],
-         changed: dict[str, set], lost: dict[str, set]) -> bool:
+         changed: dict[str, AbstractSet[tuple]], lost: dict[str, set]) -> bool:
     read = sum(len(relations[name]) for name in inputs)
     moved = (sum(len(changed.get(name, ())) for name in plan.negative_inputs)
              + sum(len(lost.get(name, ())) for name in inputs))
@@ -122,15 +121,14 @@ class Updating(Fixpoint):
     """A fixpoint continued over relations changed in place: strata resumed from the tuples
     added below them, regrouped, or recomputed."""
 
-    def recompute(self, plan: StratumPlan, base: Mapping[str, AbstractSet[tuple]], changed: dict[str, set],
+    def recompute(self, plan: StratumPlan, base: Mapping[str, AbstractSet[tuple]], changed: dict[str, AbstractSet[tuple]],
                   lost: dict[str, set]) -> int:
         """Compute a stratum afresh into new relations; records in `changed` what it gained
         and in `lost` what it lost. Returns its last round."""
         members = plan.stratum.relations
         old = {name: self.relations[name] for name in members}
         for name in members:
-            self.relations[name] = Relation(name, old[name].arity, base.get(name, ()),
-                                            old[name].rounds is not None)
+            self.relations[name] = old[name].like(base.get(name, ()))
         last = self.full(plan)
         for name in members:
             before, after = old[name].tuples, self.relations[name].tuples
@@ -140,7 +138,7 @@ class Updating(Fixpoint):
             changed[name] = (after - before) | changed.get(name, set())
         return last
 
-    def regroup(self, plan: StratumPlan, base: Mapping[str, AbstractSet[tuple]], changed: dict[str, set],
+    def regroup(self, plan: StratumPlan, base: Mapping[str, AbstractSet[tuple]], changed: dict[str, AbstractSet[tuple]],
                 lost: dict[str, set], round_: int) -> None:
         """Bring a non-recursive stratum up to date in place, redoing only the groups that its
         inputs' changes touch (`reasoner.groups`); records what it gained and lost."""
@@ -185,7 +183,7 @@ class Updating(Fixpoint):
         new = self.insert(out, feeder, round_)[name]
         changed[name] = new | changed.get(name, set())
 
-    def resume(self, plan: StratumPlan, changed: dict[str, set], round_: int) -> int:
+    def resume(self, plan: StratumPlan, changed: dict[str, AbstractSet[tuple]], round_: int) -> int:
         """Continue a stratum's fixpoint from tuples added below it (and to its own base
         facts, already in `changed`); records what it adds in `changed`. Returns the last round."""
         members = plan.stratum.relations
@@ -201,7 +199,7 @@ class Updating(Fixpoint):
                 changed[name] = delta[name]
         return last
 
-    def run_variants(self, plan: StratumPlan, changed: dict[str, set], out: dict[str, set],
+    def run_variants(self, plan: StratumPlan, changed: dict[str, AbstractSet[tuple]], out: dict[str, set],
                      feeder: dict) -> None:
         """Run the rules of a stratum on the tuples added to the relations its body atoms read
         from lower strata (one delta variant per such atom)."""

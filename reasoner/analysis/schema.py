@@ -73,6 +73,7 @@ def resolve_schemas(
             decl.span,
             choice=tuple(tuple(names.index(n) for n in domain) for domain in decl.choice
                          if all(n in names for n in domain)),
+            eqrel="eqrel" in decl.qualifiers,
         )
         previous = schemas.get(decl.relation)
         if previous is not None and previous.declared and previous.bases != schema.bases:

@@ -19,6 +19,7 @@ import itertools
 import attrs
 
 from reasoner import ast
+from reasoner.eqrel import EqrelRelation, linking_rule
 from reasoner.errors import QueryError, error
 from reasoner.evaluate import run_plan
 from reasoner.explain.origins import Origins
@@ -142,7 +143,13 @@ class ProofBuilder:
     def _justify(self, relation: str, row: tuple) -> _Step:
         if self.is_input(relation, row):
             return _Step(None, ())
-        limit = self.relations[relation].round_of(row)
+        stored = self.relations[relation]
+        if isinstance(stored, EqrelRelation):
+            links = stored.linking(row)
+            if links != [row]:  # it holds through links (each proved in turn), not by a rule
+                rule = linking_rule(relation, row, links, self.schemas[relation].span)
+                return _Step(rule, tuple(("atom", relation, link) for link in links))
+        limit = stored.round_of(row)
         if limit is None:
             raise QueryError(error(
                 "this engine keeps no derivation records, so it cannot explain derived facts",

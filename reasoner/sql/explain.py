@@ -55,7 +55,7 @@ class TableRelations(Mapping[str, Relation]):
             if name not in self._state.schemas:
                 raise KeyError(name)
             plan = self._stratum_of.get(name)
-            if plan is not None and plan.delta_plans:
+            if plan is not None and (plan.delta_plans or plan.eqrels):  # an eqrel: its classes, from its links
                 self._read.update(self._recursive(plan))
             else:
                 self._read[name] = self._table(name, plan)

@@ -122,6 +122,9 @@ class StratumSql:
 def compile_program(analysis: Analysis, backend: str, dialect: str) -> tuple[StratumSql, ...]:
     """Every stratum's SQL in `dialect`; raises `CheckError` listing each construct `backend`
     (its name in messages) cannot run."""
+    from reasoner.sql.eqrel import with_closure_rules
+
+    analysis = with_closure_rules(analysis)  # an eqrel is computed as its closure here
     problems: list[Diagnostic] = []
     strata = []
     schemas_key = frozenset(analysis.schemas.items())
