@@ -58,11 +58,18 @@ def injected_variables(aggregate: ast.Aggregate, body, head: ast.Atom | None) ->
 
 
 def _aggregate_variables(aggregate: ast.Aggregate) -> list[str]:
+    """The variables of an aggregate, those of the aggregates nested in it included (a
+    variable injected only into an inner aggregate is injected into this one too)."""
     names: list[str] = []
     for literal in aggregate.body:
         names += ast.literal_variables(literal)
+        for term in ast.literal_terms(literal):
+            for inner in ast.aggregates_in(term):
+                names += _aggregate_variables(inner)
     if aggregate.target is not None:
         names += ast.term_variables(aggregate.target)
+        for inner in ast.aggregates_in(aggregate.target):
+            names += _aggregate_variables(inner)
     seen: list[str] = []
     for n in names:
         if n not in seen:

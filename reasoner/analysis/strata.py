@@ -48,12 +48,11 @@ def dependency_edges(rules) -> list[Edge]:
 
 
 def _aggregate_relations(aggregate: ast.Aggregate) -> list[str]:
-    names = []
-    for literal in aggregate.body:
-        if isinstance(literal, ast.Atom):
-            names.append(literal.relation)
-        elif isinstance(literal, ast.Negation):
-            names.append(literal.atom.relation)
+    """The relations an aggregate reads, those of the aggregates nested in it too."""
+    names = [atom.relation for literal in aggregate.body for atom in ast.literal_atoms(literal)]
+    if aggregate.target is not None:
+        for inner in ast.aggregates_in(aggregate.target):
+            names += _aggregate_relations(inner)
     return names
 
 

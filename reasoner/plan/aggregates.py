@@ -50,9 +50,10 @@ def _aggregate(aggregate: ast.Aggregate, known: set[str], options: PlanOptions) 
         assert isinstance(last, Emit)
         target = last.terms[0]
     distinct = None
-    if aggregate.op in ("sum", "mean") and materialised(aggregate):
-        # Soufflé evaluates a body of several atoms (or with a repeated variable) through a
-        # relation over its named variables: each distinct binding counts once.
+    if aggregate.op in ("count", "sum", "mean") and materialised(aggregate):
+        # Soufflé evaluates a body of several atoms (or with a repeated variable, or an inner
+        # aggregate) through a relation over its named variables: each distinct binding
+        # counts once (for `count` too: its `_` columns are not among them).
         local = {n for literal in aggregate.body for n in ast.literal_variables(literal)} - known
         distinct = tuple(sorted(local))
     types = options.types
@@ -65,6 +66,8 @@ def materialised(aggregate: ast.Aggregate) -> bool:
     """Whether Soufflé would evaluate this aggregate's body through a helper relation."""
     atoms = [lit for lit in aggregate.body if isinstance(lit, ast.Atom)]
     if len(atoms) != 1:
+        return True
+    if any(ast.aggregates_in(term) for lit in aggregate.body for term in ast.literal_terms(lit)):
         return True
     names = [a.name for a in atoms[0].args if isinstance(a, ast.Var)]
     return len(names) != len(set(names))

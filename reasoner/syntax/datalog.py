@@ -23,6 +23,7 @@ from reasoner.errors import Diagnostic, ParseError, error
 from reasoner.functors import FUNCTORS
 from reasoner.resources import grammar_text
 from reasoner.source import SourceText, Span
+from reasoner.syntax.aggregate_scopes import scope_aggregates
 from reasoner.syntax.components import expand_components
 from reasoner.syntax.lark_errors import diagnostic_from_lark
 from reasoner.syntax.preprocess import Expansion, Macros, needs_preprocessing, preprocess
@@ -318,7 +319,9 @@ class _Builder(TermBuilder):
             self.check_generators(head.args, ())
             for body in bodies:
                 self.check_generators((), body)
-                yield ast.Clause(head, body, span, shared)
+                clause, problems = scope_aggregates(ast.Clause(head, body, span, shared))
+                self.diagnostics += problems
+                yield clause
 
     def subsumption(self, tree: lark.Tree) -> Iterator[ast.Subsumption]:
         tree = _without_plan(tree)
