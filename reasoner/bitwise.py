@@ -1,10 +1,11 @@
 """What Soufflé's bitwise, logical and generating functors compute, called from compiled rules
 (their entries are in `reasoner.functors.TABLE`).
 
-Numbers are Python integers, so `band`, `bor`, `bxor`, `bshl` and `bshr` never wrap around.
-Two operators depend on a word width: `bshru` (a logical shift right) and `bnot` on an
-unsigned; for those a value is taken as Soufflé's default 32-bit word, the width fact files
-are checked against. The logical operators give 1 or 0.
+Numbers are Python integers, so `band`, `bor`, `bxor`, `bshl` and `bshr` on numbers never
+wrap around. `bshru` (a logical shift right) and `bnot` on an unsigned depend on a word
+width; for those, and for every unsigned result (arithmetic and `bshl` wrap around it), a
+value is taken as Soufflé's default 32-bit word, the width fact files are checked against.
+The logical operators give 1 or 0.
 """
 
 from __future__ import annotations

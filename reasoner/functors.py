@@ -171,10 +171,7 @@ def check_int(value: int, where: object = None) -> int:
 
 
 def too_big(value: int, where: object = None) -> int:
-    """Called by generated code when an integer result is out of bounds: too many digits, or
-    a negative unsigned."""
-    if value < 0 and -BIG < value:
-        raise FunctorError(f"the unsigned result {value} is negative", where)
+    """Called by generated code when an integer result has too many digits."""
     raise FunctorError(f"an integer result has {_digits(value)} digits, more than the "
                        f"{MAX_DIGITS:,} allowed", where, limit=True)
 
@@ -425,6 +422,12 @@ def _float_or_int(float_helper: str, int_helper: str) -> Callable[[CallSite], st
     return code
 
 
+def _code_pow(c: CallSite) -> str:
+    if c.result == "unsigned":  # wraps around Soufflé's 32-bit word, as `*` does
+        return f"pow({c.args[0]}, {c.args[1]}, {bitwise.WORD + 1})"
+    return _float_or_int("float_pow", "int_pow")(c)
+
+
 def _code_neg(c: CallSite) -> str:
     if c.result == "unsigned":
         return c.bounded_int(f"-{c.args[0]}")
@@ -492,16 +495,20 @@ class Unsupported:
 SqlForm = Union[str, Unsupported, Callable[[Sequence[Union[str, None]], Union[str, None]], Union[str, Unsupported]]]
 
 
-def _unsigned_checked(template: str) -> Callable[[Sequence[str | None], str | None], str]:
-    """An integer template whose unsigned result must not be negative (as `too_big`)."""
+def _unsigned_wrapped(template: str, unsigned: str | None = None) -> Callable[[Sequence[str | None], str | None], str]:
+    """An integer template whose unsigned result wraps around Soufflé's 32-bit word, as the
+    Python engine computes it (`unsigned`: a form of its own that stays within 64 bits)."""
 
     def form(types: Sequence[str | None], result: str | None) -> str:
         if result == "unsigned":
-            return (f"CASE WHEN {template} < 0 THEN ERROR('the unsigned result of {template} is negative') "
-                    f"ELSE {template} END")
+            return f"(({unsigned or template}) & {bitwise.WORD})"
         return template
 
     return form
+
+
+# a * b modulo 2^32 from 16-bit halves of a, so that no intermediate value exceeds 2^49
+_UNSIGNED_TIMES = "(({0} & 65535) * {1} + (((({0} >> 16) * {1}) & 65535) << 16))"
 
 
 _SHIFTED = ("CASE WHEN ({d} + CAST({n} AS INTEGER)) BETWEEN DATE '0001-01-01' AND DATE '9999-12-31' "
@@ -514,13 +521,13 @@ def _sql_plus(types: Sequence[str | None], result: str | None) -> str:
         return _SHIFTED.format(d=d, n=n)
     if result == "symbol":
         return "({0} || {1})"
-    return _unsigned_checked("({0} + {1})")(types, result)
+    return _unsigned_wrapped("({0} + {1})")(types, result)
 
 
 def _sql_minus(types: Sequence[str | None], result: str | None) -> str:
     if result == "date":
         return _SHIFTED.format(d="{0}", n="(-{1})")
-    return _unsigned_checked("({0} - {1})")(types, result)
+    return _unsigned_wrapped("({0} - {1})")(types, result)
 
 
 def _sql_float_or_int(float_form: str, int_form: str) -> Callable[[Sequence[str | None], str | None], str]:
@@ -532,6 +539,12 @@ _INT_POW = ("CASE WHEN {1} < 0 THEN (CASE WHEN abs({0}) = 1 THEN (CASE WHEN {1} 
             "ELSE 0 END) WHEN abs(pow({0}, {1})) < 9007199254740992.0 THEN CAST(pow({0}, {1}) AS BIGINT) "
             "ELSE ERROR('an integer power beyond 2^53 is not computed exactly by the SQL backends') END")
 _NUMBER_TEXT = r"[+-]?([0-9]+|0[xX][0-9a-fA-F]+|0[bB][01]+)"
+
+
+def _sql_pow(types: Sequence[str | None], result: str | None) -> str:
+    if result == "float":
+        return "pow({0}, {1})"
+    return _unsigned_wrapped(_INT_POW)(types, result)
 
 
 def _sql_to_number(unsigned: bool) -> Callable[[Sequence[str | None], str | None], str]:
@@ -589,18 +602,18 @@ TABLE: tuple[Functor, ...] = (
     Functor("-", (2, 2), _minus, _arithmetic("-"), _code_minus, ("7 - 10", -3),
             {"add_days": add_days}, pure=_not_date, named=False, sql=_sql_minus),
     Functor("*", (2, 2), _same_numeric("*"), _arithmetic("*"), lambda c: c.bounded_int(f"{c.args[0]} * {c.args[1]}"),
-            ("6 * 7", 42), named=False, sql=_unsigned_checked("({0} * {1})")),
+            ("6 * 7", 42), named=False, sql=_unsigned_wrapped("({0} * {1})", _UNSIGNED_TIMES)),
     Functor("/", (2, 2), _same_numeric("/"), _arithmetic("/"), _float_or_int("float_div", "int_div"),
             ("-7 / 2", -3), _FLOAT_OR_INT, pure=_only_float, named=False,
             sql=_sql_float_or_int("({0} / {1})", "({0} // {1})")),
     Functor("%", (2, 2), _same_numeric("%"), _arithmetic("%"), _float_or_int("fmod", "int_mod"),
             ("-7 % 2", -1), _FLOAT_OR_INT, pure=_only_float, named=False,
             sql=_sql_float_or_int("fmod({0}, {1})", "({0} % {1})")),
-    Functor("^", (2, 2), _same_numeric("^"), _arithmetic("^"), _float_or_int("float_pow", "int_pow"),
+    Functor("^", (2, 2), _same_numeric("^"), _arithmetic("^"), _code_pow,
             ("2 ^ 10", 1024), _FLOAT_OR_INT, pure=_only_float, named=False,
-            sql=_sql_float_or_int("pow({0}, {1})", _INT_POW)),
+            sql=_sql_pow),
     Functor("neg", (1, 1), _same_numeric("-"), _arithmetic("neg"), _code_neg, ("-(2.5)", -2.5), named=False,
-            sql=_unsigned_checked("(-{0})")),
+            sql=_unsigned_wrapped("(-{0})")),
     Functor("min", (2, None), _same("min"), _arithmetic("min"), lambda c: f"min({', '.join(c.args)})",
             ("min(3, 1, 2)", 1), sql="least({args})"),
     Functor("max", (2, None), _same("max"), _arithmetic("max"), lambda c: f"max({', '.join(c.args)})",

@@ -131,7 +131,7 @@ class _ClauseTyper:
 
     def check_comparison(self, comparison: ast.Comparison) -> None:
         left, right = comparison.left, comparison.right
-        if _is_int_literal(left) and not _is_int_literal(right):
+        if is_int_literal(left) and not is_int_literal(right):
             rt = self.type_of(right, None)
             lt = self.type_of(left, rt if rt in NUMERIC else None)
         else:
@@ -178,19 +178,19 @@ class _ClauseTyper:
             if signature is None:
                 return None
             args = term.args
-            if (report and term.op == "neg" and expected == "unsigned" and _is_int_literal(args[0])
+            if (report and term.op == "neg" and expected == "unsigned" and isinstance(args[0], ast.Const)
                     and args[0].value != 0):
                 self.diagnostics.append(error(f"an unsigned cannot be negative: `{term}`", term.span))
             types: list[str | None] = [None] * len(args)
             for i, arg in enumerate(args):
-                if not _is_int_literal(arg):
+                if not is_int_literal(arg):
                     types[i] = self.type_of(arg, None, report)
             numeric = [t for t in types if t in NUMERIC]
             literal_type = numeric[0] if numeric else (expected if expected in NUMERIC else "number")
             if signature.own_literals:  # conversions, substr, days: an integer literal is a number
                 literal_type = "number"
             for i, arg in enumerate(args):
-                if _is_int_literal(arg):
+                if is_int_literal(arg):
                     types[i] = self.type_of(arg, literal_type, report)
             if any(t is None for t in types):
                 return None
@@ -230,5 +230,15 @@ def _short(value: int) -> str:
     return text if len(text) <= 20 else f"{text[:8]}...{text[-4:]}"
 
 
-def _is_int_literal(term: ast.Term) -> bool:
-    return isinstance(term, ast.Const) and term.kind == "number"
+def is_int_literal(term: ast.Term) -> bool:
+    """An integer literal, or arithmetic over integer literals only (`2^32 - 5`): as in
+    Soufflé, its type is the numeric type its context wants (number, unsigned or float)."""
+    if isinstance(term, ast.Const):
+        return term.kind == "number"
+    if isinstance(term, ast.Call) and term.op in _LITERAL_ARITHMETIC:
+        return all(is_int_literal(arg) for arg in term.args)
+    return False
+
+
+_LITERAL_ARITHMETIC = frozenset({"+", "-", "*", "/", "%", "^", "neg", "min", "max", "band", "bor", "bxor",
+                                 "bshl", "bshr", "bshru", "bnot"})

@@ -14,6 +14,7 @@ import collections
 import attrs
 
 from reasoner import ast
+from reasoner.bitwise import WORD
 from reasoner.plan.blocks import SPLIT_INDENT, SPLIT_LOOPS, BlockWriter
 from reasoner.plan.expressions import expression_type
 from reasoner.plan.ir import (Aggregate, Assign, DeltaScan, Emit, Filter, Generate, IndexProbe, Lookup,
@@ -347,6 +348,8 @@ class Generator(BlockWriter):
             self.line(f"{result} = fsum({result}_v)")
         elif step.op in ("min", "max"):
             self.guard(f"{result} is not _NONE")
+        elif step.op == "sum" and step.target_type == "unsigned":  # wraps around, as `+` does
+            self.line(f"{result} &= {WORD}")
         elif step.op == "sum" and step.target_type in INTEGRAL:
             self.line(f"if not -_BIG < {result} < _BIG: too_big({result}, {self.where(step.source)})")
         bound.add(step.result)

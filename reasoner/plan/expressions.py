@@ -12,6 +12,8 @@ import math
 import re
 
 from reasoner import ast
+from reasoner.analysis.typing import is_int_literal
+from reasoner.bitwise import WORD
 from reasoner.errors import CheckError, error
 from reasoner.functors import FUNCTORS, CallSite
 from reasoner.limits import MAX_STRING
@@ -104,6 +106,8 @@ class ExpressionWriter:
             return self.user_call(term)
         functor = FUNCTORS[term.op]
         result = expression_type(term, self.types)
+        if want in NUMERIC and result == "number" and is_int_literal(term):
+            result = want  # arithmetic over integer literals takes its context's type (`2^32 - 5`)
         # integer literal arguments take the result's numeric type, unless the functor's own
         numeric_want = result if result in NUMERIC and not functor.own_literals else None
         if want == "unsigned" and result == "number":  # integer literals stored as unsigned
@@ -127,12 +131,14 @@ class ExpressionWriter:
         return f"{function}({', '.join([*args, self.where(term)])})"
 
     def bounded_int(self, code: str, result: str | None, term: ast.Term) -> str:
-        """An integer result, checked against the per-value limit as it is made (and, for
-        an unsigned, to be non-negative); floats are not checked."""
+        """An integer result, checked against the per-value limit as it is made; an unsigned
+        wraps around Soufflé's 32-bit word instead (`0u - 1u` is 4294967295); floats are not
+        checked."""
+        if result == "unsigned":
+            return f"(({code}) & {WORD})"
         if result not in INTEGRAL:
             return f"({code})"
-        low = "0 <=" if result == "unsigned" else "-_BIG <"
-        return f"(_t if {low} (_t := {code}) < _BIG else too_big(_t, {self.where(term)}))"
+        return f"(_t if -_BIG < (_t := {code}) < _BIG else too_big(_t, {self.where(term)}))"
 
     def bounded_string(self, code: str, term: ast.Term) -> str:
         """A string result, checked against the per-value limit on its length."""
