@@ -1,6 +1,7 @@
 """The rule language's syntax tree: small frozen attrs classes, each carrying its source `Span`.
 
-Terms: `Var`, `Wildcard`, `Const`, `Call` (arithmetic, string and date functors),
+Terms: `Var`, `Wildcard`, `Const`, `Call` (arithmetic, string and date functors; records
+`[a, b]` (op `[]`), `nil` and branches `$A(a)` of algebraic data types, see `reasoner.records`),
 `Aggregate`. Literals: `Atom`, `Negation`, `Comparison`, `Test` (`contains`, `match`),
 `Truth`. Statements: `Declaration`, `TypeDeclaration`, `IODirective`, `Include`, `Pragma`,
 `FunctorDeclaration`, `Clause`, `Subsumption`
@@ -87,6 +88,10 @@ class Call:
             return f"-{self.args[0]}"
         if self.op in PREFIX and len(self.args) == 1:
             return f"({self.op} {self.args[0]})"
+        if self.op == "[]":  # a record, `reasoner.records`
+            return f"[{', '.join(map(str, self.args))}]"
+        if self.op == "nil" or self.op.startswith("$") and not self.args:
+            return self.op
         return f"{self.op}({', '.join(map(str, self.args))})"
 
 
@@ -192,13 +197,26 @@ class Declaration:
 
 
 @attrs.frozen
+class Branch:
+    """One branch `Name {field: type, ...}` of an algebraic data type."""
+
+    name: str
+    fields: tuple[Attribute, ...]
+    span: Span | None = _span_field()
+
+
+@attrs.frozen
 class TypeDeclaration:
-    """`.type T <: base` (kind 'subtype') or `.type T = A | B` (kind 'alias')."""
+    """`.type T <: base` (kind 'subtype'), `.type T = A | B` (kind 'alias'), a record type
+    `.type T = [x: number, ...]` (kind 'record', its `fields`) or an algebraic data type
+    `.type T = A {x: number} | B {}` (kind 'adt', its `branches`)."""
 
     name: str
     kind: str
     bases: tuple[str, ...]
     span: Span | None = _span_field()
+    fields: tuple[Attribute, ...] = ()
+    branches: tuple[Branch, ...] = ()
 
 
 @attrs.frozen
@@ -253,15 +271,22 @@ class Clause:
     # Variables used more than once in the clause as written, before its disjunctions were
     # expanded (None when it had none): a variable of one alternative is not a singleton.
     shared_variables: frozenset[str] | None = attrs.field(eq=False, repr=False, default=None)
+    # The body as written when the parser rewrote it (record patterns, `reasoner.syntax.records`).
+    written: tuple[Literal, ...] | None = attrs.field(eq=False, repr=False, default=None)
 
     @property
     def is_fact(self) -> bool:
         return not self.body
 
+    @property
+    def shown_body(self) -> tuple[Literal, ...]:
+        """The body to show people: as written."""
+        return self.written if self.written is not None else self.body
+
     def __str__(self) -> str:
         if not self.body:
             return f"{self.head}."
-        return f"{self.head} :- {', '.join(map(str, self.body))}."
+        return f"{self.head} :- {', '.join(map(str, self.shown_body))}."
 
 
 @attrs.frozen
@@ -396,13 +421,14 @@ def literal_atoms(literal: Literal):
 
 
 def query_variables(query: Query) -> list[str]:
-    """The variables a query answers with: those of its positive literals, in order."""
+    """The variables a query answers with: those of its positive literals, in order (not
+    those the parser made, such as the records that patterns read)."""
     names: list[str] = []
     for body in query.bodies:
         for literal in body:
             if isinstance(literal, Negation):
                 continue
             for name in literal_variables(literal):
-                if name not in names:
+                if name not in names and not name.startswith("~"):  # `~`: made by the parser
                     names.append(name)
     return names

@@ -33,9 +33,10 @@ from reasoner import ast, files
 from reasoner.errors import Diagnostic, LoadError, error
 from reasoner.files import OutputFiles, Sandbox
 from reasoner.program import RelationSchema
+from reasoner.records import parse_column
 from reasoner.source import SourceText, Span
 from reasoner.suggest import did_you_mean
-from reasoner.types import format_value, parse_value
+from reasoner.types import format_value
 
 
 def _options(directive: ast.IODirective) -> dict[str, object]:
@@ -271,7 +272,7 @@ def parse_rows(name: str, rows: Iterable[tuple[int, str, list[str]]], schema: Re
         column = 1
         for field, base, column_name in zip(fields, bases, schema.columns):
             try:
-                values.append(parse_value(field, base))
+                values.append(parse_column(field, base, schema.records))
             except ValueError as exc:
                 diagnostics.append(error(f"column `{column_name}` of `{schema.name}`: {exc}",
                                          _line_span(name, number, text, column, max(1, len(field)))))
@@ -405,7 +406,8 @@ def find_row(directive: ast.IODirective, schema: RelationSchema, fact_dir: Path,
                 if len(fields) != schema.arity:
                     continue
                 try:
-                    values = tuple(parse_value(f, b) for f, b in zip(fields, schema.bases))
+                    values = tuple(parse_column(f, b, schema.records)
+                                   for f, b in zip(fields, schema.bases))
                 except ValueError:
                     continue
                 if values == row:

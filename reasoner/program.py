@@ -7,12 +7,16 @@ a load that fails can simply be dropped.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 import attrs
 
 from reasoner import ast
 from reasoner.user_functors import Bindings, UserFunctor, applies_user_functor, bind, bind_clause, bind_literal
 from reasoner.source import Span
+
+if TYPE_CHECKING:
+    from reasoner.records import RecordTypes
 
 
 @attrs.frozen
@@ -26,6 +30,8 @@ class RelationSchema:
     span: Span | None = attrs.field(eq=False, default=None)
     declared: bool = True
     choice: tuple[tuple[int, ...], ...] = ()  # `choice-domain`s: groups of columns, one tuple per value
+    # the program's record and ADT types, to read and check the values of such columns
+    records: RecordTypes | None = attrs.field(eq=False, repr=False, default=None)
     eqrel: bool = False  # an equivalence relation (`reasoner.eqrel`)
 
     @property

@@ -24,6 +24,7 @@ import io
 import json
 
 from reasoner import ast
+from reasoner.records import Record
 from reasoner.types import display_value
 
 FORMATS = ("table", "csv", "json")
@@ -142,21 +143,11 @@ def json_text(rows: list[dict[str, object]], columns: list[str]) -> str:
 def _json_value(value: object) -> object:
     if isinstance(value, datetime.date):
         return value.isoformat()
+    if isinstance(value, Record):  # as output files print it
+        return str(value)
     return value
-
-
-def _variables(query: ast.Query) -> list[str]:
-    names: list[str] = []
-    for body in query.bodies:
-        for literal in body:
-            if isinstance(literal, ast.Negation):
-                continue
-            for name in ast.literal_variables(literal):
-                if name not in names:
-                    names.append(name)
-    return names
 
 
 def query_columns(query: ast.Query) -> list[str]:
     """The columns of a query's answers: its variables in order of first appearance."""
-    return _variables(query)
+    return ast.query_variables(query)

@@ -17,6 +17,7 @@ from reasoner.facts_io import sort_key
 from reasoner.limits import Budget, Limits
 from reasoner.plan import compile_plan
 from reasoner.program import RelationSchema
+from reasoner.records import Record, constant_record, is_record_op
 from reasoner.source import SourceText, Span
 from reasoner.state import EngineState, Row, Rows
 from reasoner.suggest import did_you_mean
@@ -70,12 +71,15 @@ def ground_fact(text: str, schemas: Mapping[str, RelationSchema]) -> tuple[str, 
             f"({schema.signature()}), not {len(atom.args)}", atom.span))
     row = []
     for arg, base, column in zip(atom.args, schema.bases, schema.columns):
-        value = _constant_value(arg)
+        value = _constant_value(arg) if not is_record_op(getattr(arg, "op", "")) else constant_record(arg)
         if value is None:
             raise QueryError(error(
                 f"`{arg}` is not a value: give every column of the fact", arg.span,
                 f"to find facts first, ask `?- {atom}.`"))
-        if not accepts(base, value):
+        if isinstance(value, Record):  # a record or ADT value (`reasoner.records`)
+            if schema.records is None or not schema.records.holds(base, value):
+                raise QueryError(error(f"{arg} does not fit column `{column}` of type {base}", arg.span))
+        elif not accepts(base, value):
             raise QueryError(error(f"{arg} does not fit column `{column}` of type {base}", arg.span))
         row.append(coerce(base, value))
     return atom.relation, tuple(row), atom.span

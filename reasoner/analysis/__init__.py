@@ -10,13 +10,15 @@ from __future__ import annotations
 import attrs
 
 from reasoner import ast, user_functors
+from reasoner.analysis.records import record_types
 from reasoner.analysis.safety import check_safety
-from reasoner.analysis.schema import arity_error, resolve_schemas
+from reasoner.analysis.schema import arity_error, resolve_schemas, resolve_types
 from reasoner.analysis.strata import Stratum, stratify
 from reasoner.analysis.subsumption import check_choice_domains, check_subsumptions
 from reasoner.analysis.typing import infer_clause_types
 from reasoner.errors import CheckError, Diagnostic, warning
 from reasoner.program import Program, RelationSchema
+from reasoner.records import RecordTypes
 
 
 @attrs.frozen
@@ -41,15 +43,19 @@ def analyse(
     diagnostics: list[Diagnostic] = []
     schemas, found = resolve_schemas(program, external or {}, strict)
     diagnostics += found
+    records, found = record_types(program.type_declarations, resolve_types(program)[0])
+    diagnostics += found
+    if records:  # the columns that hold records read and print them with their types
+        schemas = {name: attrs.evolve(schema, records=records) for name, schema in schemas.items()}
     variable_types: dict[int, dict[str, str]] = {}
     for clause in program.clauses:
-        types, found = infer_clause_types(clause.head, clause.body, schemas)
+        types, found = infer_clause_types(clause.head, clause.body, schemas, records=records)
         variable_types[id(clause)] = types
         diagnostics += found
         diagnostics += check_safety(clause.head, clause.body, clause.shared_variables)
     for query in program.queries:
         for body in query.bodies:
-            diagnostics += check_query(body, schemas, variable_types)
+            diagnostics += check_query(body, schemas, variable_types, records)
     diagnostics += check_subsumptions(program, schemas, variable_types)
     diagnostics += check_choice_domains(program)
     strata, found = stratify(program.rules, schemas, program.subsumptions)
@@ -68,6 +74,7 @@ def check_query(
     body: tuple[ast.Literal, ...],
     schemas: dict[str, RelationSchema],
     variable_types: dict[int, dict[str, str]],
+    records: RecordTypes | None = None,
 ) -> list[Diagnostic]:
     """Type and safety checks of one conjunctive goal; records its variable types."""
     diagnostics: list[Diagnostic] = []
@@ -80,7 +87,9 @@ def check_query(
                 diagnostics.append(arity_error(atom, schema))
     if diagnostics:
         return diagnostics
-    types, found = infer_clause_types(None, body, schemas)
+    if records is None:  # a goal asked of an engine: the types its relations were checked with
+        records = next((s.records for s in schemas.values() if s.records is not None), None)
+    types, found = infer_clause_types(None, body, schemas, records=records)
     variable_types[id(body)] = types
     diagnostics += found
     diagnostics += check_safety(None, body)

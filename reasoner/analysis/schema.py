@@ -19,6 +19,9 @@ def resolve_types(program: Program) -> tuple[dict[str, str], list[Diagnostic]]:
     diagnostics: list[Diagnostic] = []
     bases = {name: name for name in BASE_TYPES}
     pending = {t.name: t for t in program.type_declarations}
+    for decl in program.type_declarations:
+        if decl.kind in ("record", "adt"):  # its own type (`reasoner.analysis.records`)
+            bases[decl.name] = pending.pop(decl.name).name
     for name, decl in pending.items():
         if name in BASE_TYPES:
             diagnostics.append(error(f"`{name}` is a built-in type and cannot be redefined", decl.span))

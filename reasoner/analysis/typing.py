@@ -8,9 +8,11 @@ Soufflé. Every constant, functor application, comparison and atom argument is t
 from __future__ import annotations
 
 from reasoner import ast
+from reasoner.analysis import records as record_checks
 from reasoner.errors import Diagnostic, error
 from reasoner.functors import FUNCTORS
 from reasoner.program import RelationSchema
+from reasoner.records import RecordTypes, is_record_op
 from reasoner.types import NUMERIC
 
 _ARTICLE = {"symbol": "a symbol", "number": "a number", "unsigned": "an unsigned",
@@ -26,15 +28,17 @@ def infer_clause_types(
     body: tuple[ast.Literal, ...],
     schemas: dict[str, RelationSchema],
     quiet: bool = False,
+    records: RecordTypes | None = None,
 ) -> tuple[dict[str, str], list[Diagnostic]]:
-    checker = _ClauseTyper(schemas)
+    checker = _ClauseTyper(schemas, records)
     checker.run(head, body)
     return checker.env, ([] if quiet else checker.diagnostics)
 
 
 class _ClauseTyper:
-    def __init__(self, schemas: dict[str, RelationSchema]):
+    def __init__(self, schemas: dict[str, RelationSchema], records: RecordTypes | None = None):
         self.schemas = schemas
+        self.records = records if records is not None else RecordTypes()  # `reasoner.analysis.records`
         self.env: dict[str, str] = {}
         self.origin: dict[str, ast.Var] = {}
         self.diagnostics: list[Diagnostic] = []
@@ -130,6 +134,8 @@ class _ClauseTyper:
                     arg.span, hint))
 
     def check_comparison(self, comparison: ast.Comparison) -> None:
+        if record_checks.check_comparison(self, comparison):
+            return
         left, right = comparison.left, comparison.right
         if is_int_literal(left) and not is_int_literal(right):
             rt = self.type_of(right, None)
@@ -173,6 +179,8 @@ class _ClauseTyper:
             return "float" if term.op == "mean" and target is not None else target
         if isinstance(term, ast.Call) and term.op.startswith("@"):
             return self.user_call_type(term, report)
+        if isinstance(term, ast.Call) and is_record_op(term.op):
+            return record_checks.type_of(self, term, expected, report)
         if isinstance(term, ast.Call):
             signature = FUNCTORS.get(term.op)
             if signature is None:

@@ -27,6 +27,7 @@ import textwrap
 
 from reasoner import ast
 from reasoner.explain.proof import Origin, Proof, ProofNode, RuleFailure, WhyNot
+from reasoner.records import pattern_text, unpacks
 
 WIDTH = 100  # the terminal width the text renderers wrap to
 MIN_WIDTH = 40  # text keeps at least this much room however deep the tree
@@ -115,7 +116,7 @@ def rule_pieces(rule: ast.Clause) -> list[str]:
     """A rule cut where it may wrap: after `:-` and after each body literal."""
     if not rule.body:
         return [str(rule)]
-    body = [f"{literal}," for literal in rule.body]
+    body = [f"{literal}," for literal in rule.shown_body]
     body[-1] = body[-1][:-1] + "."
     return [f"{rule.head} :-", *body]
 
@@ -343,9 +344,13 @@ def _failure_lines(why: WhyNot, failure: RuleFailure, width: int) -> list[str]:
         lines.append(f"fails at its head {failure.rule.head}")
     else:
         where = position(failure.literal.span)
-        about = [f"body literal {failure.position + 1}"] if failure.position is not None else []
+        # (a body with record patterns was rewritten: its positions are not those written)
+        about = [f"body literal {failure.position + 1}"] if failure.position is not None \
+            and failure.rule.written is None else []
         about += [where] if where else []
-        lines.append(f"fails at {failure.literal}" + (f"  ({', '.join(about)})" if about else ""))
+        pattern = unpacks(failure.literal)  # a record pattern's: shown as written
+        shown = pattern_text(pattern) if pattern is not None else failure.literal
+        lines.append(f"fails at {shown}" + (f"  ({', '.join(about)})" if about else ""))
     if failure.message:
         lines += textwrap.wrap(failure.message, width=max(width, MIN_WIDTH))
     if failure.literal is not None:

@@ -28,6 +28,7 @@ from reasoner.facts_io import sort_key
 from reasoner.limits import Budget, Limits
 from reasoner.plan import RulePlan, compile_plan
 from reasoner.program import RelationSchema
+from reasoner.records import Record, unpacks
 from reasoner.state import EngineState
 
 GOAL = "~goal"  # the pseudo-relation holding the tuple being matched (no user name has `~`)
@@ -189,6 +190,8 @@ class ProofBuilder:
                 items.append(("atom", relation, row))
             elif isinstance(literal, ast.Negation):
                 items.append(("negation", f"no {substitute(literal.atom, match.values)}"))
+            elif unpacks(literal):  # the fields of a record the atom before it read
+                continue
             elif any(ast.aggregates_in(t) for t in ast.literal_terms(literal)):
                 for aggregate in (a for t in ast.literal_terms(literal) for a in ast.aggregates_in(t)):
                     facts, total = self._aggregated(rule, aggregate, match.values)
@@ -313,6 +316,8 @@ class ProofBuilder:
 
 # ---- text ------------------------------------------------------------------------------------
 def constant(value: object) -> ast.Const:
+    if isinstance(value, Record):
+        return ast.Const(value, "record")
     if isinstance(value, str):
         return ast.Const(value, "symbol")
     if isinstance(value, float):

@@ -14,6 +14,7 @@ from reasoner.explain.proof import RuleFailure, WhyNot
 from reasoner.explain.search import Matcher, ProofBuilder, fact_text, substitute
 from reasoner.facts_io import sort_key
 from reasoner.program import RelationSchema
+from reasoner.records import pattern_text, unpacks
 
 SAMPLES = 3  # example bindings reported per failing rule
 
@@ -118,6 +119,16 @@ def _samples(bindings: list[tuple]) -> tuple:
 
 
 def _failure_message(literal: ast.Literal, values: dict) -> str:
+    pattern = unpacks(literal)
+    if pattern is not None and pattern.op == "~is":  # a record pattern (`reasoner.syntax.records`)
+        record = substitute(pattern.args[0], values)
+        if isinstance(record, ast.Wildcard):  # the record read is not among the bindings shown
+            return f"no value read there matches {pattern_text(pattern)}"
+        return f"{record} does not match {pattern_text(pattern)}"
+    if pattern is not None:  # a field of one
+        assert isinstance(literal, ast.Comparison)
+        other = literal.left if literal.right is pattern else literal.right
+        return f"{pattern_text(pattern)} is never {substitute(other, values)}"
     shown = substitute(literal, values)
     if isinstance(literal, ast.Atom):
         return f"no fact matches {shown}"

@@ -17,6 +17,7 @@ from reasoner.bitwise import WORD
 from reasoner.errors import CheckError, error
 from reasoner.functors import FUNCTORS, CallSite
 from reasoner.limits import MAX_STRING
+from reasoner.records import is_record_op, record_code
 from reasoner.types import INTEGRAL, NUMERIC
 
 def expression_type(term: ast.Term | None, types: dict[str, str]) -> str | None:
@@ -78,6 +79,11 @@ class ExpressionWriter:
             return f"C{len(self.constants) - 1}"
         return repr(value)
 
+    def constant(self, value: object) -> str:
+        """The name of a value the generated code holds (a constant of its plan)."""
+        self.constants.append(value)
+        return f"C{len(self.constants) - 1}"
+
     def where(self, node: ast.Term | ast.Literal | ast.Aggregate) -> str:
         """A constant holding `node`'s span, passed to functors that can fail so that the
         evaluation error points at the application that failed."""
@@ -104,6 +110,8 @@ class ExpressionWriter:
         user-defined functor's (`@f(...)`) calls its `UserFunctor`, a constant of the plan."""
         if term.op.startswith("@"):
             return self.user_call(term)
+        if is_record_op(term.op):  # records and algebraic data types
+            return record_code(term, self.expr, self.constant)
         functor = FUNCTORS[term.op]
         result = expression_type(term, self.types)
         if want in NUMERIC and result == "number" and is_int_literal(term):

@@ -142,7 +142,7 @@ class Driver:
         query = _union(rules)
         if known:
             query = f"({query}) EXCEPT SELECT * FROM {self.name(head)}"
-        elif len(rules) == 1:
+        elif len(rules) == 1 and not rules[0].distinct:  # (rows distinct already: `strata.RuleSql.distinct`)
             query = f"SELECT DISTINCT * FROM ({query}) AS q"
         self.run(f"INSERT INTO {self.name(head)} {query}", rules)
 

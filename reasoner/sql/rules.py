@@ -10,6 +10,10 @@ it), whose value is NULL where Soufflé gives no value (`min`, `max`, `mean` ove
 the rule then does not fire. `Emit` is the select list, `c0, c1, ...` (the columns of every
 relation's table). The DISTINCT, the UNION of a relation's rules and the EXCEPT of what is
 known are added by the caller (`strata.py`).
+
+`alternatives` (clauses of one head merged by `disjunctions.py`) are the filters each clause
+adds to the planned shared steps: the SELECT's rows are those where any alternative's filters
+all hold, one `OR` in its WHERE instead of a SELECT per clause.
 """
 
 from __future__ import annotations
@@ -21,11 +25,15 @@ from sqlglot import exp
 
 from reasoner import ast
 from reasoner.plan.ir import (Aggregate, Assign, DeltaScan, Emit, Filter, Generate, IndexProbe, Lookup,
-                              Negation, RangeScan, Scan, Step)
+                              Negation, RangeScan, Scan, Step, mentions)
 from reasoner.sql.backend import column_names
 from reasoner.sql.expressions import Scope, Unexpressible, _fill, _template, constant, sql_type
 
 TableOf = Callable[[str], exp.Table]  # relation name -> the table to read
+
+
+class Unbound(Exception):
+    """A filter of an alternative reads a variable the shared steps do not bind."""
 
 
 class _Select:
@@ -36,6 +44,8 @@ class _Select:
         self.aliases = aliases
         self.sources: list[exp.Expr] = []
         self.conditions: list[exp.Expr] = []
+        self.outer: dict[int, exp.Expr] = {}  # source index -> its LEFT JOIN's ON condition
+        self.group: list[exp.Expr] = []  # GROUP BY
 
     def alias(self, prefix: str = "t") -> str:
         return f"{prefix}{next(self.aliases)}"
@@ -46,23 +56,35 @@ class _Select:
             select.set("distinct", exp.Distinct())
         if self.sources:
             select.set("from_" if "from_" in exp.Select.arg_types else "from", exp.From(this=self.sources[0]))
-            select.set("joins", [exp.Join(this=source) for source in self.sources[1:]])
+            # with a LEFT JOIN among them, the others are CROSS JOINs: its ON may read any before it
+            kind = "CROSS" if self.outer else None
+            select.set("joins", [exp.Join(this=source, side="LEFT", on=self.outer[i]) if i in self.outer
+                                 else exp.Join(this=source, kind=kind)
+                                 for i, source in enumerate(self.sources) if i])
         if self.conditions:
             select.set("where", exp.Where(this=exp.and_(*self.conditions, copy=False)))
+        if self.group:
+            select.set("group", exp.Group(expressions=self.group))
         return select
 
 
 def rule_select(steps: Sequence[Step], types: dict[str, str], table: TableOf, delta: TableOf | None = None,
                 head_types: Sequence[str] | None = None, outer: Scope | None = None,
-                aliases: itertools.count | None = None) -> exp.Select:
+                aliases: itertools.count | None = None,
+                alternatives: Sequence[Sequence[ast.Literal]] = ()) -> exp.Select:
     """The SELECT of a planned body ending in `Emit`: its rows are the head's tuples, in
     columns `c0, c1...` cast to `head_types` (base types). `delta` names the table a
-    `DeltaScan` reads."""
+    `DeltaScan` reads. With `alternatives` (lists of filters: comparisons, tests, negated
+    atoms over variables the steps bind), a row must pass every filter of one of them."""
     scope = outer.inner() if outer is not None else Scope(types)
     query = _Select(scope, aliases if aliases is not None else itertools.count())
     projections: list[exp.Expr] = []
     for step in steps:
         if isinstance(step, Emit):
+            if alternatives:
+                either = _either(alternatives, query, table)
+                if either is not None:
+                    query.conditions.append(either)
             for i, term in enumerate(step.terms):
                 value = scope.term(term)
                 want = head_types[i] if head_types is not None else None
@@ -108,6 +130,29 @@ def _step(step: Step, query: _Select, table: TableOf, delta: TableOf | None) -> 
         raise Unexpressible(step.describe(), "this kind of step has no SQL form yet", None)
 
 
+def _either(alternatives: Sequence[Sequence[ast.Literal]], query: _Select, table: TableOf) -> exp.Expr | None:
+    """The OR of the alternatives' filters (None when one alternative has none: always true)."""
+    options = []
+    for literals in alternatives:
+        unbound = [name for literal in literals for name in ast.literal_variables(literal)
+                   if not query.scope.bound(name)]
+        if unbound:
+            raise Unbound(unbound[0])
+        conditions = [_filter(literal, query, table) for literal in literals]
+        if not conditions:
+            return None
+        options.append(exp.and_(*conditions, copy=False))
+    return exp.or_(*options, copy=False)
+
+
+def _filter(literal: ast.Literal, query: _Select, table: TableOf) -> exp.Expr:
+    if isinstance(literal, ast.Negation):
+        return exp.not_(exp.Exists(this=_exists(literal.atom, query, table)))
+    if isinstance(literal, (ast.Comparison, ast.Test, ast.Truth)):
+        return query.scope.condition(literal)
+    raise Unbound(str(literal))  # an atom binds variables: not a filter
+
+
 def _bound(op: str, column: exp.Expr, value: exp.Expr) -> exp.Expr:
     from reasoner.sql.expressions import comparison
 
@@ -129,7 +174,11 @@ def _exists(atom: ast.Atom, query: _Select, table: TableOf) -> exp.Select:
 def _aggregate(step: Aggregate, query: _Select, table: TableOf, delta: TableOf | None) -> None:
     """The aggregate as `LATERAL (SELECT op(target) AS v FROM its body) AS aN`; `step.result`
     reads `aN.v`. Sum and mean over a body Soufflé materialises count each distinct binding of
-    the body's own variables once (`step.distinct`): their rows are made distinct first."""
+    the body's own variables once (`step.distinct`): their rows are made distinct first.
+    An aggregate whose body reads the variables bound outside only where its own atoms can bind
+    them is `_grouped` instead."""
+    if _grouped(step, query, table, delta):
+        return
     inner = _Select(query.scope.inner(), query.aliases)
     for inner_step in step.steps:
         _step(inner_step, inner, table, delta)
@@ -155,6 +204,85 @@ def _aggregate(step: Aggregate, query: _Select, table: TableOf, delta: TableOf |
         query.scope.types = {**query.scope.types, step.result: step.type}
     if step.op in ("min", "max", "mean"):
         query.conditions.append(exp.Not(this=exp.Is(this=result.copy(), expression=exp.null())))
+
+
+def _grouped(step: Aggregate, query: _Select, table: TableOf, delta: TableOf | None) -> bool:
+    """The aggregate over its body grouped by the variables it shares with the rule (`(SELECT
+    k0, ..., op(target) AS v FROM its body GROUP BY k0, ...) AS aN`), joined to the rule on
+    them: one pass over the body for all the rule's rows, where the `LATERAL` subquery is one
+    per row (DuckDB decorrelates it, but at several times the cost). An inner join for `min`,
+    `max` and `mean` (no group: no value, the rule does not fire); a LEFT JOIN for `count`
+    and `sum`, whose value over no match is 0. False (nothing added) where the body reads a
+    shared variable that its own atoms do not bind (`X < Y` with X bound only outside)."""
+    outside = query.scope.values
+    shared = sorted(name for name in mentions(step) if name in outside)
+    if not shared or not query.sources or not _binds_before_use(step):
+        return False
+    inner = _Select(Scope(query.scope.types), query.aliases)
+    for inner_step in step.steps:
+        _step(inner_step, inner, table, delta)
+    scope = inner.scope
+    if not all(scope.bound(name) for name in shared):
+        return False
+    keys = [scope.values[name] for name in shared]
+    target = scope.term(step.target) if step.target is not None else None
+    if step.distinct is not None:
+        values = [exp.alias_(key.copy(), f"k{i}") for i, key in enumerate(keys)]
+        values += [exp.alias_(scope.values[name].copy(), f"v{i}") for i, name in enumerate(step.distinct)]
+        if target is not None:
+            values.append(exp.alias_(target, "target", copy=False))
+        rows = inner.build(values, distinct=True)
+        inner = _Select(Scope(query.scope.types), query.aliases)
+        rows_alias = inner.alias("m")
+        inner.sources.append(exp.alias_(exp.Subquery(this=rows), rows_alias, table=True, copy=False))
+        keys = [exp.column(f"k{i}", rows_alias) for i in range(len(shared))]
+        target = exp.column("target", rows_alias) if target is not None else None
+    inner.group = [key.copy() for key in keys]
+    grouped = inner.build([*(exp.alias_(key, f"k{i}", copy=False) for i, key in enumerate(keys)),
+                           exp.alias_(_aggregate_value(step, target), "v", copy=False)])
+    alias = query.alias("a")
+    on = [exp.EQ(this=exp.column(f"k{i}", alias), expression=outside[name].copy()) for i, name in enumerate(shared)]
+    query.sources.append(exp.alias_(exp.Subquery(this=grouped), alias, table=True, copy=False))
+    result: exp.Expr = exp.column("v", alias)
+    if step.op in ("count", "sum"):
+        query.outer[len(query.sources) - 1] = exp.and_(*on, copy=False)
+        zero = exp.DataType.build("DOUBLE" if step.op == "sum" and step.target_type == "float" else "BIGINT")
+        result = exp.func("coalesce", result, exp.cast(exp.Literal.number(0), zero))
+    else:
+        query.conditions += on
+    query.scope.values[step.result] = result
+    if step.type is not None:
+        query.scope.types = {**query.scope.types, step.result: step.type}
+    return True
+
+
+def _binds_before_use(step: Aggregate) -> bool:
+    """Whether, taken alone, the aggregate's steps bind each variable (by an atom or an
+    assignment) before they read it: scans, assignments, filters and negations only."""
+    bound: set[str] = set()
+
+    def known(term: ast.Term) -> bool:
+        return set(ast.term_variables(term)) <= bound
+
+    for inner in step.steps:
+        if isinstance(inner, (Scan, IndexProbe, Lookup, RangeScan)):
+            for arg in inner.atom.args:
+                if isinstance(arg, ast.Var):
+                    bound.add(arg.name)
+                elif not isinstance(arg, ast.Wildcard) and not known(arg):
+                    return False
+            if isinstance(inner, RangeScan) and not all(known(b.term) for b in inner.bounds):
+                return False
+        elif isinstance(inner, Assign):
+            if not known(inner.term):
+                return False
+            bound.add(inner.var.name)
+        elif isinstance(inner, (Filter, Negation)):
+            if not set(ast.literal_variables(inner.literal)) <= bound:
+                return False
+        else:
+            return False
+    return step.target is None or known(step.target)
 
 
 def _aggregate_value(step: Aggregate, target: exp.Expr | None) -> exp.Expr:

@@ -2,7 +2,9 @@
 
 `compile_program(analysis, backend_name)` plans every rule as the Python engine does (the
 scheduled steps of `reasoner.plan`, with aggregates hoisted, before the Python-only passes:
-sorted ranges and index choice) and writes each as a SELECT (`rules.py`):
+sorted ranges and index choice) and writes each as a SELECT (`rules.py`); rules of one head
+that differ only in filters (a disjunction expanded by the parser) are one SELECT with `OR`
+(`disjunctions.py`):
 
 - an exit rule (no body atom of its own stratum) once, reading the relations' tables;
 - in a recursive stratum, one delta variant per body atom of the stratum, that atom read from
@@ -40,8 +42,10 @@ from reasoner.errors import CheckError, Diagnostic, error
 from reasoner.plan.aggregates import hoist_aggregates
 from reasoner.plan.ir import Emit, Step
 from reasoner.plan.passes import PlanOptions, plan_body
+from reasoner.sql.disjunctions import groups, shared_and_own
+from reasoner.sql.distinctness import distinct_rows
 from reasoner.sql.expressions import Unexpressible
-from reasoner.sql.rules import TableOf, rule_select
+from reasoner.sql.rules import TableOf, Unbound, rule_select
 
 
 def table(name: str) -> exp.Table:
@@ -78,6 +82,7 @@ class RuleSql:
     select: exp.Select = attrs.field(repr=False)
     sql: str  # the SELECT in the backend's dialect, written once
     delta_relation: str | None = None  # the relation its delta atom reads, for a delta variant
+    distinct: bool = False  # its rows are distinct already (`distinctness.py`)
 
     @property
     def positive(self) -> frozenset[str]:
@@ -125,27 +130,31 @@ def compile_program(analysis: Analysis, backend: str, dialect: str) -> tuple[Str
     from reasoner.sql.eqrel import with_closure_rules
 
     analysis = with_closure_rules(analysis)  # an eqrel is computed as its closure here
-    problems: list[Diagnostic] = []
+    problems: list[Diagnostic] = _record_refusals(analysis, backend)
+    if problems:
+        raise CheckError(problems)
     strata = []
     schemas_key = frozenset(analysis.schemas.items())
     for stratum in analysis.strata:
-        exit_rules, delta_rules = [], []
-        for rule in stratum.rules:
-            positions = [i for i, literal in enumerate(rule.body)
-                         if isinstance(literal, ast.Atom) and literal.relation in stratum.relations
-                         ] if stratum.recursive else []
-            try:
-                if not positions:
-                    exit_rules.append(_compile(rule, analysis, None, None, None, dialect, schemas_key))
-                for position in positions:
-                    atom = rule.body[position]
-                    assert isinstance(atom, ast.Atom)
-                    delta_rules.append(_compile(rule, analysis, position, "delta", atom.relation, dialect,
-                                                schemas_key))
-            except Unexpressible as exc:
-                problems.append(error(f"the {backend} backend cannot run {exc.construct}: {exc.reason}",
-                                      exc.span or rule.span,
-                                      "run this program on the Python engine (backend=\"python\")"))
+        exit_rules: list[RuleSql] = []
+        delta_rules: list[RuleSql] = []
+        for group in groups(stratum.rules):
+            clauses = tuple(stratum.rules[i] for i in group)
+            merged = _variants(clauses, stratum, analysis, dialect, schemas_key) if len(clauses) > 1 else None
+            if merged is not None:
+                exit_rules += merged[0]
+                delta_rules += merged[1]
+                continue
+            for rule in clauses:
+                try:
+                    found = _variants((rule,), stratum, analysis, dialect, schemas_key)
+                    assert found is not None
+                    exit_rules += found[0]
+                    delta_rules += found[1]
+                except Unexpressible as exc:
+                    problems.append(error(f"the {backend} backend cannot run {exc.construct}: {exc.reason}",
+                                          exc.span or rule.span,
+                                          "run this program on the Python engine (backend=\"python\")"))
         problems += _refusals(stratum, analysis, backend)
         edges = [e for e in dependency_edges(stratum.rules) if e.body not in stratum.relations]
         strata.append(StratumSql(stratum, tuple(exit_rules), tuple(delta_rules),
@@ -172,19 +181,66 @@ def _refusals(stratum: Stratum, analysis: Analysis, backend: str) -> list[Diagno
     return found
 
 
+def _record_refusals(analysis: Analysis, backend: str) -> list[Diagnostic]:
+    """Records and algebraic data types (`reasoner.records`), which the SQL backends do not
+    store: refused before any rule is written, once per relation that has such a column."""
+    return [error(f"the {backend} backend cannot run records: `{name}` has a column of a record or algebraic data "
+                  "type, which the SQL backends do not store yet", schema.span,
+                  "run this program on the Python engine (backend=\"python\")")
+            for name, schema in sorted(analysis.schemas.items())
+            if schema.records is not None and any(map(schema.records.is_record_type, schema.bases))]
+
+
 _CACHE: OrderedDict[Hashable, RuleSql] = OrderedDict()
 _CACHE_SIZE = 8192
 _CACHE_LOCK = threading.Lock()
 
 
-def _compile(rule: ast.Clause, analysis: Analysis, position: int | None, role: str | None,
-             delta_relation: str | None, dialect: str, schemas_key: Hashable = None) -> RuleSql:
-    """The rule's SELECT (with body atom `position` read from the relation's `role` helper
-    table), from the cache when the same rule was compiled for the same schemas before."""
-    types = analysis.variable_types[id(rule)]
+def _variants(clauses: tuple[ast.Clause, ...], stratum: Stratum, analysis: Analysis, dialect: str,
+              schemas_key: Hashable) -> tuple[list[RuleSql], list[RuleSql]] | None:
+    """The exit SELECT of a group of rules (`disjunctions.groups`), or in a recursive stratum
+    its delta variants, one per body atom of the stratum; None when the group cannot run as
+    one SELECT after all (its rules then compile one by one)."""
+    body = shared_and_own([clause.body for clause in clauses])[0] if len(clauses) > 1 else clauses[0].body
+    positions = [i for i, literal in enumerate(body)
+                 if isinstance(literal, ast.Atom) and literal.relation in stratum.relations
+                 ] if stratum.recursive else []
+    try:
+        if not positions:
+            return [_compile(clauses, analysis, None, None, None, dialect, schemas_key)], []
+        delta = []
+        for position in positions:
+            atom = body[position]
+            assert isinstance(atom, ast.Atom)
+            delta.append(_compile(clauses, analysis, position, "delta", atom.relation, dialect, schemas_key))
+        return [], delta
+    except (Unbound, Unexpressible, _Conflict):
+        if len(clauses) > 1:
+            return None
+        raise
+
+
+class _Conflict(Exception):
+    """Rules of a group give one variable different types."""
+
+
+def _compile(clauses: ast.Clause | tuple[ast.Clause, ...], analysis: Analysis, position: int | None,
+             role: str | None, delta_relation: str | None, dialect: str, schemas_key: Hashable = None) -> RuleSql:
+    """The SELECT of a rule, or of a group of rules of one head differing only in filters (one
+    SELECT with the OR of their own filters, `disjunctions.py`), with atom `position` of the
+    (shared) body read from the relation's `role` helper table; from the cache when the same
+    rules were compiled for the same schemas before."""
+    if isinstance(clauses, ast.Clause):
+        clauses = (clauses,)
+    rule = clauses[0]
+    types: dict[str, str] = {}
+    for clause in clauses:
+        for name, kind in analysis.variable_types[id(clause)].items():
+            if types.setdefault(name, kind) != kind:
+                raise _Conflict(name)
     key = None
     if schemas_key is not None:
-        key = (rule, position, role, dialect, frozenset(types.items()), schemas_key)
+        key = (clauses, position, role, dialect, frozenset(types.items()), schemas_key)
         try:
             with _CACHE_LOCK:
                 cached = _CACHE.get(key)
@@ -195,14 +251,16 @@ def _compile(rule: ast.Clause, analysis: Analysis, position: int | None, role: s
         if cached is not None:
             return attrs.evolve(cached, rule=rule)  # the rule of this program: its spans
     schema = analysis.schemas[rule.head.relation]
-    steps = plan_steps(rule.body, rule.head.args, types, analysis.schemas, position, rule.head.relation)
+    body, own = shared_and_own([clause.body for clause in clauses]) if len(clauses) > 1 else (rule.body, [])
+    steps = plan_steps(body, rule.head.args, types, analysis.schemas, position, rule.head.relation)
     delta: TableOf | None = None
     if role is not None:
         delta = functools.partial(_helper_table, role=role)
     select = rule_select(steps, types, lambda name: table(Naming.relation(name)), delta, schema.bases,
-                         aliases=itertools.count())
+                         aliases=itertools.count(), alternatives=own)
     # copy=False: the tree is written once and not read again, so the generator need not copy it
-    compiled = RuleSql(rule, rule.head.relation, select, select.sql(dialect=dialect, copy=False), delta_relation)
+    compiled = RuleSql(rule, rule.head.relation, select, select.sql(dialect=dialect, copy=False), delta_relation,
+                       distinct_rows(steps, types, schema.bases))
     if key is not None:
         with _CACHE_LOCK:
             _CACHE[key] = compiled

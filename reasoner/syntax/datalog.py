@@ -27,6 +27,7 @@ from reasoner.syntax.aggregate_scopes import scope_aggregates
 from reasoner.syntax.components import expand_components
 from reasoner.syntax.lark_errors import diagnostic_from_lark
 from reasoner.syntax.preprocess import Expansion, Macros, needs_preprocessing, preprocess
+from reasoner.syntax.records import lower_body
 from reasoner.syntax.terms import TermBuilder, unescape
 
 
@@ -198,7 +199,8 @@ class _Builder(TermBuilder):
             kind = child.data
             if kind == "decl":
                 yield from self.decl(child)
-            elif kind in ("subtype_decl", "alias_decl", "symbol_type_decl", "number_type_decl"):
+            elif kind in ("subtype_decl", "alias_decl", "symbol_type_decl", "number_type_decl", "record_decl",
+                          "adt_decl"):
                 yield self.type_decl(child)
             elif kind == "io_directive":
                 yield from self.io_directive(child)
@@ -271,11 +273,22 @@ class _Builder(TermBuilder):
         name = str(tree.children[0])
         if tree.data == "subtype_decl":
             return ast.TypeDeclaration(name, "subtype", (self.name(tree.children[2]),), self.span(tree))
+        if tree.data == "record_decl":
+            return ast.TypeDeclaration(name, "record", (), self.span(tree), fields=self.record_fields(tree))
+        if tree.data == "adt_decl":
+            branches = tuple(ast.Branch(str(b.children[0]), self.record_fields(b), self.span(b))
+                             for b in tree.children[1:])
+            return ast.TypeDeclaration(name, "adt", (), self.span(tree), branches=branches)
         if tree.data == "alias_decl":
             bases = tuple(self.name(c) for c in tree.children[1:])
             return ast.TypeDeclaration(name, "alias", bases, self.span(tree))
         base = "symbol" if tree.data == "symbol_type_decl" else "number"
         return ast.TypeDeclaration(name, "subtype", (base,), self.span(tree))
+
+    def record_fields(self, tree: lark.Tree) -> tuple[ast.Attribute, ...]:
+        """The `name: type` fields of a record type or of a branch of an algebraic data type."""
+        return tuple(ast.Attribute(str(c.children[0]), self.name(c.children[1]), self.span(c))
+                     for c in tree.children if isinstance(c, lark.Tree) and c.data == "record_field")
 
     def functor_decl(self, tree: lark.Tree) -> ast.FunctorDeclaration:
         name = str(tree.children[0])
@@ -313,13 +326,15 @@ class _Builder(TermBuilder):
             bodies = self.body(tree.children[1])
         span = self.span(tree)
         shared = None
-        if len(bodies) > 1:
+        if len(bodies) > 1 or len(heads) > 1:  # a variable of one alternative or one head is not a singleton
             shared = frozenset(_repeated_variables(tree))
+        lowered = [lower_body(body, self.diagnostics) for body in bodies]  # record patterns
         for head in heads:
             self.check_generators(head.args, ())
-            for body in bodies:
+            for body, written in zip(lowered, bodies):
                 self.check_generators((), body)
-                clause, problems = scope_aggregates(ast.Clause(head, body, span, shared))
+                clause, problems = scope_aggregates(ast.Clause(head, body, span, shared,
+                                                               written if body is not written else None))
                 self.diagnostics += problems
                 yield clause
 
@@ -331,11 +346,12 @@ class _Builder(TermBuilder):
                       "write `p(X) <= p(Y) :- X < Y.`: the left tuple is removed")
             return
         bodies = self.body(tree.children[3]) if len(tree.children) > 3 else [()]
+        bodies = [lower_body(body, self.diagnostics) for body in bodies]
         for body in bodies:
             yield ast.Subsumption(self.atom(dominated), self.atom(dominating), body, self.span(tree))
 
     def query(self, tree: lark.Tree) -> ast.Query:
-        bodies = self.body(tree.children[1])
+        bodies = [lower_body(body, self.diagnostics) for body in self.body(tree.children[1])]
         for body in bodies:
             self.check_generators((), body)
         return ast.Query(tuple(bodies), self.span(tree))

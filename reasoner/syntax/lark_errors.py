@@ -144,16 +144,6 @@ def _missing_comma(source: SourceText, token: lark.Token, prev: lark.Token | Non
     return "between arguments" if opened[-1] else "between literals"
 
 
-def _algebraic_data_type(source: SourceText, token: lark.Token, prev: lark.Token | None) -> str | None:
-    """What to say when the text uses an algebraic data type, which is not supported: a
-    branch `{...}` in a `.type`, or a constructor `$Branch(...)`."""
-    if str(token) == "{" and source.line(token.line or 0).lstrip().startswith(".type"):
-        return "algebraic data types (`.type T = Branch {field: type} | ...`) are not supported"
-    if prev is not None and str(prev) == "$" and token.type == "IDENT":
-        return f"constructors of algebraic data types (`${token}(...)`) are not supported"
-    return None
-
-
 def diagnostic_from_lark(exc: UnexpectedInput, source: SourceText, what: str,
                          patterns: dict[str, str] | None = None) -> Diagnostic:
     """One diagnostic for a lark parse failure in `source`. `patterns` gives the literal
@@ -181,9 +171,6 @@ def diagnostic_from_lark(exc: UnexpectedInput, source: SourceText, what: str,
             hint = "conjunction is written with `,`"
         elif char == "|":
             hint = "disjunction is written with `;`"
-        elif char == "[":
-            message = f"records (`[...]`) are not supported in {what}"
-            hint = "use a relation with one column per field (see the README's differences from Soufflé)"
         return error(message, span, hint)
 
     if isinstance(exc, (UnexpectedToken, UnexpectedEOF)):
@@ -208,10 +195,6 @@ def diagnostic_from_lark(exc: UnexpectedInput, source: SourceText, what: str,
                 )
             return error(f"unexpected end of {what}: expected {_describe(expected, patterns)}", span)
         span = Span.at(source, token.line, token.column, len(str(token)))
-        unsupported = _algebraic_data_type(source, token, prev)
-        if unsupported is not None:
-            return error(unsupported, span, "use a relation per branch, with one column per field (see the "
-                                            "README's differences from Soufflé)")
         missing = _missing_comma(source, token, prev) if "COMMA" in expected else None
         if missing is not None:
             return error(f"expected `,` {missing}, before {_token_text(token)}", span, (

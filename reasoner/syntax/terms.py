@@ -173,6 +173,13 @@ class TermBuilder:
             return ast.Wildcard(span)
         if kind == "counter":
             return ast.Call("autoinc", (), span)
+        if kind == "record":  # `[a, b]`, a record (`reasoner.records`)
+            return ast.Call("[]", tuple(self.term(c) for c in node.children if c is not None), span)
+        if kind == "nil":
+            return ast.Call("nil", (), span)
+        if kind == "constructor":  # `$Branch(a, b)`, a branch of an algebraic data type
+            name, *fields = (c for c in node.children if c is not None)
+            return ast.Call(f"${name}", tuple(self.term(c) for c in fields), span)
         if kind == "number":
             text = str(node.children[0])
             try:
