@@ -35,7 +35,9 @@ def checked_rows(relation: str, schema: RelationSchema, rows: list[Row]) -> set[
                 f"row {number} for `{relation}` has {len(row)} values, but the relation has "
                 f"{schema.arity} columns ({schema.signature()})"))
         for value, kind, column in zip(row, schema.bases, schema.columns):
-            if not accepts(kind, value):
+            records = schema.records  # a record or ADT column holds `reasoner.records.Record`s
+            if not (records.holds(kind, value) if records is not None and records.is_record_type(kind)
+                    else accepts(kind, value)):
                 raise LoadError(error(
                     f"row {number} for `{relation}`: {short_repr(value)} does not fit column `{column}` of type {kind}"))
         converted.add(tuple(coerce(b, v) for b, v in zip(schema.bases, row)))

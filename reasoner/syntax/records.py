@@ -50,9 +50,11 @@ def _mentions(term: ast.Term) -> bool:
 
 
 class _Lowering:
-    def __init__(self) -> None:
-        self.fresh = (f"~r{i}" for i in itertools.count())
-        self.problems: list[Diagnostic] = []
+    def __init__(self, fresh: Iterator[str] | None = None, problems: list[Diagnostic] | None = None) -> None:
+        # one supply of names per clause, aggregates included: a name made inside an aggregate
+        # must not be taken for one of the body around it
+        self.fresh = fresh if fresh is not None else (f"~r{i}" for i in itertools.count())
+        self.problems: list[Diagnostic] = problems if problems is not None else []
 
     def body(self, body: tuple[ast.Literal, ...]) -> tuple[ast.Literal, ...]:
         out: list[ast.Literal] = []
@@ -91,7 +93,7 @@ class _Lowering:
 
     def aggregates(self, term: ast.Term) -> ast.Term:
         if isinstance(term, ast.Aggregate) and uses_records(term.body):
-            return ast.Aggregate(term.op, term.target, _Lowering().body(term.body), term.span)
+            return ast.Aggregate(term.op, term.target, _Lowering(self.fresh, self.problems).body(term.body), term.span)
         if isinstance(term, ast.Call) and any(isinstance(a, (ast.Aggregate, ast.Call)) for a in term.args):
             return ast.Call(term.op, tuple(self.aggregates(a) for a in term.args), term.span, term.function)
         return term
