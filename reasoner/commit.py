@@ -59,9 +59,16 @@ def commit(current: EngineState, state: EngineState, analysis: Analysis | None,
         if analysis is None:
             analysis = analysis_of(current, state, settings.strict)
         if analysis is current.analysis and current.evaluation is not None:
+            known = len(evaluation_warnings(current.context))
             _continue(current, state, analysis, removed, settings, pinned, install)
-            return []
+            return evaluation_warnings(current.context)[known:]
         return _evaluate_afresh(current, state, analysis, settings, install)
+
+
+def evaluation_warnings(context: Mapping[str, object] | None) -> list[Diagnostic]:
+    """The warnings an evaluation gave so far (an invalid `match` pattern, once each)."""
+    patterns = (context or {}).get("_patterns")
+    return list(getattr(patterns, "warnings", ()))
 
 
 def _continue(current: EngineState, state: EngineState, analysis: Analysis,
@@ -108,7 +115,7 @@ def _evaluate_afresh(current: EngineState, state: EngineState, analysis: Analysi
     previous = set(current.analysis.warnings) if current.analysis else set()
     install(attrs.evolve(state, analysis=analysis, plans=plans, evaluation=evaluation,
                          context=context, text_facts=text_facts))
-    return [w for w in analysis.warnings if w not in previous]
+    return [w for w in analysis.warnings if w not in previous] + evaluation_warnings(context)
 
 
 # The code of `update`, during which Ctrl-C may interrupt a commit (it undoes its own changes).

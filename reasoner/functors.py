@@ -19,7 +19,9 @@ import attrs
 import re2
 
 from reasoner import bitwise
+from reasoner.errors import Diagnostic, warning
 from reasoner.limits import BIG, MAX_DIGITS, MAX_STRING
+from reasoner.source import Span
 from reasoner.types import INTEGRAL, NUMERIC, display_value, parse_date, parse_number
 
 
@@ -272,25 +274,73 @@ _RE2_OPTIONS = re2.Options()
 _RE2_OPTIONS.log_errors = False  # the error is reported as a diagnostic, not on stderr
 
 
-def compile_pattern(pattern: str, cache: dict, where: object = None):
+class PatternCache(dict):
+    """The compiled `match` patterns of one evaluation (None for an invalid one), and the
+    warnings about the invalid ones, one per pattern."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.warnings: list[Diagnostic] = []
+
+
+def compile_pattern(pattern: str, cache: PatternCache, where: object = None):
     """The compiled form of a `match` pattern, by RE2: matching takes time linear in the text
     (no catastrophic backtracking: `(a+)+$` on many a's and a b answers at once). RE2 has no
-    backreferences (`\\1`) nor lookaround (`(?=`), which are reported."""
-    compiled = cache.get(pattern)
-    if compiled is None:
-        try:
-            compiled = re2.compile(pattern, options=_RE2_OPTIONS)
-        except re2.error as exc:
-            reason = exc.args[0] if exc.args else "invalid"
-            if isinstance(reason, bytes):
-                reason = reason.decode("utf-8", "replace")
-            hint = ""
-            marks = ("(?=", "(?!", "(?<=", "(?<!", *(f"\\{digit}" for digit in "123456789"))
-            if any(mark in pattern for mark in marks):
-                hint = " (backreferences and lookaround are not supported)"
-            raise FunctorError(f"invalid regular expression {_quote(pattern)}: {reason}{hint}", where) from None
-        cache[pattern] = compiled
+    backreferences (`\\1`) nor lookaround (`(?=`), which are named in the warning. An
+    invalid pattern is None, with a warning at the `match` (`where`), as in Soufflé."""
+    try:
+        reason = _loose_brace(pattern)
+        compiled = None if reason else re2.compile(pattern, options=_RE2_OPTIONS)
+    except re2.error as exc:
+        reason = exc.args[0] if exc.args else "invalid"
+        if isinstance(reason, bytes):
+            reason = reason.decode("utf-8", "replace")
+    if reason:
+        marks = ("(?=", "(?!", "(?<=", "(?<!", *(f"\\{digit}" for digit in "123456789"))
+        if any(mark in pattern for mark in marks):
+            reason += " (backreferences and lookaround are not supported)"
+        cache.warnings.append(warning(
+            f"invalid regular expression {_quote(pattern)}: {reason}", where if isinstance(where, Span) else None,
+            "as in Soufflé, neither `match` nor `!match` holds for it"))
+        compiled = None
+    cache[pattern] = compiled
     return compiled
+
+
+_UNSEEN = object()
+
+
+_REPETITION = re2.compile(r"\{[0-9]+(,[0-9]*)?\}")
+
+
+def _loose_brace(pattern: str) -> str:
+    """Why a `{` outside a character class does not start a repetition (`{2}`, `{2,}`,
+    `{2,5}`): RE2 reads it as a literal brace, Soufflé's ECMAScript regular expressions as an
+    error, which we follow. Empty if every brace is one."""
+    escaped = in_class = False
+    for i, char in enumerate(pattern):
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char == "{" and not _REPETITION.match(pattern, i):
+            return f"`{{` at position {i + 1} does not start a repetition such as {{2}} or {{2,5}}"
+    return ""
+
+
+def pattern_matches(pattern: str, text: str, cache: PatternCache, where: object = None,
+                    negated: bool = False) -> bool:
+    """`match(pattern, text)` (`!match` if `negated`): false both ways for an invalid pattern."""
+    compiled = cache.get(pattern, _UNSEEN)
+    if compiled is _UNSEEN:
+        compiled = compile_pattern(pattern, cache, where)
+    if compiled is None:
+        return False
+    return (compiled.fullmatch(text) is None) == negated
 
 
 def _shifting(shift: Callable[[int, int], int]) -> Callable[..., int]:

@@ -157,10 +157,9 @@ class ExpressionWriter:
             return "True" if literal.value else "False"
         if isinstance(literal, ast.Test):
             a, b = (self.expr(arg) for arg in literal.args)
-            if literal.op == "contains":
-                text = f"({a} in {b})"
-            else:
-                text = f"(compile_pattern({a}, _patterns, {self.where(literal)}).fullmatch({b}) is not None)"
+            if literal.op == "match":  # an invalid pattern: neither `match` nor `!match` holds
+                return f"pattern_matches({a}, {b}, _patterns, {self.where(literal)}, {literal.negated})"
+            text = f"({a} in {b})"
             return f"not {text}" if literal.negated else text
         lt = expression_type(literal.left, self.types)
         rt = expression_type(literal.right, self.types)

@@ -21,7 +21,7 @@ HELPERS: dict[str, object] = {
     "bisect_right": bisect_right,
     "_NONE": NONE,
     "fsum": math.fsum,
-    "compile_pattern": functors.compile_pattern,
+    "pattern_matches": functors.pattern_matches,
     "too_big": functors.too_big,
     "too_long": functors.too_long,
     "_BIG": BIG,
@@ -53,4 +53,5 @@ def make_context() -> dict[str, Any]:
         return number
 
     # `autoinc()` and `$`: Soufflé's counter, counting from 0 through one evaluation
-    return {"ord_of": ord_of, "_patterns": {}, "_ordinals": ordinals, "autoinc": itertools.count().__next__}
+    return {"ord_of": ord_of, "_patterns": functors.PatternCache(), "_ordinals": ordinals,
+            "autoinc": itertools.count().__next__}
