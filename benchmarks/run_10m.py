@@ -19,19 +19,27 @@
 3. Prints each stage's time, the sizes of `responds`, `escalation_step` and `escalation_chain`,
    and the process's peak resident set size (VmHWM), which includes DuckDB's memory. Each
    invocation is a fresh process, so the peak is the run's own. `--database PATH` keeps the
-   database on disk (default: in memory); `--memory-limit 6GB` caps DuckDB's memory (it spills
-   to disk beyond it), for a machine shared with other work.
+   database on disk (default: in memory, spilling to a directory in /tmp).
+
+`--memory-limit 4GB` is a budget for the whole process: the engine's `max_memory` (DuckDB's
+`memory_limit`, beyond which it spills tables and joins to disk) is the budget less what the
+process holds once the engine is made (the interpreter, duckdb, sqlglot, pyarrow, the event
+schema) and less a sixth of the rest for what DuckDB allocates outside its buffer pool and
+the program's front end; the figure given to DuckDB is printed. The hand SQL's connection is
+held to it the same way. Without it DuckDB takes its default, 80% of the machine.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import re
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path[:0] = [str(Path(__file__).resolve().parent), str(Path(__file__).resolve().parent.parent)]
 
 import backends  # noqa: E402
 import generated_events  # noqa: E402
@@ -87,12 +95,52 @@ def parquet_files(directory: Path) -> dict[str, Path]:
     return {path.name.removesuffix(".parquet"): path for path in sorted(directory.glob("*.parquet"))}
 
 
-def run_engine(files: dict[str, Path], program: str, database: str | None, memory_limit: str | None) -> dict[str, int]:
+# Units of --memory-limit, as DuckDB reads them (GB = 1000^3 bytes, GiB = 1024^3).
+UNITS = {"": 1, "B": 1, "KB": 10**3, "MB": 10**6, "GB": 10**9, "KIB": 2**10, "MIB": 2**20, "GIB": 2**30}
+# The part of the budget left to what DuckDB allocates outside its buffer pool (measured: a
+# process with DuckDB held to 3 GiB peaked about 330 MiB above it and the interpreter).
+OUTSIDE_POOL = 1 / 6
+
+
+def parse_bytes(text: str) -> int:
+    match = re.fullmatch(r"\s*([0-9.]+)\s*([a-zA-Z]*)\s*", text)
+    if not match or match.group(2).upper() not in UNITS:
+        raise argparse.ArgumentTypeError(f"not an amount of memory: {text!r} (e.g. 4GB, 3500MiB)")
+    return int(float(match.group(1)) * UNITS[match.group(2).upper()])
+
+
+def resident_mib() -> float:
+    """The process's resident set size now, in MiB (0 where /proc is not there)."""
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+def database_budget(budget: int | None) -> int | None:
+    """The memory DuckDB may take for a whole-process `budget`, given what the process holds
+    now (see the module docstring); printed."""
+    if budget is None:
+        return None
+    held = resident_mib()
+    limit = max(int((budget - held * 2**20) * (1 - OUTSIDE_POOL)), 64 * 2**20)
+    print(f"memory: a budget of {budget / 2**20:,.0f} MiB for the process, which holds {held:,.0f} MiB; "
+          f"DuckDB's memory_limit {limit / 2**20:,.0f} MiB", flush=True)
+    return limit
+
+
+def run_engine(files: dict[str, Path], program: str, database: str | None, budget: int | None) -> dict[str, int]:
     engine = Engine(backend="duckdb", database=database)  # type: ignore[call-arg]
-    if memory_limit:
-        engine.backend.execute(f"SET memory_limit = '{memory_limit}'")  # type: ignore[attr-defined]
     for schema in event_schemas().values():
         engine.add_schema(schema)
+    import pyarrow  # noqa: F401  (what the load will import, in the size the budget starts from)
+    import sqlglot  # noqa: F401
+
+    engine.set_limits(max_memory=database_budget(budget))
     inputs = "".join(f'.input {name}(filename="{path}")\n' for name, path in files.items())
     began = time.perf_counter()
     errors = [d for d in engine.load_text(inputs, name="inputs.dl") if d.severity == "error"]
@@ -110,12 +158,14 @@ def run_engine(files: dict[str, Path], program: str, database: str | None, memor
     return {name: engine.size(name) for name in library_slice.TARGETS}
 
 
-def run_hand(files: dict[str, Path], database: str | None, memory_limit: str | None) -> dict[str, int]:
+def run_hand(files: dict[str, Path], database: str | None, budget: int | None) -> dict[str, int]:
     import duckdb
 
     connection = duckdb.connect(database or ":memory:")
+    memory_limit = database_budget(budget)
     if memory_limit:
-        connection.execute(f"SET memory_limit = '{memory_limit}'")
+        connection.execute(f"SET memory_limit = '{memory_limit}B'")
+        connection.execute(f"SET temp_directory = '{tempfile.gettempdir()}/reasoner-bench-hand-{os.getpid()}'")
     began = time.perf_counter()
     schemas = event_schemas()
     for name, schema in schemas.items():
@@ -137,9 +187,10 @@ def main() -> None:
     parser.add_argument("--peer", choices=("duckdb", "hand"), default="duckdb")
     parser.add_argument("--dir", type=Path, default=None)
     parser.add_argument("--database", default=None)
-    parser.add_argument("--memory-limit", default=None,
-                        help="DuckDB's memory_limit (e.g. 6GB; beyond it DuckDB spills to disk); "
-                             "default DuckDB's own, 80%% of the machine's memory")
+    parser.add_argument("--memory-limit", default=None, type=parse_bytes,
+                        help="a memory budget for the whole process (e.g. 4GB, 3500MiB), of which DuckDB "
+                             "gets what the process does not hold already, less a sixth (beyond it DuckDB "
+                             "spills to disk); default DuckDB's own limit, 80%% of the machine's memory")
     options = parser.parse_args()
     directory = options.dir or Path(tempfile.gettempdir()) / f"reasoner-bench-parquet-{options.events}"
     directory.mkdir(parents=True, exist_ok=True)
@@ -152,11 +203,13 @@ def main() -> None:
     files = parquet_files(directory)
     before = backends.reset_peak()
     began = time.perf_counter()
+    cpu = time.process_time()
     if options.peer == "hand":
         sizes = run_hand(files, options.database, options.memory_limit)
     else:
         sizes = run_engine(files, options.program, options.database, options.memory_limit)
-    print(f"total (load and evaluate): {time.perf_counter() - began:.1f} s; sizes: {sizes}")
+    print(f"total (load and evaluate): {time.perf_counter() - began:.1f} s, {time.process_time() - cpu:.1f} CPU s "
+          f"(DuckDB's threads included); sizes: {sizes}")
     print(f"peak resident set size: {backends.peak_mib():,.0f} MiB (before loading: {before:,.0f} MiB)")
 
 

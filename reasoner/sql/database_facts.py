@@ -4,7 +4,10 @@ relations a database file kept from earlier sessions.
 A SQL engine on DuckDB does not read `.input` files into Python rows at load time
 (`check_loaded` records the directives only); when the program is evaluated, `DatabaseFacts.fill`
 has each file read by DuckDB (`reasoner.sql.files`) into the table `<r> files`, once per engine,
-and copies those rows and the rows of `<r> stored` into the relation's table. A file that the
+and copies those rows and the rows of `<r> stored` into the relation's table. Both are sets (a
+file's rows are made distinct as they are read, an import's as it writes them, a stored table
+was a relation's), so an empty relation table takes them as they are; only a table holding
+rows already is compared with them (`EXCEPT`). A file that the
 SQL path does not read alone (a value in another syntax, a wrong-width row, standard input, an
 engine in sandbox mode) is read by the Python engine's reader instead: same facts, same
 diagnostics. Everything happens inside the load's transaction, and which files were read is
@@ -86,9 +89,6 @@ class DatabaseFacts:
 
     def __init__(self, backend: Any, persistent: bool, sandbox: Sandbox | None = None):
         self.backend = backend
-        # `<r> files` tables only `import_dataset` wrote: each row once, so a fresh, empty
-        # relation table takes them with a plain INSERT (EXCEPT hashes every row: 8 times slower)
-        self._distinct: set[str] = set()
         self.persistent = persistent
         self.sandbox = sandbox
         self._known: tuple[object, set[str]] | None = None  # (transaction, the tables it has)
@@ -157,7 +157,8 @@ class DatabaseFacts:
         for extra in (f"{name} stored", f"{name} files"):
             if extra in tables and self.backend.count(extra):
                 found = True
-                if fresh and extra in self._distinct and not self.backend.count(name):
+                # `<r> stored` and `<r> files` are sets: an empty table takes their rows as they are
+                if (fresh or (new and extra.endswith(" files"))) and not self.backend.count(name):
                     self.backend.execute(f"INSERT INTO {_quoted(name)} SELECT * FROM {_quoted(extra)}")
                 elif fresh or (new and extra.endswith(" files")):
                     self.backend.execute(f"INSERT INTO {_quoted(name)} SELECT * FROM {_quoted(extra)} "
@@ -178,7 +179,6 @@ class DatabaseFacts:
         target = f"{name} files"
         if target not in tables:
             self._create(target, schema.bases)
-        self._distinct.discard(target)
         plain = (str(options.get("io", "file")).lower() == "file" and self.sandbox is None and schema.arity
                  and path.is_file())
         if plain:
@@ -212,7 +212,6 @@ class DatabaseFacts:
         for name in RELATIONS:
             if f"{name} files" not in self._tables():
                 self._create(f"{name} files", schemas[name].bases)
-                self._distinct.add(f"{name} files")
         return import_gdelt(self.backend.connection, format, paths, options, known_actors,
                             lambda name: _quoted(f"{name} files"))
 

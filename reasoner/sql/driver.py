@@ -36,6 +36,11 @@ from reasoner import ast
 from reasoner.sql.backend import Backend, column_names
 from reasoner.sql.strata import Naming, RuleSql, StratumSql
 
+# A linear recursive stratum whose relation holds more rows than this before its recursive
+# rules run is evaluated by the semi-naive loop over tables (which DuckDB can spill to disk)
+# rather than one `WITH RECURSIVE` (whose rows DuckDB keeps in memory): `Driver.large`.
+CTE_ROWS = 1_000_000
+
 BaseRows = Callable[[str], Iterable[tuple]]  # relation -> its base facts (for a recompute)
 
 
@@ -55,6 +60,7 @@ class Driver:
         self.deadline: float | None = None  # time.monotonic() past which no statement starts
         self.empty: set[str] = set()  # relations known to hold no rows (during `evaluate`)
         self.sizes: dict[str, int] = {}  # rows of relations outside `changed` (during `update`)
+        self.cte_rows = CTE_ROWS  # a linear stratum starting from more rows runs by the loop
 
 
     def name(self, relation: str, role: str | None = None) -> str:
@@ -103,7 +109,7 @@ class Driver:
         if stratum.recursive and empty and (stratum.relations <= empty or all(
                 (rule.positive - stratum.relations) & empty for rule in stratum.delta_rules)):
             return  # no rows to start the recursion from, or every recursive rule reads an empty relation
-        if stratum.recursive and self.linear(stratum):
+        if stratum.recursive and self.linear(stratum) and not self.large(stratum):
             self.recursive_cte(stratum)
         elif stratum.recursive:
             for name in stratum.relations:
@@ -120,6 +126,13 @@ class Driver:
         rules = [r.rule for r in stratum.delta_rules]
         return (getattr(self.backend, "recursive_union", False) and len(stratum.relations) == 1
                 and len(rules) == len({id(rule) for rule in rules}))
+
+    def large(self, stratum: StratumSql) -> bool:
+        """Whether a linear stratum starts from more rows than a recursive CTE is given: DuckDB
+        keeps a recursive CTE's rows (and the hash table its `UNION` makes them distinct with)
+        in memory, while the loop's tables and its `EXCEPT` joins spill to disk under a memory
+        limit. (`allen_possible` at 1,000,000 generated events: tens of millions of rows.)"""
+        return sum(self.backend.count(name) for name in stratum.relations) > self.cte_rows
 
     def recursive_cte(self, stratum: StratumSql) -> None:
         """The recursive rules as the recursive part of a CTE named like the delta table they

@@ -7,6 +7,9 @@ by row, far faster than `executemany`); files are read and written by DuckDB's o
 
 from __future__ import annotations
 
+import os
+import tempfile
+import uuid
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -22,6 +25,10 @@ _SMALL = 2_000
 
 def _quoted(name: str) -> str:
     return exp.to_identifier(name, quoted=True).sql(dialect="duckdb")
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
 
 
 class DuckDBBackend:
@@ -52,6 +59,13 @@ class DuckDBBackend:
         # Tables are sets: the order rows were inserted in need not be kept (less buffering
         # in parallel inserts and CREATE TABLE ... AS).
         self.connection.execute("SET preserve_insertion_order = false")
+        if database is None:
+            # Where DuckDB spills beyond its memory limit (in-memory tables included): a
+            # directory of this connection's own in the system's temporary directory, which
+            # DuckDB creates when it first spills and removes on close, instead of its default
+            # `.tmp` in the current directory. (A database file spills next to itself.)
+            spill = Path(tempfile.gettempdir()) / f"reasoner-duckdb-{os.getpid()}-{uuid.uuid4().hex[:12]}"
+            self.connection.execute(f"SET temp_directory = {_literal(str(spill))}")
 
     def interrupt(self) -> None:
         """Stop the statement running on the connection (from another thread: a time budget)."""

@@ -6,7 +6,10 @@ field as text into a temporary table; each field is checked against the plain sy
 (`-12`, `3.5`, `2025-10-22`, any text for a symbol) and converted in SQL; the rows go into the
 relation's table without becoming Python tuples. Parquet (`format=parquet`, or a `.parquet` file
 name) is read by position, JSON (`format=json`, or `.json`/`.jsonl`/`.ndjson`: one object per
-row, keyed by the relation's column names) by name, each value cast to its column's type.
+row, keyed by the relation's column names) by name, each value cast to its column's type (a
+column already of that type, e.g. Parquet VARCHAR or DATE, read as it is). The file's rows are
+made distinct once, in the statement that inserts them; only a table holding rows already (a
+second file of the relation) is compared with them too (`EXCEPT`).
 
 Anything the SQL path does not decide alone raises `NotPlain`: a field in another syntax (`0x1f`,
 `1_000`, a number out of the 32-bit range, a wrong-width row, a malformed CSV quote). The caller
@@ -87,8 +90,9 @@ def read_file(connection: Any, name: str, types: Sequence[str], path: Path, opti
     cursor = connection.cursor()
     if kind == "csv":
         rows, checks = _text_rows(types, path, options)
+        values = [_value(f"r.{field}", base) for field, base in zip(_fields(types), types)]
     else:
-        rows, checks = _typed_rows(cursor, types, path, kind, options)
+        rows, checks, values = _typed_rows(cursor, types, path, kind, options)
     try:
         bad = cursor.execute(f"SELECT count(*) FROM ({rows}) AS r WHERE {' OR '.join(checks) or 'false'}").fetchone()[0]
     except Exception as exc:  # a wrong-width row, bad quoting, not UTF-8, not gzip...
@@ -102,9 +106,13 @@ def read_file(connection: Any, name: str, types: Sequence[str], path: Path, opti
                       "(a missing value, or one not of its column's type)")
     if bad:
         raise NotPlain(f"{bad} rows of {path} need the Python reader")
-    values = ", ".join(_value(f"r.{field}", base) for field, base in zip(_fields(types), types))
-    connection.execute(f"INSERT INTO {_quoted(name)} SELECT DISTINCT {values} FROM ({rows}) AS r "
-                       f"EXCEPT SELECT * FROM {_quoted(name)}")
+    # The table is a set: the file's rows made distinct once, and only when the table holds rows
+    # already (another file of the relation) compared with those (EXCEPT hashes them all again).
+    query = f"SELECT DISTINCT {', '.join(values)} FROM ({rows}) AS r"
+    held = connection.execute(f"SELECT count(*) FROM {_quoted(name)}").fetchone()[0]
+    if held:
+        query += f" EXCEPT SELECT * FROM {_quoted(name)}"
+    connection.execute(f"INSERT INTO {_quoted(name)} {query}")
 
 
 def _fields(types: Sequence[str]) -> list[str]:
@@ -156,18 +164,33 @@ def _text_rows(types: Sequence[str], path: Path, options: dict[str, Any]) -> tup
     return rows, checks
 
 
+# The column types of a Parquet or JSON file that hold a base type's values as they are: read
+# without conversion (others go through text, as a fact file's field would: a FLOAT 0.1 is
+# 0.1, not the double nearest the 32-bit value).
+_SAME = {
+    "symbol": ("VARCHAR",),
+    "number": ("BIGINT", "INTEGER", "SMALLINT", "TINYINT", "UINTEGER", "USMALLINT", "UTINYINT", "UBIGINT"),
+    "float": ("DOUBLE",),
+    "date": ("DATE",),
+}
+_SAME["unsigned"] = _SAME["number"]
+
+
 def _typed_rows(cursor: Any, types: Sequence[str], path: Path, kind: str,
-                options: dict[str, Any]) -> tuple[str, list[str]]:
+                options: dict[str, Any]) -> tuple[str, list[str], list[str]]:
     """A query of a Parquet (columns by position) or JSON (keys by the relation's column names)
-    file's rows as text fields `v0, v1...`, and the conditions that make a row not fit; a file
-    of the wrong shape is a `BadFile`."""
+    file's rows as fields `v0, v1...`, the conditions that make a row not fit, and each field's
+    value in its column's type; a file of the wrong shape is a `BadFile`. A field whose file
+    type holds the base type's values (`_SAME`) is read as it is; another as text, converted."""
     reader = (f"read_parquet({_literal(str(path))})" if kind == "parquet"
               else f"read_json_auto({_literal(str(path))})")
     try:
-        names = [row[0] for row in cursor.execute(f"DESCRIBE SELECT * FROM {reader}").fetchall()]
+        described = [(row[0], str(row[1]).upper()) for row in
+                     cursor.execute(f"DESCRIBE SELECT * FROM {reader}").fetchall()]
     except Exception as exc:
         raise BadFile(f"cannot read {path} as {kind.upper() if kind == 'json' else 'Parquet'}: "
                       f"{_first_line(exc)}") from None
+    names = [name for name, _ in described]
     if kind == "parquet":
         if len(names) != len(types):
             raise BadFile(f"{path} has {len(names)} column{'s' if len(names) != 1 else ''}, "
@@ -178,16 +201,26 @@ def _typed_rows(cursor: Any, types: Sequence[str], path: Path, kind: str,
         missing = [n for n in sources if n not in names]
         if missing:
             raise BadFile(f"the objects of {path} have no key `{missing[0]}`")
-    rows = f"SELECT {', '.join(f'CAST({_quoted(n)} AS VARCHAR) AS v{i}' for i, n in enumerate(sources))} FROM {reader}"
-    checks = []
-    for field, base in zip(_fields(types), types):
+    file_types = dict(described)
+    fields, checks, values = [], [], []
+    for i, (source, base) in enumerate(zip(sources, types)):
+        field = f"v{i}"
+        same = file_types[source] in _SAME[base]
+        fields.append(f"{_quoted(source) if same else f'CAST({_quoted(source)} AS VARCHAR)'} AS {field}")
         checks.append(f"{field} IS NULL")
+        if same:
+            values.append(f"CAST(r.{field} AS {COLUMN_TYPES[base]})" if base in _RANGE else f"r.{field}")
+            if base in _RANGE:
+                low, high = _RANGE[base]
+                checks.append(f"{field} NOT BETWEEN {low} AND {high}")
+            continue
+        values.append(_value(f"r.{field}", base))
         if base != "symbol":
             checks.append(f"TRY_CAST(trim({field}) AS {COLUMN_TYPES[base]}) IS NULL")
         if base in _RANGE:
             low, high = _RANGE[base]
             checks.append(f"TRY_CAST(trim({field}) AS HUGEINT) NOT BETWEEN {low} AND {high}")
-    return rows, checks
+    return f"SELECT {', '.join(fields)} FROM {reader}", checks, values
 
 
 def _first_line(exc: BaseException) -> str:
