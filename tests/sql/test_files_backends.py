@@ -165,3 +165,32 @@ def test_outputs_are_replaced_whole_or_not_at_all(folder):
     assert "q_out.csv" in failed.value.render()
     assert (out / "out.csv").read_text(encoding="utf-8") == "previous\n"
     assert sorted(os.listdir(out)) == ["out.csv", "q_out.csv"]  # no temporary file left behind
+
+
+def test_parquet_columns_of_the_relations_types_and_of_others(tmp_path):
+    """Columns already of the relation's type (VARCHAR, INTEGER, DATE, DOUBLE) are read as they
+    are, others (FLOAT, text) through text as a fact file's field; a file's repeated rows, and a
+    second file's rows the relation holds already, are there once; a number beyond the 32-bit
+    range of fact files is an error naming the file, and the load adds nothing."""
+    connection = duckdb.connect()
+    one, two, big = (tmp_path / name for name in ("one.parquet", "two.parquet", "big.parquet"))
+    connection.execute(f"""COPY (SELECT * FROM (VALUES ('a', 1::INTEGER, DATE '2020-01-02', 0.5::DOUBLE, 0.1::FLOAT, '7'),
+        ('a', 1::INTEGER, DATE '2020-01-02', 0.5::DOUBLE, 0.1::FLOAT, '7'),
+        ('b', -2::INTEGER, DATE '2021-12-31', 2.25::DOUBLE, 1.5::FLOAT, ' 8 ')) AS t(s, n, d, x, f, u))
+        TO '{one}' (FORMAT parquet)""")
+    connection.execute(f"""COPY (SELECT * FROM (VALUES ('b', -2::BIGINT, DATE '2021-12-31', 2.25::DOUBLE, 1.5::FLOAT, ' 8 '),
+        ('c', 3::BIGINT, DATE '2022-03-04', 1e3::DOUBLE, 2::FLOAT, '9')) AS t(s, n, d, x, f, u))
+        TO '{two}' (FORMAT parquet)""")
+    connection.execute(f"COPY (SELECT 'z' AS s, 4294967296::BIGINT AS n) TO '{big}' (FORMAT parquet)")
+    engine = Engine(backend="duckdb", fact_dir=tmp_path)
+    engine.load_text(".decl t(s: symbol, n: number, d: date, x: float, f: float, u: unsigned)\n"
+                     '.input t(filename="one.parquet")\n.input t(filename="two.parquet")')
+    day = __import__("datetime").date
+    assert engine.relation("t") == {("a", 1, day(2020, 1, 2), 0.5, 0.1, 7), ("b", -2, day(2021, 12, 31), 2.25, 1.5, 8),
+                                    ("c", 3, day(2022, 3, 4), 1000.0, 2.0, 9)}
+    assert engine.size("t") == 3
+    with pytest.raises(ReasonerError) as failed:
+        engine.load_text('.decl big(s: symbol, n: number)\n.input big(filename="big.parquet")', name="big.dl")
+    shown = failed.value.render()
+    assert "1 row of" in shown and "big.parquet do not fit the relation's columns" in shown and "big.dl:2:1" in shown
+    assert "big" not in engine.relations() and engine.size("t") == 3
