@@ -183,10 +183,17 @@ def check_comparison(typer: _ClauseTyper, comparison: ast.Comparison) -> bool:
     left, right = comparison.left, comparison.right
     mine = [isinstance(t, ast.Call) and is_record_op(t.op) for t in (left, right)]
     if not any(mine):
-        found = typer.type_of(left, None, False)
-        if found is not None and typer.records.is_record_type(found) and comparison.op not in ("=", "!="):
-            typer.diagnostics.append(_ordered(typer.records, comparison, found))
-        return False
+        found, other = typer.type_of(left, None, False), typer.type_of(right, None, False)
+        record = next((t for t in (found, other) if t is not None and typer.records.is_record_type(t)), None)
+        if record is None:
+            return False
+        if comparison.op not in ("=", "!="):
+            typer.diagnostics.append(_ordered(typer.records, comparison, record))
+        elif found is not None and other is not None and found != other:
+            typer.diagnostics.append(error(
+                f"cannot compare {_describe(typer.records, found)} with {_describe(typer.records, other)}: "
+                f"`{comparison}`", comparison.span, "a record or ADT value equals only values of its own type"))
+        return True
     field = next((t for t in (left, right) if isinstance(t, ast.Call) and t.op == "~field"), None)
     if field is not None:  # `x = ~field(R, branch, i)`, from a pattern: speak of the pattern
         other = right if field is left else left
@@ -210,7 +217,7 @@ def check_comparison(typer: _ClauseTyper, comparison: ast.Comparison) -> bool:
     elif first_type is not None and second_type is not None and first_type != second_type:
         typer.diagnostics.append(error(
             f"cannot compare {_describe(typer.records, first_type)} with {_describe(typer.records, second_type)}: "
-            f"`{comparison}`", comparison.span))
+            f"`{comparison}`", comparison.span, "a record or ADT value equals only values of its own type"))
     return True
 
 
