@@ -189,6 +189,11 @@ class EqrelRelation(Relation):
                 yield members
 
     # ---- explanations -------------------------------------------------------------------
+    def class_size(self, value: object) -> int:
+        """How many values are in the class of `value` (0: it holds no pair with it)."""
+        members = self._class_of.get(value)
+        return 0 if members is None else len(members)
+
     def round_of(self, row: tuple) -> int | None:
         """The round in which a pair first held: the latest of the links joining its values
         (None: only facts join them, or no records are kept, or it does not hold)."""
@@ -301,6 +306,29 @@ class _Pairs(AbstractSet[tuple]):
     def __len__(self) -> int:
         return self._relation._count
 
+    def __le__(self, other: AbstractSet[Any]) -> bool:
+        if not isinstance(other, _Pairs):
+            return super().__le__(other)
+        theirs = other._relation._class_of
+        return all(len({id(theirs.get(value)) for value in members}) == 1 and members[0] in theirs
+                   for members in self._relation._classes())
+
+    def __sub__(self, other: AbstractSet[Any]) -> AbstractSet[tuple]:
+        """With another eqrel's pairs (its state before or after a change): per class, the
+        pairs across the parts that the other's classes cut it into (`NewPairs`), without
+        listing the n² pairs."""
+        if not isinstance(other, _Pairs):
+            return super().__sub__(other)
+        theirs = other._relation._class_of
+        groups = []
+        for members in self._relation._classes():
+            parts: dict[int, list] = {}
+            for value in members:
+                parts.setdefault(id(theirs.get(value)), []).append(value)
+            if len(parts) > 1 or id(None) in parts:
+                groups.append([(values, len(values), key != id(None)) for key, values in parts.items()])
+        return NewPairs(groups)
+
     @classmethod
     def _from_iterable(cls, it: Iterable[Any]) -> set:
         return set(it)
@@ -342,6 +370,12 @@ class NewPairs(AbstractSet[tuple]):
         if first is None or second is None or first[0] != second[0]:
             return False
         return first != second or not self._groups[first[0]][first[1]][2]
+
+    def __or__(self, other: AbstractSet[Any]) -> AbstractSet[Any]:
+        return self if not other else super().__or__(other)
+
+    def __ror__(self, other: AbstractSet[Any]) -> AbstractSet[Any]:
+        return self if not other else super().__or__(other)
 
     @classmethod
     def _from_iterable(cls, it: Iterable[Any]) -> set:

@@ -86,7 +86,8 @@ def update(
 def _retract(strata: tuple[StratumPlan, ...], relations: dict[str, Relation],
              removed: Mapping[str, AbstractSet[tuple]], lost: dict[str, set], journal: list) -> set[int]:
     """Take retracted base facts out of the relations without rules (recorded in `lost`, undone
-    by `journal` on failure); returns the strata whose own relations lost a base fact."""
+    by `journal` on failure); returns the strata whose own relations lost a base fact (an
+    `eqrel`'s too: its classes are rebuilt from the facts left)."""
     redo: set[int] = set()
     stratum_of = {name: number for number, plan in enumerate(strata) for name in plan.stratum.relations
                   if plan.stratum.rules or name in plan.eqrels}  # an eqrel's classes are rebuilt

@@ -106,3 +106,6 @@ def test_explaining_a_pair_names_the_stated_pairs_that_link_it():
     assert str(itself.root.rule) == "same(A, A) :- same(B, A)."
     assert [child.text for child in itself.root.children] == ['same("a", "b")']
     assert engine.explain('same("d", "d")').root.kind == "fact"
+    assert engine.why_not('same("a", "d")').note == (
+        'no rule derives `same`; it is an equivalence (`eqrel`) whose pairs do not link "a" and "d" '
+        '("a" in a class of 3 values, "d" in a class of 1 value)')

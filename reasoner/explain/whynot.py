@@ -10,8 +10,9 @@ the first literal after which none survive is the one that fails.
 from __future__ import annotations
 
 from reasoner import ast
+from reasoner.eqrel import EqrelRelation
 from reasoner.explain.proof import RuleFailure, WhyNot
-from reasoner.explain.search import Matcher, ProofBuilder, fact_text, substitute
+from reasoner.explain.search import Matcher, ProofBuilder, constant, fact_text, substitute
 from reasoner.facts_io import sort_key
 from reasoner.program import RelationSchema
 from reasoner.records import pattern_text, unpacks
@@ -23,12 +24,25 @@ def why_not(builder: ProofBuilder, relation: str, row: tuple) -> WhyNot:
     text = fact_text(relation, row)
     rules = builder.rules_of.get(relation, [])
     if not rules:
+        stored = builder.relations[relation]
+        if isinstance(stored, EqrelRelation):
+            return WhyNot(text, relation, row, (), f"no rule derives `{relation}`; {_unlinked(stored, row)}")
         count = len(builder.relations[relation].tuples)
         facts = f"it has {count:,} fact{'s' if count != 1 else ''}, and this is not one of them" if count \
             else "and it has no facts"
         return WhyNot(text, relation, row, (), f"no rule derives `{relation}`, {facts}")
     failures = tuple(_first_failure(builder, rule, row) for rule in rules)
     return WhyNot(text, relation, row, failures)
+
+
+def _unlinked(stored: EqrelRelation, row: tuple) -> str:
+    """An eqrel's pair that does not hold: the classes its two values are in."""
+    def where(value: object) -> str:
+        size = stored.class_size(value)
+        return f"{constant(value)} in " + (f"a class of {size:,} value{'s' if size != 1 else ''}" if size else "none")
+
+    return (f"it is an equivalence (`eqrel`) whose pairs do not link {constant(row[0])} and "
+            f"{constant(row[1])} ({where(row[0])}, {where(row[1])})")
 
 
 def _order(rule: ast.Clause) -> list[int]:
