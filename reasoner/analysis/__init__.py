@@ -10,6 +10,7 @@ from __future__ import annotations
 import attrs
 
 from reasoner import ast, user_functors
+from reasoner.analysis.inlining import inline_relations
 from reasoner.analysis.records import record_types
 from reasoner.analysis.safety import check_safety
 from reasoner.analysis.schema import arity_error, resolve_schemas, resolve_types
@@ -41,6 +42,7 @@ def analyse(
     that is used but never declared an error instead of a warning.
     """
     diagnostics: list[Diagnostic] = []
+    program = inline_relations(program)  # `inline` relations read through their rules' bodies
     schemas, found = resolve_schemas(program, external or {}, strict)
     diagnostics += found
     records, found = record_types(program.type_declarations, resolve_types(program)[0])

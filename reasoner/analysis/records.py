@@ -183,15 +183,15 @@ def check_comparison(typer: _ClauseTyper, comparison: ast.Comparison) -> bool:
     left, right = comparison.left, comparison.right
     mine = [isinstance(t, ast.Call) and is_record_op(t.op) for t in (left, right)]
     if not any(mine):
-        found, other = typer.type_of(left, None, False), typer.type_of(right, None, False)
-        record = next((t for t in (found, other) if t is not None and typer.records.is_record_type(t)), None)
+        lt, rt = typer.type_of(left, None, False), typer.type_of(right, None, False)
+        record = next((t for t in (lt, rt) if t is not None and typer.records.is_record_type(t)), None)
         if record is None:
             return False
         if comparison.op not in ("=", "!="):
             typer.diagnostics.append(_ordered(typer.records, comparison, record))
-        elif found is not None and other is not None and found != other:
+        elif lt is not None and rt is not None and lt != rt:
             typer.diagnostics.append(error(
-                f"cannot compare {_describe(typer.records, found)} with {_describe(typer.records, other)}: "
+                f"cannot compare {_describe(typer.records, lt)} with {_describe(typer.records, rt)}: "
                 f"`{comparison}`", comparison.span, "a record or ADT value equals only values of its own type"))
         return True
     field = next((t for t in (left, right) if isinstance(t, ast.Call) and t.op == "~field"), None)

@@ -349,8 +349,8 @@ def _failure_lines(why: WhyNot, failure: RuleFailure, width: int) -> list[str]:
             and failure.rule.written is None else []
         about += [where] if where else []
         pattern = unpacks(failure.literal)  # a record pattern's: shown as written
-        shown = pattern_text(pattern) if pattern is not None else failure.literal
-        lines.append(f"fails at {shown}" + (f"  ({', '.join(about)})" if about else ""))
+        failing = pattern_text(pattern) if pattern is not None else failure.literal
+        lines.append(f"fails at {failing}" + (f"  ({', '.join(about)})" if about else ""))
     if failure.message:
         lines += textwrap.wrap(failure.message, width=max(width, MIN_WIDTH))
     if failure.literal is not None:
