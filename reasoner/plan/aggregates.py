@@ -41,7 +41,8 @@ def _aggregate(aggregate: ast.Aggregate, known: set[str], options: PlanOptions) 
     from reasoner.plan.passes import plan_body
 
     name = f"~a{next(options.names)}"
-    inner = plan_body(aggregate.body, set(known), None, attrs.evolve(options, cost=None, names=options.names))
+    inner = plan_body(aggregate.body, set(known), None,
+                      attrs.evolve(options, cost=None, existence=False, names=options.names))
     target = aggregate.target
     if target is not None and ast.aggregates_in(target):  # an aggregate in the target: a step too
         inside = set(known).union(*(binds(s) for s in inner))

@@ -130,8 +130,14 @@ class Generator(BlockWriter):
         elif isinstance(step, IndexProbe):
             self.read(step.atom, bound, probed=step.columns)
         elif isinstance(step, Lookup):
-            _, parts = self.atom_key(step.atom, bound)
-            self.guard(f"{self.key(parts, tuple_key=True)} in {self.relation(step.atom.relation)}.tuples")
+            atom = step.atom
+            columns, parts = self.atom_key(atom, bound)
+            if len(columns) == len(atom.args):
+                self.guard(f"{self.key(parts, tuple_key=True)} in {self.relation(atom.relation)}.tuples")
+            elif not columns:  # only wildcards: some tuple
+                self.guard(f"{self.relation(atom.relation)}.tuples")
+            else:
+                self.guard(f"{self.key(parts)} in {self.index(atom.relation, tuple(columns))}")
         elif isinstance(step, RangeScan):
             self.range_scan(step, bound)
         elif isinstance(step, Assign):

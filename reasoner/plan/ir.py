@@ -63,7 +63,7 @@ class IndexProbe:
 
 @attrs.frozen
 class Lookup:
-    """Every column is bound: go on if the tuple is in the relation."""
+    """Every column is bound, or wildcard: go on if some tuple of the relation matches."""
 
     atom: ast.Atom
 

@@ -25,7 +25,9 @@ class PlanOptions:
     """What the passes of one plan read. `ranges`: whether this plan may read sorted indexes;
     `sorted_indexes`: whether they are switched on at all (`reasoner.plan.SORTED_INDEXES`);
     `choose_index(relation, columns)` may name an index on a subset of the bound columns to
-    probe, or none; `cost` orders the atoms by the rows they would examine (see `schedule`)."""
+    probe, or none; `cost` orders the atoms by the rows they would examine (see `schedule`);
+    `existence`: whether an atom that binds no new variable may be a test that some tuple
+    matches (not in an aggregate's body, where `count` and `sum` count each match)."""
 
     schemas: dict[str, RelationSchema]
     types: dict[str, str]
@@ -33,6 +35,7 @@ class PlanOptions:
     sorted_indexes: bool = True
     choose_index: IndexChoice | None = None
     cost: Cost | None = None
+    existence: bool = True
     names: Iterator[int] = attrs.field(factory=itertools.count, eq=False)  # aggregates' results
 
 
@@ -48,16 +51,19 @@ def bound_columns(atom: ast.Atom, known: set[str]) -> tuple[int, ...]:
 
 
 def choose_indexes(steps: list[Step], bound: set[str], options: PlanOptions) -> list[Step]:
-    """How each scan reads its atom: a `Lookup` when every column is bound, an `IndexProbe`
-    of a hash index on the bound columns (or on the subset `options.choose_index` names), or
-    a `Scan` of every tuple when none is bound (or no index is to be used)."""
+    """How each scan reads its atom: a `Lookup` when every column is bound, or when the others
+    are wildcards (`c(X, _)`, `d(_)`: a test that some tuple matches, instead of a loop over
+    them that would multiply the work of the steps after it), an `IndexProbe` of a hash index
+    on the bound columns (or on the subset `options.choose_index` names), or a `Scan` of every
+    tuple when none is bound (or no index is to be used)."""
     known = set(bound)
     result: list[Step] = []
     for step in steps:
         if isinstance(step, Scan):
             atom = step.atom
             columns = bound_columns(atom, known)
-            if len(columns) == len(atom.args):
+            if len(columns) == len(atom.args) or options.existence and all(
+                    i in columns or isinstance(arg, ast.Wildcard) for i, arg in enumerate(atom.args)):
                 step = Lookup(atom)
             elif columns:
                 probed = options.choose_index(atom.relation, columns) if options.choose_index else columns
