@@ -9,6 +9,8 @@ the first literal after which none survive is the one that fails.
 
 from __future__ import annotations
 
+import attrs
+
 from reasoner import ast
 from reasoner.eqrel import EqrelRelation
 from reasoner.explain.proof import RuleFailure, WhyNot
@@ -16,6 +18,7 @@ from reasoner.explain.search import Matcher, ProofBuilder, constant, fact_text, 
 from reasoner.facts_io import sort_key
 from reasoner.program import RelationSchema
 from reasoner.records import pattern_text, unpacks
+from reasoner.syntax.records import unpack_head
 
 SAMPLES = 3  # example bindings reported per failing rule
 
@@ -80,8 +83,21 @@ def _binds(literal: ast.Literal, bound: set[str]) -> set[str] | None:
 
 
 def _first_failure(builder: ProofBuilder, rule: ast.Clause, row: tuple) -> RuleFailure:
-    schemas = builder.schemas
     types = builder.state.variable_types(rule)
+    head, unpacking = unpack_head(rule.head)
+    if not unpacking:
+        return _first_failure_of(builder, rule, types, row)
+    # A record in the head (`list([x, l])`): its fields are read from the fact first.
+    bases = builder.schemas[rule.head.relation].bases
+    types = {**types, **{a.name: b for a, b in zip(head.args, bases) if isinstance(a, ast.Var)}}
+    matched = attrs.evolve(rule, head=head, body=unpacking + rule.body, written=rule.shown_body)
+    return attrs.evolve(_first_failure_of(builder, matched, types, row, rule.head), rule=rule, position=None)
+
+
+def _first_failure_of(builder: ProofBuilder, rule: ast.Clause, types: dict[str, str], row: tuple,
+                      head: ast.Atom | None = None) -> RuleFailure:
+    """The first failure of `rule` for `row`; `head`: the head to show (as written)."""
+    schemas = builder.schemas
     goal_schema: RelationSchema = schemas[rule.head.relation]
     # A head argument computed from the body (`lag(A, B, D2 - D1)`) is checked after the body:
     # until then it only takes its column's value.
@@ -112,7 +128,8 @@ def _first_failure(builder: ProofBuilder, rule: ast.Clause, row: tuple) -> RuleF
         matcher = Matcher(rule.body, rule.head.args, goal_schema, schemas, types, rule, f"why not {rule}")
         if not _bindings(matcher, builder, row):
             samples = _samples(previous)
-            shown = substitute(rule.head, dict(samples[0])) if samples else rule.head
+            written = head if head is not None else rule.head
+            shown = substitute(written, dict(samples[0])) if samples else written
             return RuleFailure(rule, None, None, samples, len(previous),
                                f"every body literal matches, but the head computes {shown}, "
                                f"not {fact_text(rule.head.relation, row)}")

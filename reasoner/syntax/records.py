@@ -179,3 +179,20 @@ def lower_body(body: tuple[ast.Literal, ...], problems: list[Diagnostic]) -> tup
     lowered = lowering.body(body)
     problems.extend(lowering.problems)
     return lowered
+
+
+def unpack_head(head: ast.Atom) -> tuple[ast.Atom, tuple[ast.Literal, ...]]:
+    """`head` with each record pattern argument replaced by a variable `~hN`, and the literals
+    that read the pattern's fields out of it: to match a given tuple against a rule's head
+    (why a fact does not hold)."""
+    lowering = _Lowering(f"~h{i}" for i in itertools.count())
+    args: list[ast.Term] = []
+    literals: list[ast.Literal] = []
+    for arg in head.args:
+        if is_pattern(arg) and not _wildcards(arg):
+            var = ast.Var(next(lowering.fresh), arg.span)
+            args.append(var)
+            literals.extend(lowering.unpack(var, arg))  # type: ignore[arg-type]
+        else:
+            args.append(arg)
+    return ast.Atom(head.relation, tuple(args), head.span), tuple(literals)
