@@ -109,3 +109,14 @@ def test_explaining_a_pair_names_the_stated_pairs_that_link_it():
     assert engine.why_not('same("a", "d")').note == (
         'no rule derives `same`; it is an equivalence (`eqrel`) whose pairs do not link "a" and "d" '
         '("a" in a class of 3 values, "d" in a class of 1 value)')
+
+
+def test_a_second_load_joins_classes_and_its_rules_read_them():
+    engine = Engine()
+    engine.load_text('.decl same(a: symbol, b: symbol) eqrel\nsame("a", "b").\n', name="first.dl")
+    engine.load_text('same("b", "c").\n.decl grouped(a: symbol, n: number)\n'
+                     'grouped(A, N) :- same(A, _), N = count : same(A, _).\n', name="second.dl")
+    assert engine.relation("grouped") == {("a", 3), ("b", 3), ("c", 3)}
+    proof = engine.explain('same("c", "a")')
+    assert [(child.text, child.origin.span.file) for child in proof.root.children] == [
+        ('same("b", "c")', "second.dl"), ('same("a", "b")', "first.dl")]
