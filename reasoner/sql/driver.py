@@ -155,8 +155,8 @@ class Driver:
         query = _union(rules)
         if known:
             query = f"({query}) EXCEPT SELECT * FROM {self.name(head)}"
-        elif len(rules) == 1 and not rules[0].distinct:  # (rows distinct already: `strata.RuleSql.distinct`)
-            query = f"SELECT DISTINCT * FROM ({query}) AS q"
+        elif len(rules) == 1:
+            query = rules[0].distinct_sql
         self.run(f"INSERT INTO {self.name(head)} {query}", rules)
 
     def copy_into(self, relation: str, role: str, query: str, rules: Sequence[RuleSql] = ()) -> None:

@@ -71,15 +71,17 @@ class _Select:
 def rule_select(steps: Sequence[Step], types: dict[str, str], table: TableOf, delta: TableOf | None = None,
                 head_types: Sequence[str] | None = None, outer: Scope | None = None,
                 aliases: itertools.count | None = None,
-                alternatives: Sequence[Sequence[ast.Literal]] = ()) -> exp.Select:
+                alternatives: Sequence[Sequence[ast.Literal]] = (),
+                sources: dict[int, exp.Expr] | None = None) -> exp.Select:
     """The SELECT of a planned body ending in `Emit`: its rows are the head's tuples, in
     columns `c0, c1...` cast to `head_types` (base types). `delta` names the table a
     `DeltaScan` reads. With `alternatives` (lists of filters: comparisons, tests, negated
-    atoms over variables the steps bind), a row must pass every filter of one of them."""
+    atoms over variables the steps bind), a row must pass every filter of one of them.
+    `sources` gives the step at an index a query to scan instead of its relation's table."""
     scope = outer.inner() if outer is not None else Scope(types)
     query = _Select(scope, aliases if aliases is not None else itertools.count())
     projections: list[exp.Expr] = []
-    for step in steps:
+    for index, step in enumerate(steps):
         if isinstance(step, Emit):
             if alternatives:
                 either = _either(alternatives, query, table)
@@ -94,15 +96,18 @@ def rule_select(steps: Sequence[Step], types: dict[str, str], table: TableOf, de
             if not step.terms:  # a nullary head: its table's one column (`backend.NULLARY_TYPE`)
                 projections.append(exp.alias_(exp.true(), "c0", copy=False))
         else:
-            _step(step, query, table, delta)
+            _step(step, query, table, delta, (sources or {}).get(index))
     return query.build(projections)
 
 
-def _step(step: Step, query: _Select, table: TableOf, delta: TableOf | None) -> None:
+def _step(step: Step, query: _Select, table: TableOf, delta: TableOf | None, given: exp.Expr | None = None) -> None:
     scope = query.scope
     if isinstance(step, (DeltaScan, Scan, IndexProbe, Lookup, RangeScan)):
         atom = step.atom
-        source = delta(atom.relation) if isinstance(step, DeltaScan) and delta is not None else table(atom.relation)
+        source: exp.Expr = (delta(atom.relation) if isinstance(step, DeltaScan) and delta is not None
+                            else table(atom.relation))
+        if given is not None:
+            source = given
         alias = query.alias()
         query.sources.append(exp.alias_(source, alias, table=True, copy=False))
         for column, arg in zip(column_names(len(atom.args)), atom.args):

@@ -43,7 +43,7 @@ from reasoner.plan.aggregates import hoist_aggregates
 from reasoner.plan.ir import Emit, Step
 from reasoner.plan.passes import PlanOptions, plan_body
 from reasoner.sql.disjunctions import groups, shared_and_own
-from reasoner.sql.distinctness import distinct_rows
+from reasoner.sql.distinctness import distinct_rows, split
 from reasoner.sql.expressions import Unexpressible
 from reasoner.sql.rules import TableOf, Unbound, rule_select
 
@@ -82,7 +82,12 @@ class RuleSql:
     select: exp.Select = attrs.field(repr=False)
     sql: str  # the SELECT in the backend's dialect, written once
     delta_relation: str | None = None  # the relation its delta atom reads, for a delta variant
-    distinct: bool = False  # its rows are distinct already (`distinctness.py`)
+    distinct_sql: str = ""  # its rows made distinct: `sql` where they are already (`distinctness.py`)
+
+    @property
+    def distinct(self) -> bool:
+        """Whether its rows are distinct as they are."""
+        return self.distinct_sql == self.sql
 
     @property
     def positive(self) -> frozenset[str]:
@@ -256,11 +261,19 @@ def _compile(clauses: ast.Clause | tuple[ast.Clause, ...], analysis: Analysis, p
     delta: TableOf | None = None
     if role is not None:
         delta = functools.partial(_helper_table, role=role)
-    select = rule_select(steps, types, lambda name: table(Naming.relation(name)), delta, schema.bases,
-                         aliases=itertools.count(), alternatives=own)
+
+    def select_with(sources: dict[int, exp.Expr] | None = None) -> exp.Select:
+        return rule_select(steps, types, lambda name: table(Naming.relation(name)), delta, schema.bases,
+                           aliases=itertools.count(), alternatives=own, sources=sources)
+
+    select = select_with()
     # copy=False: the tree is written once and not read again, so the generator need not copy it
-    compiled = RuleSql(rule, rule.head.relation, select, select.sql(dialect=dialect, copy=False), delta_relation,
-                       distinct_rows(steps, types, schema.bases))
+    sql = select.sql(dialect=dialect, copy=False)
+    distinct_sql = sql
+    if not distinct_rows(steps, types, schema.bases):
+        parts = split(steps, types, schema.bases, select_with, table) if position is None else None
+        distinct_sql = parts.sql(dialect=dialect, copy=False) if parts is not None else f"SELECT DISTINCT * FROM ({sql}) AS q"
+    compiled = RuleSql(rule, rule.head.relation, select, sql, delta_relation, distinct_sql)
     if key is not None:
         with _CACHE_LOCK:
             _CACHE[key] = compiled

@@ -2,7 +2,8 @@
 LATERAL subquery per row, where the aggregate's body binds what it shares with the rule: the
 Python engine's answers (a count or sum over no match is 0, a min, max or mean over none does
 not fire; each distinct binding once where Soufflé materialises the body); and a rule whose
-rows are distinct already (`distinctness.py`) is inserted without `SELECT DISTINCT`."""
+rows are distinct already (`distinctness.py`) is inserted without `SELECT DISTINCT`, and a range
+join only for the rows whose atom repeats the values the head holds."""
 
 from __future__ import annotations
 
@@ -90,3 +91,26 @@ def test_rows_distinct_already_are_not_made_distinct() -> None:
     assert compiled["degree"].distinct and compiled["least_above"].distinct
     # `most` reads e(X, _): several rows of e give one row of the head
     assert not compiled["most"].distinct and not compiled["node"].distinct
+
+
+INTERVALS = """
+.decl holds_for(f: symbol, s: number, e: number)
+.decl day(d: number)
+.decl holds_at(f: symbol, d: number)
+holds_at(F, D) :- holds_for(F, S, E), day(D), S <= D, D <= E.
+"""
+
+
+def test_a_range_join_is_made_distinct_only_where_its_atom_repeats_a_key() -> None:
+    """`holds_at`: fluents with one interval give their rows as they are, the others' rows
+    (overlapping intervals of "b", disjoint ones of "c") are made distinct."""
+    analysis = analyse(Program().extend(parse_program(SourceText("intervals.dl", INTERVALS))))
+    (rule,) = [r for s in compile_program(analysis, "DuckDB", "duckdb") for r in s.exit_rules]
+    assert not rule.distinct and "UNION ALL" in rule.distinct_sql and "HAVING" in rule.distinct_sql
+    made = Engine(), Engine(backend="duckdb")
+    for engine in made:
+        engine.add_facts("holds_for", [("a", 1, 3), ("b", 2, 5), ("b", 4, 8), ("c", 1, 2), ("c", 6, 7)])
+        engine.add_facts("day", [(d,) for d in range(10)])
+        engine.load_text(INTERVALS)
+    assert made[1].relation("holds_at") == made[0].relation("holds_at")
+    assert {d for f, d in made[0].relation("holds_at") if f == "b"} == {2, 3, 4, 5, 6, 7, 8}
