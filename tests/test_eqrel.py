@@ -16,6 +16,7 @@ import pytest
 
 from reasoner import Engine
 from reasoner import commit as commit_module
+from reasoner import update as update_module
 from reasoner.eqrel import EqrelRelation
 
 CLOSURE = """
@@ -64,7 +65,8 @@ def _agree(eqrel: Engine, plain: Engine) -> None:
 
 @pytest.mark.parametrize("seed", range(40))
 def test_eqrel_holds_the_closure_after_each_change(seed, monkeypatch):
-    monkeypatch.setattr(commit_module, "UPDATE_FRACTION", float("inf"))  # always update in place
+    monkeypatch.setattr(commit_module, "UPDATE_FRACTION", float("inf"))  # always update in place,
+    monkeypatch.setattr(update_module, "REGROUP_FRACTION", float("inf"))  # readers group by group
     eqrel, plain, rng = _engines(seed)
     values = rng.randint(4, 25)
     added: list[tuple[str, tuple[int, int]]] = []
