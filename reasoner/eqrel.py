@@ -26,12 +26,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from collections.abc import Set as AbstractSet
-from itertools import chain, islice, repeat
+from itertools import islice, repeat
 from typing import Any
 
-from reasoner import ast
 from reasoner.relation import Relation
-from reasoner.source import Span
 
 # A part of a class as it was: (its list, how many of its first members, whether they were
 # related among themselves before: False for the values the insertion brings in).
@@ -264,25 +262,6 @@ def _path(forest: dict[Any, list[tuple]], start: Any, goal: Any) -> list[tuple] 
     return path
 
 
-def linking_rule(name: str, row: tuple, links: list[tuple], span: Span | None) -> ast.Clause:
-    """What an explanation shows as the rule by which a pair of `name` holds through `links`
-    (`EqrelRelation.linking`): `name(A, C) :- name(A, B), name(C, B).`, one body atom per link
-    as it was inserted, at the relation's declaration."""
-    values = [row[0]]
-    for a, b in links:
-        values.append(b if a == values[-1] else a)
-    if row[0] == row[1]:
-        values = values[:1] + values[1:2]  # a value with itself: one link that brought it in
-    names = (["ABCDEFGHIJKLMNOPQRSTUVWXYZ"[i] for i in range(len(values))] if len(values) <= 26
-             else [f"X{i + 1}" for i in range(len(values))])
-    variable = dict(zip(values, names))
-
-    def atom(a: object, b: object) -> ast.Atom:
-        return ast.Atom(name, (ast.Var(variable[a], span), ast.Var(variable[b], span)), span)
-
-    return ast.Clause(atom(*row), tuple(atom(a, b) for a, b in links), span)
-
-
 class _Pairs(AbstractSet[tuple]):
     """Every pair an `EqrelRelation` holds, read through its classes."""
 
@@ -404,12 +383,3 @@ class _ClassIndex:
 
     def __contains__(self, key: object) -> bool:
         return self.get(key) is not None
-
-    def __iter__(self) -> Iterator[Any]:
-        if self._columns == (0, 1):
-            return iter(_chain_pairs(self._class_of))
-        return iter(self._class_of)
-
-
-def _chain_pairs(class_of: dict[Any, list]) -> Iterator[tuple]:
-    return chain.from_iterable(zip(repeat(value), members) for value, members in class_of.items())

@@ -19,7 +19,7 @@ import itertools
 import attrs
 
 from reasoner import ast
-from reasoner.eqrel import EqrelRelation, linking_rule
+from reasoner.eqrel import EqrelRelation
 from reasoner.errors import QueryError, error
 from reasoner.evaluate import run_plan
 from reasoner.explain.origins import Origins
@@ -29,6 +29,7 @@ from reasoner.limits import Budget, Limits
 from reasoner.plan import RulePlan, compile_plan
 from reasoner.program import RelationSchema
 from reasoner.records import Record, unpacks
+from reasoner.source import Span
 from reasoner.state import EngineState
 
 GOAL = "~goal"  # the pseudo-relation holding the tuple being matched (no user name has `~`)
@@ -315,6 +316,24 @@ class ProofBuilder:
 
 
 # ---- text ------------------------------------------------------------------------------------
+def linking_rule(name: str, row: tuple, links: list[tuple], span: Span | None) -> ast.Clause:
+    """What an explanation shows as the rule by which a pair of `name` holds through `links`
+    (`EqrelRelation.linking`): `name(A, C) :- name(A, B), name(C, B).`, one body atom per link
+    as it was inserted, at the relation's declaration (a value with itself: the one link that
+    brought it in, `name(A, A) :- name(A, B).`)."""
+    values = [row[0]]
+    for a, b in links:
+        values.append(b if a == values[-1] else a)
+    names = (["ABCDEFGHIJKLMNOPQRSTUVWXYZ"[i] for i in range(len(values))] if len(values) <= 26
+             else [f"X{i + 1}" for i in range(len(values))])
+    variable = dict(zip(values, names))
+
+    def atom(a: object, b: object) -> ast.Atom:
+        return ast.Atom(name, (ast.Var(variable[a], span), ast.Var(variable[b], span)), span)
+
+    return ast.Clause(atom(*row), tuple(atom(a, b) for a, b in links), span)
+
+
 def constant(value: object) -> ast.Const:
     if isinstance(value, Record):
         return ast.Const(value, "record")
