@@ -33,7 +33,7 @@ from reasoner import ast, files
 from reasoner.errors import Diagnostic, LoadError, error
 from reasoner.files import OutputFiles, Sandbox
 from reasoner.program import RelationSchema
-from reasoner.records import parse_column
+from reasoner.records import parse_column, split_fields
 from reasoner.source import SourceText, Span
 from reasoner.suggest import did_you_mean
 from reasoner.types import format_value
@@ -185,6 +185,7 @@ def _input_rows(directive: ast.IODirective, schema: RelationSchema, fact_dir: Pa
         raise LoadError(error("rfc4180=true needs a one-character delimiter", directive.span))
     compress = _truthy(options.get("compress", False))
     columns = _columns(options, directive, schema)
+    records = schema.records is not None and any(map(schema.records.is_record_type, schema.bases))
     if io == "stdin":
         name, raw = "<stdin>", (stdin if stdin is not None else sys.stdin.buffer)
     else:
@@ -207,6 +208,8 @@ def _input_rows(directive: ast.IODirective, schema: RelationSchema, fact_dir: Pa
             if _truthy(options.get("headers", False)):
                 next(lines, None)
             for number, text, fields in _fields(name, lines, delimiter, rfc4180):
+                if records and not rfc4180:  # a record may hold the delimiter
+                    fields = split_fields(text, delimiter)
                 if columns is not None and len(fields) > max(columns):
                     fields = [fields[c] for c in columns]  # else too short: a row of the wrong width
                 yield number, text, fields

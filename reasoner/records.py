@@ -324,3 +324,32 @@ def pattern_text(call: ast.Call) -> str:
     if span is not None and span.line == span.end_line:
         text = span.source.line(span.line)[span.column - 1:span.end_column]
     return f"the record pattern `{text}`" if call.op == "~is" else f"the field `{text}` of a record pattern"
+
+
+def split_fields(text: str, delimiter: str) -> list[str]:
+    """The fields of a fact-file line whose columns may hold records: the delimiter splits
+    only outside brackets and quotes (`[1, a]` with `delimiter=","` is one field), as Soufflé
+    reads a record wherever its column starts."""
+    fields: list[str] = []
+    depth, quoted, start, i = 0, False, 0, 0
+    while i < len(text):
+        char = text[i]
+        if quoted:
+            if char == "\\":
+                i += 1
+            elif char == '"':
+                quoted = False
+        elif char == '"':
+            quoted = True
+        elif char in "[(":
+            depth += 1
+        elif char in "])":
+            depth = max(depth - 1, 0)
+        elif depth == 0 and text.startswith(delimiter, i):
+            fields.append(text[start:i])
+            start = i + len(delimiter)
+            i = start
+            continue
+        i += 1
+    fields.append(text[start:])
+    return fields
