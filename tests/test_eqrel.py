@@ -122,3 +122,40 @@ def test_a_second_load_joins_classes_and_its_rules_read_them():
     proof = engine.explain('same("c", "a")')
     assert [(child.text, child.origin.span.file) for child in proof.root.children] == [
         ('same("b", "c")', "second.dl"), ('same("a", "b")', "first.dl")]
+
+
+def _closure(pairs) -> set[tuple[int, int]]:
+    """The equivalence `pairs` generate, computed the slow way (for comparison)."""
+    classes: dict[int, set[int]] = {}
+    for a, b in pairs:
+        joined = classes.get(a, {a}) | classes.get(b, {b})
+        for value in joined:
+            classes[value] = joined
+    return {(a, b) for a, members in classes.items() for b in members}
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_the_storage_reports_exactly_the_pairs_each_insertion_adds(seed):
+    rng = random.Random(seed)
+    relation = EqrelRelation("same", 2, _pairs(rng, rng.randint(0, 5), 30))
+    inserted = list(relation.tuples)
+    for _ in range(8):
+        before = set(relation.tuples)
+        rows = set(_pairs(rng, rng.randint(1, 8), 30)) - before
+        added = relation.insert_new(rows, 1)
+        after = _closure(inserted + list(rows))
+        assert set(relation.tuples) == after and len(relation) == len(after)
+        assert sorted(added) == sorted(after - before)  # each new pair once
+        assert len(added) == len(after - before)
+        assert all((pair in added) == (pair in after - before) for pair in after | before)
+        old = EqrelRelation("old", 2, before).tuples
+        assert relation.tuples - old == after - before and old - relation.tuples == set()
+        assert old <= relation.tuples and (relation.tuples <= old) == (after == before)
+        value = rng.randrange(30)
+        assert set(relation.index((0,)).get(value, ())) == {p for p in after if p[0] == value}
+        assert set(relation.index((1,)).get(value, ())) == {p for p in after if p[1] == value}
+        if rng.random() < 0.3:  # undone, as a failed update undoes it
+            relation.remove(rows)
+            assert set(relation.tuples) == before
+        else:
+            inserted += list(rows)
