@@ -36,6 +36,10 @@ def check_subsumptions(program: Program, schemas: dict[str, RelationSchema],
         if not found and not dominated.args:
             found.append(error(f"a subsumption needs tuples with columns; `{dominated.relation}` has none",
                                subsumption.span))
+        if not found and schemas[dominated.relation].eqrel:  # as in Soufflé (btree_delete only)
+            found.append(error(f"a subsumption cannot remove pairs of `{dominated.relation}`, an `eqrel`",
+                               subsumption.span, "an equivalence holds every pair its pairs link; declare the "
+                               "relation without `eqrel` to have tuples removed from it"))
         if found:
             diagnostics += found
             continue
