@@ -65,7 +65,7 @@ class EqrelRelation(Relation):
 
     # ---- indexes: every column set is indexed, by the classes themselves -----------------
     def index(self, columns: tuple[int, ...]) -> Any:
-        return _ClassIndex(self._class_of, columns)
+        return _ClassIndex(self, columns)
 
     def has_index(self, columns: tuple[int, ...]) -> bool:
         return True
@@ -131,6 +131,7 @@ class EqrelRelation(Relation):
     def _merge(self, rows: Iterable[tuple], round_: int | None, track: bool) -> NewPairs:
         """Insert pairs, merging classes; with `track`, what they add as `NewPairs`."""
         class_of, links = self._class_of, self._links
+        known = len(links)
         before: dict[int, tuple[list, int]] = {}  # id(list) -> (list, its length before), if touched
         fresh: list = []  # values this insertion brings in
         for row in _in_order(rows):
@@ -163,8 +164,8 @@ class EqrelRelation(Relation):
             for value in second:
                 class_of[value] = first
             first.extend(second)
-        if links and self._forest is not None:
-            self._forest = None
+        if len(links) != known:
+            self._forest = None  # built again when an explanation needs it
         if not track:
             return NewPairs([])
         # Group the parts by the class each ended in.
@@ -365,14 +366,14 @@ class _ClassIndex:
     """An eqrel's hash index on some columns, read through its classes: a value's pairs are
     its class (with the value first for column 0, second for column 1)."""
 
-    __slots__ = ("_class_of", "_columns")
+    __slots__ = ("_relation", "_columns")
 
-    def __init__(self, class_of: dict[Any, list], columns: tuple[int, ...]):
-        self._class_of = class_of
+    def __init__(self, relation: EqrelRelation, columns: tuple[int, ...]):
+        self._relation = relation  # read at each probe: an undone insertion rebuilds its classes
         self._columns = columns
 
     def get(self, key: Any, default: Any = None) -> Any:
-        class_of = self._class_of
+        class_of = self._relation._class_of
         if self._columns == (0, 1):
             first = class_of.get(key[0])
             return (key,) if first is not None and first is class_of.get(key[1]) else default
