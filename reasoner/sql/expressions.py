@@ -74,7 +74,7 @@ def _fill(template: exp.Expr, args: Sequence[exp.Expr]) -> exp.Expr:
             return args[int(node.name[2:])].copy()
         return node
 
-    return template.copy().transform(replace)
+    return template.copy().transform(replace, copy=False)
 
 
 class Scope:
@@ -125,15 +125,15 @@ class Scope:
         if isinstance(literal, ast.Test):
             pattern_or_sub, text = (self.term(a) for a in literal.args)
             if literal.op == "contains":
-                test: exp.Expr = exp.func("strpos", text, pattern_or_sub) > 0
+                test: exp.Expr = exp.func("strpos", text, pattern_or_sub, copy=False) > 0
             else:
-                test = exp.func("regexp_full_match", text, pattern_or_sub)
+                test = exp.func("regexp_full_match", text, pattern_or_sub, copy=False)
             return exp.not_(test) if literal.negated else test
         left, right = self.term(literal.left), self.term(literal.right)
         test = comparison(literal.op, left, right)
         if self.type_of(literal.left) == "float" or self.type_of(literal.right) == "float":
             # IEEE comparisons, as Python's: NaN is unequal to everything (SQL engines order it last)
-            nan = exp.or_(exp.func("isnan", left.copy()), exp.func("isnan", right.copy()))
+            nan = exp.or_(exp.func("isnan", left.copy(), copy=False), exp.func("isnan", right.copy(), copy=False))
             return exp.or_(test, nan) if literal.op == "!=" else exp.and_(test, exp.not_(nan))
         return test
 

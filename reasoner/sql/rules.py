@@ -91,7 +91,7 @@ def rule_select(steps: Sequence[Step], types: dict[str, str], table: TableOf, de
                 value = scope.term(term)
                 want = head_types[i] if head_types is not None else None
                 if want is not None and scope.type_of(term) != want:
-                    value = exp.cast(value, sql_type(want))
+                    value = exp.cast(value, sql_type(want), copy=False)
                 projections.append(exp.alias_(value, f"c{i}", copy=False))
             if not step.terms:  # a nullary head: its table's one column (`backend.NULLARY_TYPE`)
                 projections.append(exp.alias_(exp.true(), "c0", copy=False))
