@@ -27,8 +27,9 @@ a transaction (`Backend.begin`/`commit`/`rollback`).
 
 from __future__ import annotations
 
+import contextlib
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from sqlglot import exp
 
@@ -215,11 +216,29 @@ class Driver:
             if not (inputs | members) & (changed | lost):
                 continue
             if not (inputs & lost) and not (stratum.negative_inputs & changed):
-                self.resume(stratum, changed)
+                with self.reordered():
+                    self.resume(stratum, changed)
             else:
                 self.recompute(stratum, changed, lost, base_rows)
         for name in changed:
             self.backend.drop_table(Naming.helper(name, "added"))
+
+    @contextlib.contextmanager
+    def reordered(self) -> Iterator[None]:
+        """The statements inside joined in the order the database chooses, on a backend that
+        can switch (`reorder_joins`, DuckDB's join-order optimizer, kept off otherwise: see
+        `DuckDBBackend`): continuing a fixpoint, a body reads a table of the few rows just added,
+        which the database then joins first, probing the large tables instead of hashing each
+        (one event added to the library at 100,000 events: 2.0 -> 1.3 CPU s of statements)."""
+        reorder = getattr(self.backend, "reorder_joins", None)
+        if reorder is None:
+            yield
+            return
+        reorder(True)
+        try:
+            yield
+        finally:
+            reorder(False)
 
     def resume(self, stratum: StratumSql, changed: set[str]) -> None:
         """Continue the stratum's fixpoint from the rows its lower relations gained (and its

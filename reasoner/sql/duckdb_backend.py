@@ -54,7 +54,8 @@ class DuckDBBackend:
         # the most bound columns first), written as the FROM list; DuckDB's own join-order
         # search misjudges the long bodies of the rule library (a self-join of `event` on
         # three columns and an interval overlap took 50 times longer), so it is kept off.
-        self.connection.execute("SET disabled_optimizers = 'join_order'")
+        self._reorder = False
+        self._set_join_order()
         self.connection.execute("SET enable_progress_bar = false")
         # Tables are sets: the order rows were inserted in need not be kept (less buffering
         # in parallel inserts and CREATE TABLE ... AS).
@@ -66,6 +67,19 @@ class DuckDBBackend:
             # `.tmp` in the current directory. (A database file spills next to itself.)
             spill = Path(tempfile.gettempdir()) / f"reasoner-duckdb-{os.getpid()}-{uuid.uuid4().hex[:12]}"
             self.connection.execute(f"SET temp_directory = {_literal(str(spill))}")
+
+    def reorder_joins(self, enabled: bool) -> None:
+        """DuckDB's join-order optimizer on or off (off but while the driver continues a
+        fixpoint from a few added rows: `Driver.reordered`). A transaction that a failed
+        statement aborted takes no setting: `rollback` sets it then."""
+        self._reorder = enabled
+        try:
+            self._set_join_order()
+        except self._duckdb.TransactionException:
+            pass
+
+    def _set_join_order(self) -> None:
+        self.connection.execute(f"SET disabled_optimizers = '{'' if self._reorder else 'join_order'}'")
 
     def interrupt(self) -> None:
         """Stop the statement running on the connection (from another thread: a time budget)."""
@@ -114,6 +128,7 @@ class DuckDBBackend:
 
     def rollback(self) -> None:
         self.connection.execute("ROLLBACK")
+        self._set_join_order()
 
     def insert_rows(self, name: str, types: Sequence[str], rows: Iterable[tuple]) -> None:
         rows = rows if isinstance(rows, list) else list(rows)

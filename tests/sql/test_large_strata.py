@@ -14,7 +14,7 @@ pytest.importorskip("duckdb")
 pytest.importorskip("sqlglot")
 
 from reasoner import Engine  # noqa: E402
-from reasoner.errors import LimitError  # noqa: E402
+from reasoner.errors import EvaluationError, LimitError  # noqa: E402
 from reasoner.sql import driver  # noqa: E402
 from tests.sql.differential import differences, short  # noqa: E402
 
@@ -110,3 +110,20 @@ def test_a_load_stopped_by_the_memory_limit_leaves_the_database_as_it_was(tmp_pa
     assert set(again.relations()) == {"edge"} and again.size("edge") == 3_000  # the facts it kept
     again.load_text(CLOSURE)  # without the limit the same load completes
     assert again.size("path") == 3_000 * 3_001 // 2
+
+
+def test_an_error_while_continuing_after_added_facts_is_reported_and_rolled_back() -> None:
+    """Facts added to an evaluated program continue it with DuckDB's own join order; a statement
+    that fails there is the evaluation error it is, the facts are not added, and the next
+    evaluation from scratch runs with the driver's join order again."""
+    sql = Engine(backend="duckdb")
+    sql.load_text(".decl n(x: number)\n.decl big(x: number)\nbig(X * X * X * X * X) :- n(X).\nn(2).",
+                  name="big.dl")
+    with pytest.raises(EvaluationError, match="DuckDB.*[Oo]verflow") as failed:
+        sql.add_facts("n", [(2_000_000,)])
+    assert "big.dl:3:1" in str(failed.value)
+    assert sql.relation("n") == {(2,)} and sql.relation("big") == {(32,)}
+    backend = sql.backend  # type: ignore[attr-defined]
+    assert backend.fetch("SELECT current_setting('disabled_optimizers')") == [("join_order",)]
+    sql.add_facts("n", [(3,)])
+    assert sql.relation("big") == {(32,), (243,)}
