@@ -396,7 +396,7 @@ FIXED = {
     "aggregates without a group; count over a join with a wildcard": (
         [Rule(_atom("q", 0, N), (Aggregate(N, "count", None, (_atom("r", _, Y), _atom("r3", Y, _, _))),)),
          Rule(_atom("s", 0, N), (Aggregate(N, "sum", Y, (_atom("r", Y, Z), _atom("r", Z, Y))),))],
-        {"q": {(0, 5)}, "s": {(0, 6)}},
+        {"q": {(0, 2)}, "s": {(0, 6)}},
     ),
     "wildcards are independent of each other": (
         [Rule(_atom("q", X, X), (_atom("r", X, _), _atom("r", _, X))),
@@ -406,12 +406,18 @@ FIXED = {
 }
 
 
-@pytest.mark.parametrize("case", FIXED.values(), ids=FIXED.keys())
-def test_fixed_program_agrees_with_pydatalog_and_souffle(case):
-    rules, expected = case
+# Where pyDatalog answers otherwise than Soufflé: a count over a body of several atoms counts
+# each match in pyDatalog, each distinct binding of the body's named variables in Soufflé
+# (which evaluates such a body through a relation over them; its `aggregate_witnesses` test).
+PYDATALOG_OTHERWISE = {"aggregates without a group; count over a join with a wildcard": {"q": {(0, 5)}}}
+
+
+@pytest.mark.parametrize("name", FIXED.keys())
+def test_fixed_program_agrees_with_pydatalog_and_souffle(name):
+    rules, expected = FIXED[name]
     relations = {"d": 1, "r": 2, "r3": 3, "q": 2, "s": 2}
     fixed = program(relations, FIXED_FACTS, rules)
     ours, theirs = evaluate_ours(fixed), evaluate_pydatalog(fixed)
-    for name, rows in expected.items():
-        assert ours[name] == rows, name
-        assert theirs[name] == rows, name
+    for relation, rows in expected.items():
+        assert ours[relation] == rows, relation
+        assert theirs[relation] == PYDATALOG_OTHERWISE.get(name, {}).get(relation, rows), relation
