@@ -110,20 +110,30 @@ def _expand(clause: ast.Clause, inline: set[str], definitions: dict[str, list[as
 
 
 def _instance(definition: ast.Clause, atom: ast.Atom, prefix: str) -> tuple[ast.Literal, ...]:
-    """The body of `definition`, its variables renamed apart, with its head equated to `atom`."""
-    rename = _Renaming(prefix)
-    equations: list[ast.Literal] = [
-        ast.Comparison("=", arg, rename.term(head), atom.span)
-        for head, arg in zip(definition.head.args, atom.args) if not isinstance(arg, ast.Wildcard)]
+    """The body of `definition`, its variables renamed apart, with its head equated to `atom`:
+    a head variable seen first where the atom has a variable or a constant is replaced by it,
+    any other head argument is an equation."""
+    rename = _Renaming(prefix, {})
+    equations: list[ast.Literal] = []
+    for head, arg in zip(definition.head.args, atom.args):
+        if isinstance(arg, ast.Wildcard):
+            continue
+        if isinstance(head, ast.Var) and head.name not in rename.replaced and isinstance(arg, (ast.Var, ast.Const)):
+            rename.replaced[head.name] = arg
+            continue
+        equations.append(ast.Comparison("=", arg, rename.term(head), atom.span))
     return tuple(equations) + tuple(rename.literal(lit) for lit in definition.body)
 
 
 @attrs.define
 class _Renaming:
     prefix: str
+    replaced: dict[str, ast.Term]  # head variables replaced by the inlined atom's arguments
 
     def term(self, term: ast.Term) -> ast.Term:
         if isinstance(term, ast.Var):
+            if term.name in self.replaced:
+                return self.replaced[term.name]
             return ast.Var(f"{self.prefix}.{term.name}", term.span)
         if isinstance(term, ast.Call):
             return attrs.evolve(term, args=tuple(self.term(a) for a in term.args))
