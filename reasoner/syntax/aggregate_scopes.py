@@ -28,8 +28,8 @@ import attrs
 
 from reasoner import ast
 from reasoner.errors import Diagnostic, error
+from reasoner.records import constructs
 
-_RECORD_OPS = ("[]",)  # a record's fields are grounded with it (`reasoner.records`)
 _MAX_REWRITES = 64  # witness rewrites of one clause: more means aggregates nested absurdly deep
 
 
@@ -128,13 +128,13 @@ def _map_literal(literal: ast.Literal, fn: TermMap) -> ast.Literal:
     return literal
 
 
-def _renamed(item, mapping: dict[str, str]):
-    """A term or literal with the variables of `mapping` renamed (everywhere in it)."""
+def _renamed(literal: ast.Literal, mapping: dict[str, str]) -> ast.Literal:
+    """`literal` with the variables of `mapping` renamed (everywhere in it)."""
     def fn(term: ast.Term) -> ast.Term | None:
         if isinstance(term, ast.Var) and term.name in mapping:
             return attrs.evolve(term, name=mapping[term.name])
         return None
-    return _map_literal(item, fn) if not isinstance(item, (ast.Var, ast.Call, ast.Aggregate)) else _map_term(item, fn)
+    return _map_literal(literal, fn)
 
 
 class _Names:
@@ -192,8 +192,7 @@ def _grounded(body: tuple[ast.Literal, ...], mode: Mode) -> set[str]:
             if term.name not in bound:
                 bound.add(term.name)
                 return True
-        elif isinstance(term, ast.Call) and term.op in _RECORD_OPS or isinstance(term, ast.Call) and \
-                term.op.startswith("$"):
+        elif isinstance(term, ast.Call) and constructs(term.op):  # a record's fields, with it
             return any([ground(a) for a in term.args])
         return False
 
