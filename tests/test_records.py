@@ -57,3 +57,15 @@ def test_two_engines_share_no_record_types() -> None:
     second.add_facts("list", [(Record(("x", Record(None))),)])
     with pytest.raises(LoadError):
         first.add_facts("list", [(Record(("x", Record(None))),)])
+
+
+def test_a_record_whose_fields_the_body_grounds_is_looked_up_not_scanned() -> None:
+    engine = Engine()
+    engine.load_text(".type P = [x: number, y: number]\n.decl p(a: P)\n.decl q(x: number, y: number)\n"
+                     "p([1, 2]). p([3, 4]). q(1, 2). q(3, 5).\n"
+                     ".decl joined(x: number)\njoined(x) :- q(x, y), p([x, y]).\n"
+                     ".decl mirrored(x: number)\nmirrored(x) :- p([x, y]), p([y, x]).\n")
+    assert engine.relation("joined") == {(1,)}
+    assert "if p([x, y]) exists" in engine.dump("plan", "joined")
+    plan = engine.dump("plan", "mirrored")  # one of the two reads the record, the other looks it up
+    assert "~is(" in plan and " exists" in plan

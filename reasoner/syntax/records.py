@@ -57,15 +57,23 @@ class _Lowering:
         self.problems: list[Diagnostic] = problems if problems is not None else []
 
     def body(self, body: tuple[ast.Literal, ...]) -> tuple[ast.Literal, ...]:
+        made = _made(body)
+        lowered = self.lowered(body, made)
+        if made and not _grounds_made(lowered, body, made):
+            lowered = self.lowered(body, set())  # (never expected: every pattern read instead)
+        return lowered
+
+    def lowered(self, body: tuple[ast.Literal, ...], made: set[tuple[int, int]]) -> tuple[ast.Literal, ...]:
+        """`body` with its patterns read, except the atom arguments `made` (made as written)."""
         out: list[ast.Literal] = []
         equations: list[ast.Comparison] = []
-        for literal in body:
+        for position, literal in enumerate(body):
             if isinstance(literal, ast.Atom):
                 args: list[ast.Term] = []
                 unpacking: list[ast.Literal] = []
-                for arg in literal.args:
+                for column, arg in enumerate(literal.args):
                     arg = self.aggregates(arg)
-                    if is_pattern(arg):
+                    if is_pattern(arg) and (position, column) not in made:
                         var = ast.Var(next(self.fresh), arg.span)
                         args.append(var)
                         unpacking.extend(self.unpack(var, arg))  # type: ignore[arg-type]
@@ -154,6 +162,42 @@ class _Lowering:
             else:
                 literals.append(ast.Comparison("=", value, field, field.span))
         return literals
+
+
+def _made(body: tuple[ast.Literal, ...]) -> set[tuple[int, int]]:
+    """The record arguments of atoms (position, column) whose variables the rest of the body
+    grounds: made as written, they let the atom be probed by an index instead of scanned and
+    unpacked. Decided in order, a record made no longer grounds the later ones' variables."""
+    made: set[tuple[int, int]] = set()
+    atoms = [(p, lit) for p, lit in enumerate(body) if isinstance(lit, ast.Atom)]
+    for position, atom in atoms:
+        for column, arg in enumerate(atom.args):
+            if not is_pattern(arg) or _wildcards(arg):
+                continue
+            others = tuple(lit for p, lit in enumerate(body) if p != position)
+            outer = {name for p, other in atoms if p != position
+                     for c, a in enumerate(other.args) if (p, c) not in made for name in _read(a)}
+            outer |= {name for c, a in enumerate(atom.args) if c != column and (position, c) not in made
+                      for name in _read(a)}
+            if set(ast.term_variables(arg)) <= grounded_variables(others, outer):
+                made.add((position, column))
+    return made
+
+
+def _read(term: ast.Term) -> set[str]:
+    """The variables an atom argument grounds: a variable, and those of a record pattern."""
+    if isinstance(term, ast.Var):
+        return {term.name}
+    if isinstance(term, ast.Call) and constructs(term.op):
+        return {name for arg in term.args for name in _read(arg)}
+    return set()
+
+
+def _grounds_made(lowered: tuple[ast.Literal, ...], body: tuple[ast.Literal, ...], made: set[tuple[int, int]]) -> bool:
+    """Whether the lowered body grounds the variables of every record it makes."""
+    bound = grounded_variables(lowered)
+    return all(set(ast.term_variables(body[p].args[c])) <= bound  # type: ignore[union-attr]
+               for p, c in made)
 
 
 def _same_shape(left: ast.Call, right: ast.Call) -> bool:
