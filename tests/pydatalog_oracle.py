@@ -384,7 +384,9 @@ class PyDatalogWorker:
     def _start(self) -> None:
         import multiprocessing
 
-        context = multiprocessing.get_context("fork")
+        # a fresh interpreter, not a fork: forked after DuckDB's threads ran in this process
+        # (tests/sql before this file in one pytest run), the child died at its first program
+        context = multiprocessing.get_context("spawn")
         self._connection, child = context.Pipe()
         self._process = context.Process(target=_serve, args=(child,), daemon=True)
         self._process.start()
