@@ -13,7 +13,7 @@
    an `.input` directive per file (DuckDB reads the Parquet itself: no Python rows), then the
    program: `--program slice` (benchmarks/library_slice.py, the default) or `library`
    (rules/*.dl; its pairs of events of a dyad grow with the square of the events: at 1,000,000
-   events it outgrew 15 GiB, see benchmarks/README.md).
+   events 40 million pairs, spilled to disk under `--memory-limit 4GB`, see benchmarks/README.md).
    `--peer hand`: a DuckDB database with the files as tables (`read_parquet`), then the hand
    SQL of benchmarks/sql/ (the slice).
 3. Prints each stage's time, the sizes of `responds`, `escalation_step` and `escalation_chain`,
