@@ -7,7 +7,9 @@ a semi-naive loop run by the driver: each round computes, for each relation of t
 `new = (delta variants) EXCEPT r` into a table, adds it to `r`, and makes it the next delta,
 until every `new` is empty; a linear recursive stratum (one relation, read once per rule) on a
 backend whose recursive CTEs have set semantics (DuckDB) is one `WITH RECURSIVE ... UNION`
-whose rows replace the table. On a backend whose counts are cheap, a rule with a positive atom
+whose rows replace the table, unless its relation holds more than `CTE_ROWS` rows when the
+recursion starts: DuckDB keeps a recursive CTE in memory, while the loop's tables and joins
+spill to disk under its memory limit (`Driver.large`). On a backend whose counts are cheap, a rule with a positive atom
 of a relation known to be empty is not run. Set semantics throughout: a table never holds a
 row twice.
 
@@ -15,7 +17,8 @@ row twice.
 the tables, and in `<r> added` tables): a stratum that reads the added rows only through
 positive atoms continues its fixpoint from them (one variant per body atom of a lower stratum
 that gained rows, then the semi-naive loop or, for a linear recursive stratum, one recursive
-CTE from the rows gained; variants reading an empty relation are skipped); a stratum that reads a relation that gained rows
+CTE from the rows gained; variants reading an empty relation are skipped), with the
+database's own join order (`Driver.reordered`); a stratum that reads a relation that gained rows
 under negation or an aggregate, or one that lost rows, is recomputed from its base facts.
 Strata that read nothing that changed are left alone.
 
@@ -254,7 +257,8 @@ class Driver:
                 if (isinstance(literal, ast.Atom) and literal.relation not in members
                         and literal.relation in changed and not self.reads_empty(rule, members | changed)):
                     variant = stratum.resume_variant(number, position)
-                    by_head.setdefault(variant.head, []).append(variant)
+                    if all(other is not variant for other in by_head.get(variant.head, ())):  # (merged rules: once)
+                        by_head.setdefault(variant.head, []).append(variant)
         grew = {name for name in members if name in changed}
         for head in sorted(members):
             if head in by_head:

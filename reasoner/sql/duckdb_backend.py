@@ -3,6 +3,9 @@ between sessions (`Engine(backend="duckdb", database=path)`).
 
 Rows from Python are inserted through an Arrow table (DuckDB reads it without converting row
 by row, far faster than `executemany`); files are read and written by DuckDB's own `COPY`.
+The engine's `max_memory` (when not the default) is DuckDB's `memory_limit`, beyond which it
+spills tables and joins to disk: a database file next to itself, an in-memory database into a
+directory of its own in the system's temporary directory.
 """
 
 from __future__ import annotations
