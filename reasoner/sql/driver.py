@@ -257,7 +257,8 @@ class Driver:
                 if (isinstance(literal, ast.Atom) and literal.relation not in members
                         and literal.relation in changed and not self.reads_empty(rule, members | changed)):
                     variant = stratum.resume_variant(number, position)
-                    by_head.setdefault(variant.head, []).append(variant)
+                    if all(other is not variant for other in by_head.get(variant.head, ())):  # (merged rules: once)
+                        by_head.setdefault(variant.head, []).append(variant)
         grew = {name for name in members if name in changed}
         for head in sorted(members):
             if head in by_head:

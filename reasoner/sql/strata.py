@@ -105,6 +105,7 @@ class StratumSql:
     analysis: Analysis = attrs.field(repr=False)
     dialect: str = "duckdb"
     schemas_key: Hashable = attrs.field(default=None, repr=False)
+    merged: tuple[tuple[int, ...], ...] = ()  # the rules (by number) compiled as one SELECT
     _resumed: dict[tuple[int, int], RuleSql] = attrs.field(factory=dict, repr=False)
 
     @property
@@ -117,15 +118,39 @@ class StratumSql:
 
     def resume_variant(self, rule_number: int, position: int) -> RuleSql:
         """Rule `rule_number` of the stratum with body atom `position` (of a lower stratum)
-        read from the table of the tuples just added to its relation."""
+        read from the table of the tuples just added to its relation. For a rule merged with
+        others (`disjunctions.py`), the group's one SELECT, the same object for each of its
+        rules (the caller runs it once)."""
         key = (rule_number, position)
         if key not in self._resumed:
             rule = self.stratum.rules[rule_number]
             atom = rule.body[position]
             assert isinstance(atom, ast.Atom)
-            added = atom.relation
-            self._resumed[key] = _compile(rule, self.analysis, position,
-                                          "added", added, self.dialect, self.schemas_key)
+            self._resumed[key] = self._group_variant(rule_number, position) or _compile(
+                rule, self.analysis, position, "added", atom.relation, self.dialect, self.schemas_key)
+        return self._resumed[key]
+
+    def _group_variant(self, rule_number: int, position: int) -> RuleSql | None:
+        group = next((g for g in self.merged if rule_number in g), None)
+        if group is None:
+            return None
+        clauses = tuple(self.stratum.rules[i] for i in group)
+        body = self.stratum.rules[rule_number].body
+        literal = body[position]
+        shared = shared_and_own([clause.body for clause in clauses])[0]
+        # the same occurrence of the literal in the shared body (an atom is never a rule's own)
+        occurrence = body[:position].count(literal)
+        found = [i for i, other in enumerate(shared) if other == literal]
+        if occurrence >= len(found):
+            return None
+        key = (-1 - group[0], found[occurrence])
+        if key not in self._resumed:
+            assert isinstance(literal, ast.Atom)
+            try:
+                self._resumed[key] = _compile(clauses, self.analysis, found[occurrence], "added", literal.relation,
+                                              self.dialect, self.schemas_key)
+            except (Unbound, Unexpressible, _Conflict):
+                return None
         return self._resumed[key]
 
 
@@ -143,12 +168,14 @@ def compile_program(analysis: Analysis, backend: str, dialect: str) -> tuple[Str
     for stratum in analysis.strata:
         exit_rules: list[RuleSql] = []
         delta_rules: list[RuleSql] = []
+        together: list[tuple[int, ...]] = []
         for group in groups(stratum.rules):
             clauses = tuple(stratum.rules[i] for i in group)
             merged = _variants(clauses, stratum, analysis, dialect, schemas_key) if len(clauses) > 1 else None
             if merged is not None:
                 exit_rules += merged[0]
                 delta_rules += merged[1]
+                together.append(tuple(group))
                 continue
             for rule in clauses:
                 try:
@@ -164,7 +191,8 @@ def compile_program(analysis: Analysis, backend: str, dialect: str) -> tuple[Str
         edges = [e for e in dependency_edges(stratum.rules) if e.body not in stratum.relations]
         strata.append(StratumSql(stratum, tuple(exit_rules), tuple(delta_rules),
                                  frozenset(e.body for e in edges if not e.negative),
-                                 frozenset(e.body for e in edges if e.negative), analysis, dialect, schemas_key))
+                                 frozenset(e.body for e in edges if e.negative), analysis, dialect, schemas_key,
+                                 tuple(together)))
     if problems:
         raise CheckError(problems)
     return tuple(strata)

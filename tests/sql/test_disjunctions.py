@@ -118,3 +118,14 @@ def test_a_disjunction_in_a_recursive_rule() -> None:
     analysis = analyse(Program().extend(parse_program(SourceText("reach.dl", text))))
     (stratum,) = [s for s in compile_program(analysis, "DuckDB", "duckdb") if s.recursive]
     assert len(stratum.delta_rules) == 1 and " OR " in stratum.delta_rules[0].sql
+
+
+def test_facts_added_after_merged_alternatives_continue_them_as_one_select() -> None:
+    """Continuing after added facts, the alternatives' variant reading the added rows is the
+    group's one SELECT, the same for each alternative (the driver runs it once)."""
+    text = SCHEMA + RULES["pattern"][0] + "\n"
+    analysis = analyse(Program().extend(parse_program(SourceText("pattern.dl", text))))
+    (stratum,) = [s for s in compile_program(analysis, "DuckDB", "duckdb") if s.stratum.rules]
+    variants = {id(stratum.resume_variant(number, 0)) for number in range(len(stratum.stratum.rules))}
+    assert len(stratum.stratum.rules) == 12 and len(variants) == 1  # 2 x 2 x 3 alternatives
+    assert '"a added"' in stratum.resume_variant(3, 0).sql and " OR " in stratum.resume_variant(3, 0).sql
