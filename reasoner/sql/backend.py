@@ -40,6 +40,10 @@ from typing import Any, Protocol
 from reasoner.errors import LoadError, error
 
 # The SQL type of each base type, as sqlglot type names (each dialect writes them its own way).
+# The SQL function a backend provides that says whether a `match` pattern computed while a rule
+# runs is valid to the Python engine (`DuckDBBackend._register_pattern_check`).
+PATTERN_CHECK = "reasoner_pattern_valid"
+
 COLUMN_TYPES = {
     "symbol": "VARCHAR",
     "number": "BIGINT",

@@ -19,7 +19,7 @@ from pathlib import Path
 from sqlglot import exp
 
 from reasoner.errors import LoadError, error
-from reasoner.sql.backend import COLUMN_TYPES, NULLARY_TYPE, arrow_table, column_names
+from reasoner.sql.backend import COLUMN_TYPES, NULLARY_TYPE, PATTERN_CHECK, arrow_table, column_names
 from reasoner.sql.opening import open_error
 
 # Up to this many values, rows go in as one INSERT with parameters; beyond, through Arrow.
@@ -63,6 +63,7 @@ class DuckDBBackend:
         # Tables are sets: the order rows were inserted in need not be kept (less buffering
         # in parallel inserts and CREATE TABLE ... AS).
         self.connection.execute("SET preserve_insertion_order = false")
+        self._register_pattern_check()
         if database is None:
             # Where DuckDB spills beyond its memory limit (in-memory tables included): a
             # directory of this connection's own in the system's temporary directory, which
@@ -70,6 +71,26 @@ class DuckDBBackend:
             # `.tmp` in the current directory. (A database file spills next to itself.)
             spill = Path(tempfile.gettempdir()) / f"reasoner-duckdb-{os.getpid()}-{uuid.uuid4().hex[:12]}"
             self.connection.execute(f"SET temp_directory = {_literal(str(spill))}")
+
+    def _register_pattern_check(self) -> None:
+        """`PATTERN_CHECK(pattern)`: whether the Python engine takes `pattern` as a valid
+        regular expression (`reasoner.functors.compile_pattern`). A `match` whose pattern is
+        computed while the rule runs is `CASE WHEN PATTERN_CHECK(p) THEN regexp_full_match(..)
+        END` (`reasoner.sql.expressions`): NULL for an invalid pattern, so that neither `match`
+        nor `!match` holds, as in the Python engine and Soufflé, instead of DuckDB's RE2
+        stopping the evaluation (`b.*[`) or reading `fo{x}` as literal braces. One cache of
+        patterns per connection."""
+        from reasoner.functors import PatternCache, compile_pattern
+
+        cache = PatternCache()
+
+        def valid(pattern: str) -> bool:
+            compiled = cache.get(pattern, cache)
+            if compiled is cache:
+                compiled = compile_pattern(pattern, cache)
+            return compiled is not None
+
+        self.connection.create_function(PATTERN_CHECK, valid, ["VARCHAR"], "BOOLEAN", side_effects=False)
 
     def reorder_joins(self, enabled: bool) -> None:
         """DuckDB's join-order optimizer on or off (off but while the driver continues a

@@ -20,9 +20,9 @@ import sqlglot
 from sqlglot import exp
 
 from reasoner import ast
-from reasoner.functors import FUNCTORS, Unsupported
+from reasoner.functors import FUNCTORS, PatternCache, Unsupported, compile_pattern
 from reasoner.plan.expressions import expression_type
-from reasoner.sql.backend import COLUMN_TYPES
+from reasoner.sql.backend import COLUMN_TYPES, PATTERN_CHECK
 from reasoner.source import Span
 
 
@@ -123,11 +123,18 @@ class Scope:
         if isinstance(literal, ast.Truth):
             return exp.true() if literal.value else exp.false()
         if isinstance(literal, ast.Test):
+            if literal.op == "match" and _invalid_pattern(literal.args[0]):
+                return exp.false()  # as in the Python engine: neither match nor !match holds
             pattern_or_sub, text = (self.term(a) for a in literal.args)
             if literal.op == "contains":
                 test: exp.Expr = exp.func("strpos", text, pattern_or_sub, copy=False) > 0
             else:
                 test = exp.func("regexp_full_match", text, pattern_or_sub, copy=False)
+                if not isinstance(literal.args[0], ast.Const):
+                    # a pattern computed while the rule runs: NULL (neither match nor !match)
+                    # for one the Python engine calls invalid (`DuckDBBackend`'s check)
+                    check = exp.Anonymous(this=PATTERN_CHECK, expressions=[pattern_or_sub.copy()])
+                    test = exp.Case(ifs=[exp.If(this=check, true=test)])
             return exp.not_(test) if literal.negated else test
         left, right = self.term(literal.left), self.term(literal.right)
         test = comparison(literal.op, left, right)
@@ -136,6 +143,15 @@ class Scope:
             nan = exp.or_(exp.func("isnan", left.copy(), copy=False), exp.func("isnan", right.copy(), copy=False))
             return exp.or_(test, nan) if literal.op == "!=" else exp.and_(test, exp.not_(nan))
         return test
+
+
+def _invalid_pattern(pattern: ast.Term) -> bool:
+    """Whether `pattern` is a pattern written in the rules that the Python engine calls invalid
+    (`reasoner.functors.compile_pattern`, Soufflé's reading: `fo{x}` is an error there, a
+    literal brace to RE2, which DuckDB uses; an RE2 error would stop DuckDB's evaluation)."""
+    if not (isinstance(pattern, ast.Const) and isinstance(pattern.value, str)):
+        return False
+    return compile_pattern(pattern.value, PatternCache()) is None
 
 
 _COMPARE = {"=": exp.EQ, "!=": exp.NEQ, "<": exp.LT, "<=": exp.LTE, ">": exp.GT, ">=": exp.GTE}

@@ -28,6 +28,7 @@ from reasoner.plan.ir import (Aggregate, Assign, DeltaScan, Emit, Filter, Genera
                               Negation, RangeScan, Scan, Step, mentions)
 from reasoner.sql.backend import column_names
 from reasoner.sql.expressions import Scope, Unexpressible, _fill, _template, constant, sql_type
+from reasoner.types import UNSIGNED_MAX
 
 TableOf = Callable[[str], exp.Table]  # relation name -> the table to read
 
@@ -298,7 +299,11 @@ def _aggregate_value(step: Aggregate, target: exp.Expr | None) -> exp.Expr:
     if op == "sum":
         if step.target_type == "float":
             return exp.func("coalesce", exp.func("fsum", target), exp.cast(exp.Literal.number(0), exp.DataType.build("DOUBLE")))
-        return exp.cast(exp.func("coalesce", exp.func("sum", target), exp.Literal.number(0)), exp.DataType.build("BIGINT"))
+        total: exp.Expr = exp.func("coalesce", exp.func("sum", target), exp.Literal.number(0))
+        if step.target_type == "unsigned":  # wraps around Soufflé's 32-bit word, as in the Python engine
+            word = exp.Literal.number(UNSIGNED_MAX + 1)
+            total = exp.Mod(this=exp.paren(exp.Mod(this=total, expression=word) + word.copy()), expression=word.copy())
+        return exp.cast(total, exp.DataType.build("BIGINT"))
     if op == "mean":
         count = exp.Count(this=exp.Star())
         return exp.Case(ifs=[exp.If(this=exp.EQ(this=count, expression=exp.Literal.number(0)), true=exp.null())],

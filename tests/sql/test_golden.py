@@ -39,18 +39,9 @@ UNSUPPORTED = {
     "souffle_unsigned_operations": "bnot of an unsigned works within Soufflé's 32-bit word",
 }
 
-# Programs the DuckDB backend runs with different answers, neither refusing them nor agreeing:
-# each an expected failure until the backend follows the Python engine (strict: it is noticed).
-DIFFERING = {
-    "souffle_bad_regex": "DuckDB's RE2 reads `fo{x}` as literal braces; Soufflé (and the Python engine) "
-                         "call the pattern invalid, so that neither match nor !match holds",
-    "souffle_match4": "an invalid pattern stops the evaluation on DuckDB; a warning and no match in Soufflé",
-    "souffle_match5": "an invalid pattern stops the evaluation on DuckDB; a warning and no match in Soufflé",
-}
 
 
-@pytest.mark.parametrize("case", [pytest.param(c, marks=pytest.mark.xfail(reason=DIFFERING[c], strict=True))
-                                  if c in DIFFERING else c for c in CASES])
+@pytest.mark.parametrize("case", CASES)
 def test_golden_program_agrees(case: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(GOLDEN / case)
     python = Engine(fact_dir="facts")

@@ -114,3 +114,23 @@ def test_a_range_join_is_made_distinct_only_where_its_atom_repeats_a_key() -> No
         engine.load_text(INTERVALS)
     assert made[1].relation("holds_at") == made[0].relation("holds_at")
     assert {d for f, d in made[0].relation("holds_at") if f == "b"} == {2, 3, 4, 5, 6, 7, 8}
+
+
+UNSIGNED_SUMS = """
+.decl v(x: unsigned)
+v(4000000000u). v(3000000000u). v(5u).
+.decl g(k: number, x: unsigned)
+g(1, 4000000000u). g(1, 3000000000u). g(2, 7u).
+.decl total(s: unsigned)
+total(S) :- S = sum X : v(X).
+.decl per(k: number, s: unsigned)
+per(K, S) :- g(K, _), S = sum X : g(K, X).
+"""
+
+
+def test_an_unsigned_sum_wraps_around_as_in_the_python_engine() -> None:
+    python, sql = Engine(), Engine(backend="duckdb")
+    python.load_text(UNSIGNED_SUMS)
+    sql.load_text(UNSIGNED_SUMS)
+    assert set(python.relation("total")) == {(7_000_000_005 % 2**32,)}
+    assert not differences(python, sql), short(differences(python, sql))
