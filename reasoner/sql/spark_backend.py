@@ -297,6 +297,14 @@ class SparkBackend:
     def describe_error(self, exc: BaseException) -> str | None:
         condition = _condition(exc)
         if condition is None or not condition.startswith(_EVALUATION):
+            # Anything else Spark raised (out of memory for a broadcast join, a failed stage):
+            # a diagnostic too, not a Java stack trace; our own faults stay exceptions.
+            if type(exc).__module__.startswith(("py4j", "pyspark")):
+                java = re.search(r"^: [\w.$]+: (.+)$", str(exc), re.MULTILINE)  # a Py4JJavaError's cause
+                text = java.group(1).split(". As a workaround")[0] if java else _short_message(exc)
+                if "memory" in text.lower():
+                    text += " (give Spark more memory, e.g. spark.driver.memory, or a cluster: --spark-master URL)"
+                return text
             return None
         if condition == "USER_RAISED_EXCEPTION":
             parameters = getattr(exc, "getMessageParameters", lambda: None)() or {}

@@ -111,3 +111,22 @@ def test_every_functor_is_written_in_spark_sql_or_refused(name):
             continue
         for duckdb_only in ("REGEXP_FULL_MATCH", "ERROR(", "FSUM(", "PRINTF(", "REGEXP_MATCHES"):
             assert duckdb_only not in text.replace("RAISE_ERROR(", ""), f"{name} ({first}): {text}"
+
+
+def test_what_else_spark_raises_is_a_diagnostic_not_a_java_stack_trace():
+    """Spark running out of memory (a broadcast join too large for the driver) is reported by its
+    cause with a hint; an exception of ours stays an exception (a fault to see, not to hide)."""
+    from reasoner.sql.spark_backend import SparkBackend
+
+    class Py4JJavaError(Exception):
+        pass
+
+    Py4JJavaError.__module__ = "py4j.protocol"
+    raised = Py4JJavaError("An error occurred while calling o5183.localCheckpoint.\n"
+                           ": org.apache.spark.SparkException: Not enough memory to build and broadcast the "
+                           "table to all worker nodes. As a workaround, you can either disable broadcast\n"
+                           "\tat org.apache.spark.sql.errors.QueryExecutionErrors$.notEnough(Q.scala:2180)")
+    message = SparkBackend.describe_error(None, raised)  # type: ignore[arg-type]
+    assert message is not None and message.startswith("Not enough memory to build and broadcast the table")
+    assert "spark.driver.memory" in message and "QueryExecutionErrors" not in message
+    assert SparkBackend.describe_error(None, KeyError("ours")) is None  # type: ignore[arg-type]
