@@ -8,6 +8,7 @@ Ctrl-D leaves. No exception from a command ends the loop.
 
 from __future__ import annotations
 
+import signal
 import time
 from pathlib import Path
 
@@ -61,6 +62,10 @@ def run_shell(session: Session, history_file: Path | None = None, banner: str = 
     )
     if banner:
         print(banner)
+    # Ctrl-C stops an evaluation (KeyboardInterrupt) even if whatever started this process left
+    # SIGINT ignored, which a child inherits (a shell's background job, a test runner).
+    if signal.getsignal(signal.SIGINT) in (signal.SIG_IGN, signal.SIG_DFL):
+        signal.signal(signal.SIGINT, signal.default_int_handler)
     while True:
         try:
             text = prompt.prompt()

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import _thread
 import io
+import signal
 import threading
 import time
+
+import pytest
 
 from reasoner.engine import Engine
 from reasoner.repl.history import history_path
@@ -14,6 +17,15 @@ from reasoner.repl.session import Session
 from reasoner.repl.table import command_table
 
 RUNAWAY = "p(X + 1) :- p(X), X < 100000000."  # about 10^8 rounds: minutes
+
+
+@pytest.fixture
+def ctrl_c_raises():
+    """SIGINT handled by Python's default handler (KeyboardInterrupt), as in the shell
+    (`run_shell` installs it), whatever ran before in this process."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, previous)
 
 
 def new_session() -> tuple[Session, io.StringIO]:
@@ -43,7 +55,7 @@ def test_a_bug_in_a_command_is_reported_and_the_session_goes_on(monkeypatch):
     assert out.getvalue().endswith("X\n-\n0\n(1 row)\n")
 
 
-def test_interrupting_a_long_evaluation_leaves_the_engine_as_it_was():
+def test_interrupting_a_long_evaluation_leaves_the_engine_as_it_was(ctrl_c_raises):
     session, out = new_session()
     engine = session.engine
     before = (engine.relations(), engine.relation("p"), engine.program, engine.warnings)
@@ -64,7 +76,7 @@ def test_interrupting_a_long_evaluation_leaves_the_engine_as_it_was():
     assert out.getvalue().endswith("X\n-\n0\n(1 row)\n")
 
 
-def test_interrupting_an_event_load_leaves_the_engine_as_it_was():
+def test_interrupting_an_event_load_leaves_the_engine_as_it_was(ctrl_c_raises):
     session, _ = new_session()
     engine = session.engine
     session.handle('actor RUS "Russia" is state\n\n')
