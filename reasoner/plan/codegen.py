@@ -39,6 +39,7 @@ def generate(steps: list[Step], head_types: tuple[str, ...], schemas: dict[str, 
              types: dict[str, str], title: str = "") -> Code:
     """The source of a plan whose last step is its `Emit`. Raises `TooDeep`."""
     gen = Generator(schemas, types, head_types)
+    gen.ordered = _counts(steps)
     run_lines = gen.lines
     gen.head_names = {n for step in steps if isinstance(step, Emit) for n in mentions(step)}
     gen.steps(steps, set())
@@ -67,6 +68,26 @@ def generate(steps: list[Step], head_types: tuple[str, ...], schemas: dict[str, 
     )
     return Code(source, tuple(gen.constants), tuple(gen.relations), tuple(gen.indexes),
                 tuple(gen.scanned), tuple(gen.made))
+
+
+def _counts(steps: list[Step] | tuple[Step, ...]) -> bool:
+    """Whether a plan calls `autoinc()`: then the numbers it gives depend on the order it
+    meets rows in, which for a set is the order of the values' hashes (for symbols, different
+    from one process to the next), so its loops read rows sorted to number them alike in
+    every run."""
+    for step in steps:
+        if isinstance(step, Aggregate) and _counts(step.steps):
+            return True
+        terms = list(step_terms(step))
+        if isinstance(step, Aggregate) and step.target is not None:
+            terms.append(step.target)
+        while terms:
+            term = terms.pop()
+            if isinstance(term, ast.Call):
+                if term.op == "autoinc":
+                    return True
+                terms.extend(term.args)
+    return False
 
 
 def _computes(steps: list[Step] | tuple[Step, ...]) -> bool:
@@ -109,6 +130,7 @@ class Generator(BlockWriter):
         self.scanned: list[str] = []  # relations read in full (by a scan with no index)
         self.made: list[int] = []  # head columns that may hold a computed string or integer
         self.sized: list[str] = []  # the computed strings of the emitted tuple
+        self.ordered = False  # read rows in sorted order (a plan numbering rows: `_counts`)
 
     # ---- steps -----------------------------------------------------------------------
     def steps(self, steps: list[Step] | tuple[Step, ...], bound: set[str]) -> None:
@@ -224,6 +246,8 @@ class Generator(BlockWriter):
             source = f"{index}.get({key}, _E)"
         else:
             source = f"{self.relation(atom.relation)}.tuples"
+        if self.ordered:
+            source = f"sorted({source}, key=repr)"
         self.loop(f"for {pattern} in {source}:")
         for arg in atom.args:
             if isinstance(arg, ast.Var):
