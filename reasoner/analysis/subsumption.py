@@ -54,6 +54,12 @@ def check_choice_domains(program: Program) -> list[Diagnostic]:
     diagnostics: list[Diagnostic] = []
     for declaration in program.declarations:
         columns = {a.name for a in declaration.attributes}
+        if declaration.choice and "eqrel" in declaration.qualifiers:
+            diagnostics.append(error(
+                f"`{declaration.relation}` is an `eqrel` and cannot have a choice-domain: an equivalence holds every "
+                f"pair its pairs link, so it cannot keep one value per key", declaration.span,
+                "declare a relation without `eqrel` for the choice, e.g. one that reads the equivalence"))
+            continue
         for domain in declaration.choice:
             for name in domain:
                 if name not in columns:
