@@ -70,11 +70,17 @@ def reset_peak() -> float:
 
 def peak_mib() -> float:
     """The process's peak resident set size since the last `reset_peak`, in MiB."""
+    peak = status_mib("VmHWM")
+    return peak if peak is not None else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def status_mib(field: str) -> float | None:
+    """A size in /proc/self/status (`VmHWM`, `VmRSS`) in MiB; None where /proc is not there."""
     try:
         with open("/proc/self/status") as status:
             for line in status:
-                if line.startswith("VmHWM:"):
+                if line.startswith(f"{field}:"):
                     return int(line.split()[1]) / 1024
     except OSError:
         pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return None

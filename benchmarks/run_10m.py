@@ -112,14 +112,7 @@ def parse_bytes(text: str) -> int:
 
 def resident_mib() -> float:
     """The process's resident set size now, in MiB (0 where /proc is not there)."""
-    try:
-        with open("/proc/self/status") as status:
-            for line in status:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return 0.0
+    return backends.status_mib("VmRSS") or 0.0
 
 
 def database_budget(budget: int | None) -> int | None:

@@ -190,9 +190,7 @@ def check_comparison(typer: _ClauseTyper, comparison: ast.Comparison) -> bool:
         if comparison.op not in ("=", "!="):
             typer.diagnostics.append(_ordered(typer.records, comparison, record))
         elif lt is not None and rt is not None and lt != rt:
-            typer.diagnostics.append(error(
-                f"cannot compare {_describe(typer.records, lt)} with {_describe(typer.records, rt)}: "
-                f"`{comparison}`", comparison.span, "a record or ADT value equals only values of its own type"))
+            typer.diagnostics.append(_unequal_types(typer.records, comparison, lt, rt))
         return True
     field = next((t for t in (left, right) if isinstance(t, ast.Call) and t.op == "~field"), None)
     if field is not None:  # `x = ~field(R, branch, i)`, from a pattern: speak of the pattern
@@ -215,10 +213,14 @@ def check_comparison(typer: _ClauseTyper, comparison: ast.Comparison) -> bool:
     if record_type is not None and comparison.op not in ("=", "!="):
         typer.diagnostics.append(_ordered(typer.records, comparison, record_type))
     elif first_type is not None and second_type is not None and first_type != second_type:
-        typer.diagnostics.append(error(
-            f"cannot compare {_describe(typer.records, first_type)} with {_describe(typer.records, second_type)}: "
-            f"`{comparison}`", comparison.span, "a record or ADT value equals only values of its own type"))
+        typer.diagnostics.append(_unequal_types(typer.records, comparison, first_type, second_type))
     return True
+
+
+def _unequal_types(records: RecordTypes, comparison: ast.Comparison, left: str, right: str) -> Diagnostic:
+    """A comparison of a record or ADT value with a value of another type."""
+    return error(f"cannot compare {_describe(records, left)} with {_describe(records, right)}: `{comparison}`",
+                 comparison.span, "a record or ADT value equals only values of its own type")
 
 
 def _field_name(typer: _ClauseTyper, field: ast.Call) -> str:
