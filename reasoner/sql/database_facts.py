@@ -212,8 +212,11 @@ class DatabaseFacts:
         for name in RELATIONS:
             if f"{name} files" not in self._tables():
                 self._create(f"{name} files", schemas[name].bases)
-        return import_gdelt(self.backend.connection, format, paths, options, known_actors,
-                            lambda name: _quoted(f"{name} files"))
+        try:
+            return import_gdelt(self.backend.connection, format, paths, options, known_actors,
+                                lambda name: _quoted(f"{name} files"))
+        finally:
+            self.backend.forget_sizes()  # it wrote to the tables through the connection
 
     # ---- reading them back -----------------------------------------------------------------
 

@@ -56,8 +56,12 @@ def mergeable(bodies: Sequence[Body]) -> bool:
 
 
 def _parts(body: Body):
-    """The variables of a body in classes joined by a positive atom or a comparison holding
-    them both; returns a function from a variable to its class's representative."""
+    """The variables of a body in classes joined by a positive atom or an equality holding
+    them both (what the database can join by hashing); returns a function from a variable to
+    its class's representative. A range or `!=` between two atoms joins them by comparing
+    every pair: an `OR` of equalities between them would then be evaluated on each pair
+    (`goal_act`: 125 rows from a few hundred preconditions times 99,190 acts, 0.23 s), where
+    each rule alone hashes on its own equalities."""
     parent: dict[str, str] = {}
 
     def find(name: str) -> str:
@@ -67,7 +71,7 @@ def _parts(body: Body):
         return name
 
     for literal in body:
-        if isinstance(literal, (ast.Atom, ast.Comparison)):
+        if isinstance(literal, ast.Atom) or (isinstance(literal, ast.Comparison) and literal.op == "="):
             names = ast.literal_variables(literal)
             for name in names[1:]:
                 parent[find(name)] = find(names[0])

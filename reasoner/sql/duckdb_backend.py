@@ -11,6 +11,7 @@ directory of its own in the system's temporary directory.
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 import uuid
 from collections.abc import Iterable, Sequence
@@ -25,9 +26,16 @@ from reasoner.sql.opening import open_error
 # Up to this many values, rows go in as one INSERT with parameters; beyond, through Arrow.
 _SMALL = 2_000
 
+# The table a statement of the driver fills, and how: rows added to it, or it made from them.
+_WRITES = re.compile(r'(INSERT INTO|CREATE TABLE) ("(?:[^"]|"")*"|\w+)')
+
 
 def _quoted(name: str) -> str:
     return exp.to_identifier(name, quoted=True).sql(dialect="duckdb")
+
+
+def _unquoted(name: str) -> str:
+    return name[1:-1].replace('""', '"') if name.startswith('"') else name
 
 
 def _literal(text: str) -> str:
@@ -52,6 +60,13 @@ class DuckDBBackend:
         except (duckdb.Error, OSError) as exc:
             raise LoadError(open_error(target, exc)) from None
         self._inserted = 0
+        # The row count of each table this backend made or filled in the open transaction, so
+        # that the driver's many `count` calls (is a relation still empty, did a round add
+        # rows) cost no query: DuckDB reports the rows of each INSERT and CREATE TABLE ... AS.
+        # A statement it cannot read the target of forgets them all, as a rollback does.
+        self._sizes: dict[str, int] = {}
+        self._transaction = 0
+        self._in_transaction = False
         self._memory_limit: int | None = None
         # The join order of each SELECT is the Python engine's plan (`reasoner.plan.schedule`:
         # the most bound columns first), written as the FROM list; DuckDB's own join-order
@@ -116,7 +131,20 @@ class DuckDBBackend:
             self._memory_limit = limit
 
     def execute(self, sql: str) -> None:
-        self.connection.execute(sql)
+        result = self.connection.execute(sql)
+        written = _WRITES.match(sql)
+        if written is None:
+            self._sizes.clear()
+            return
+        rows = result.fetchall()  # (to the end: DuckDB takes no other work while a result is open)
+        row = rows[0] if rows else None
+        name = _unquoted(written.group(2))
+        if written.group(1) == "CREATE TABLE" and sql[written.end():].lstrip().startswith("AS") and row:
+            self._sizes[name] = int(row[0])
+        elif written.group(1) == "INSERT INTO" and name in self._sizes and row:
+            self._sizes[name] += int(row[0])
+        else:
+            self._sizes.pop(name, None)
 
     def fetch(self, sql: str) -> list[tuple]:
         return self.connection.execute(sql).fetchall()
@@ -125,32 +153,51 @@ class DuckDBBackend:
         columns = ", ".join(f"{c} {COLUMN_TYPES[t]}" for c, t in zip(column_names(len(types)), types))
         columns = columns or f"c0 {NULLARY_TYPE}"
         self.connection.execute(f"CREATE TABLE {_quoted(name)} ({columns})")
+        self._sizes[name] = 0
 
     def drop_table(self, name: str) -> None:
         self.connection.execute(f"DROP TABLE IF EXISTS {_quoted(name)}")
+        self._sizes.pop(name, None)
 
     def rename_table(self, old: str, new: str) -> None:
         self.connection.execute(f"ALTER TABLE {_quoted(old)} RENAME TO {_quoted(new)}")
+        size = self._sizes.pop(old, None)
+        self._sizes.pop(new, None)
+        if size is not None:
+            self._sizes[new] = size
 
     def count(self, name: str) -> int:
-        row = self.connection.execute(f"SELECT count(*) FROM {_quoted(name)}").fetchone()
-        return int(row[0]) if row else 0
+        known = self._sizes.get(name)
+        if known is not None:
+            return known
+        rows = self.connection.execute(f"SELECT count(*) FROM {_quoted(name)}").fetchall()
+        size = self._sizes[name] = int(rows[0][0]) if rows else 0
+        return size
+
+    def forget_sizes(self) -> None:
+        """The tables' row counts read afresh (after something else wrote to the connection)."""
+        self._sizes.clear()
 
     def tables(self) -> set[str]:
         return {row[0] for row in self.connection.execute(
             "SELECT table_name FROM duckdb_tables() WHERE schema_name = current_schema()").fetchall()}
 
     def transaction(self) -> object:
-        row = self.connection.execute("SELECT txid_current()").fetchone()
-        return row[0] if row else None
+        """The open transaction (`begin`), or outside one a token equal to no other."""
+        return self._transaction if self._in_transaction else object()
 
     def begin(self) -> None:
         self.connection.execute("BEGIN TRANSACTION")
+        self._transaction += 1
+        self._in_transaction = True
 
     def commit(self) -> None:
+        self._in_transaction = False
         self.connection.execute("COMMIT")
 
     def rollback(self) -> None:
+        self._in_transaction = False
+        self._sizes.clear()
         self.connection.execute("ROLLBACK")
         self._set_join_order()
 
@@ -163,6 +210,8 @@ class DuckDBBackend:
             try:
                 self.connection.execute(f"INSERT INTO {_quoted(name)} VALUES " + ", ".join(marks for _ in rows),
                                         [value for row in rows for value in row])
+                if name in self._sizes:
+                    self._sizes[name] += len(rows)
             except self._duckdb.ConversionException as exc:
                 raise LoadError(error(f"cannot store a row of `{name}` in DuckDB: {_first_line(exc)}", None,
                                       "the DuckDB backend stores numbers in 64 bits")) from None
@@ -173,6 +222,8 @@ class DuckDBBackend:
         self.connection.register(view, data)
         try:
             self.connection.execute(f"INSERT INTO {_quoted(name)} SELECT * FROM {view}")
+            if name in self._sizes:
+                self._sizes[name] += len(rows)
         finally:
             self.connection.unregister(view)
 
@@ -180,6 +231,7 @@ class DuckDBBackend:
         """Read by DuckDB itself, with Soufflé's options (`reasoner.sql.files.read_file`)."""
         from reasoner.sql import files
 
+        self._sizes.pop(name, None)
         files.read_file(self.connection, name, types, path, options)
 
     def write_file(self, name: str, path: Path, options: dict[str, object]) -> None:

@@ -38,6 +38,7 @@ from reasoner.errors import CheckError, Diagnostic, EvaluationError, LoadError, 
 from reasoner.explain.search import ProofBuilder
 from reasoner.facts_io import sort_key
 from reasoner.frames import Answers
+from reasoner.gcpause import paused_gc
 from reasoner.load import Sources, analysis_of, parse_sources
 from reasoner.program import RelationSchema
 from reasoner.sql.backend import Backend
@@ -336,7 +337,7 @@ class SqlEngine(Engine):
         """As the Python engine, but DuckDB reads `.input` files itself (`reasoner.sql.database_facts`)."""
         if self.database_facts is None:
             return super()._load_sources(sources)
-        with self._lock:
+        with self._lock, paused_gc():  # as the Python engine's
             current = self._state
             parsed = parse_sources(current, sources, self._sandbox)
             loaded = check_loaded(current, parsed, self._strict, self._fact_dir or Path.cwd(), self._sandbox)

@@ -1,7 +1,8 @@
 """Disjunctions on the SQL backends (`reasoner/sql/disjunctions.py`): the alternatives of a
 rule that differ only in filters run as one SELECT with `OR`, not a UNION of a SELECT per
 alternative, and give the Python engine's answers; alternatives that bind a variable, read an
-atom or join tables the shared atoms leave apart stay SELECTs of their own."""
+atom or join tables the shared atoms leave apart (or join only by a range) stay SELECTs of
+their own."""
 
 from __future__ import annotations
 
@@ -49,6 +50,11 @@ RULES = {
     # an equality that would join two tables the shared atoms leave apart: a SELECT each
     "joining": (".decl joining(x: symbol, y: symbol)\n"
                 "joining(X, Y) :- a(X, Y), c(Z), (Z = X ; Z = Y).", 2),
+    # tables joined only by a range: an OR of equalities between them would be tested on
+    # every pair (the wildcard patterns of rules/preconditions.dl), so a SELECT each, each
+    # joining on its own equalities
+    "ranged": (".decl ranged(x: symbol, y: symbol)\n"
+               'ranged(X, Z) :- a(X, Y), d(Z, P, _), Z < X, (P = Y ; P = "_", Y != P).', 2),
     # numbers and floats through the filters; the alternatives of one written rule where one
     # is an atom: the filters' alternatives are one SELECT, the atom's another
     "numbers": (".decl numbers(x: number, y: number)\n"
