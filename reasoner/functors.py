@@ -561,8 +561,14 @@ def _unsigned_wrapped(template: str, unsigned: str | None = None) -> Callable[[S
 _UNSIGNED_TIMES = "(({0} & 65535) * {1} + (((({0} >> 16) * {1}) & 65535) << 16))"
 
 
-_SHIFTED = ("CASE WHEN ({d} + CAST({n} AS INTEGER)) BETWEEN DATE '0001-01-01' AND DATE '9999-12-31' "
-            "THEN CAST({d} + CAST({n} AS INTEGER) AS DATE) ELSE ERROR('date out of range') END")
+# `d + n` days: a result outside 0001-01-01..9999-12-31 fails as the Python engine's `add_days`
+# does, with its message (n is first brought within a range every shift by which leaves the
+# dates, so that the cast to a 32-bit day count cannot fail instead). The sum is the same
+# expression in the test and in the value, so DuckDB computes it once (common subexpressions).
+_DAYS_BEYOND = 3652059  # more days than 0001-01-01..9999-12-31 spans
+_SHIFT = f"({{d}} + CAST(greatest(least({{n}}, {_DAYS_BEYOND}), -{_DAYS_BEYOND}) AS INTEGER))"
+_SHIFTED = (f"CASE WHEN {_SHIFT} BETWEEN DATE '0001-01-01' AND DATE '9999-12-31' THEN CAST({_SHIFT} AS DATE) "
+            "ELSE ERROR(concat('date out of range: ', CAST({d} AS VARCHAR), ' + ', CAST({n} AS VARCHAR), ' days')) END")
 
 
 def _sql_plus(types: Sequence[str | None], result: str | None) -> str:
@@ -597,12 +603,44 @@ def _sql_pow(types: Sequence[str | None], result: str | None) -> str:
     return _unsigned_wrapped(_INT_POW)(types, result)
 
 
+# The characters Python's `str.strip()` takes off (those of `str.isspace`), which the Python
+# engine's conversions strip; SQL's `trim(x)` takes off spaces only.
+PY_SPACE = ("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
+            "\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
+_STRIPPED = "trim({0}, '" + PY_SPACE + "')"
+
+
+def _sql_repr(text: str) -> str:
+    """Python's `repr` of `text` (an SQL expression), for a text without backslashes or control
+    characters: in single quotes, or in double ones when it holds a single quote and no double one."""
+    return (f"(CASE WHEN strpos({text}, '''') > 0 AND strpos({text}, '\"') = 0 THEN concat('\"', {text}, '\"') "
+            f"ELSE concat('''', replace({text}, '''', '\\'''), '''') END)")
+
+
+def _sql_quote(text: str) -> str:
+    """`_quote` of `text` (an SQL expression): its repr, or that of its first 60 characters and
+    its length (written without thousands separators)."""
+    return (f"(CASE WHEN length({text}) <= 60 THEN {_sql_repr(text)} ELSE concat({_sql_repr(f'substring({text}, 1, 60)')}, "
+            f"'... (', CAST(length({text}) AS VARCHAR), ' characters)') END)")
+
+
+# `to_number` of a symbol: a text that is the canonical decimal form of a 64-bit integer (`42`,
+# `-7`) is read by a cast whose round trip gives it back (no regular expression; the cast is the
+# same expression in the test and the value, so DuckDB computes it once); any other (blanks, a
+# `+`, leading zeros, `0x1f`, `0b101`, an error) goes through `parse_number`'s checks.
+_UNSIGNED_PART = f"trim(substring({_STRIPPED}, 2))"  # after the sign (DuckDB's cast reads `0x1f`, not `-0x1f`)
+_NUMBER_SLOW = (f"CASE WHEN NOT regexp_full_match({_STRIPPED}, '{_NUMBER_TEXT}') "
+                f"THEN ERROR(concat('cannot convert ', {_sql_quote('{0}')}, ' to a number')) "
+                f"WHEN {_STRIPPED} LIKE '-%' THEN -CAST({_UNSIGNED_PART} AS BIGINT) "
+                f"WHEN {_STRIPPED} LIKE '+%' THEN CAST({_UNSIGNED_PART} AS BIGINT) ELSE CAST({_STRIPPED} AS BIGINT) END")
+_NUMBER = f"CASE WHEN CAST(TRY_CAST({{0}} AS BIGINT) AS VARCHAR) = {{0}} THEN TRY_CAST({{0}} AS BIGINT) ELSE {_NUMBER_SLOW} END"
+
+
 def _sql_to_number(unsigned: bool) -> Callable[[Sequence[str | None], str | None], str]:
     def form(types: Sequence[str | None], result: str | None) -> str:
         kind = types[0]
         if kind == "symbol":
-            value = (f"CASE WHEN regexp_full_match(trim({{0}}), '{_NUMBER_TEXT}') "
-                     "THEN CAST(trim({0}) AS BIGINT) ELSE ERROR(concat('cannot convert ', {0}, ' to a number')) END")
+            value = _NUMBER
         elif kind == "float":
             value = "CAST(trunc({0}) AS BIGINT)"
         else:
@@ -624,11 +662,45 @@ def _sql_to_string(types: Sequence[str | None], result: str | None) -> str:
     return "{0}" if types[0] == "symbol" else "CAST({0} AS VARCHAR)"
 
 
+def _date_checked(text: str) -> str:
+    """`text` (an SQL expression) is a date of 0001-01-01..9999-12-31 written YYYY-MM-DD: read by
+    a cast whose round trip gives it back (no regular expression: the cast refuses a bad date,
+    the round trip any other form the cast reads, such as `2025-1-2` or `+2025-01-02`)."""
+    return (f"CAST(TRY_CAST({text} AS DATE) AS VARCHAR) = {text} "
+            f"AND TRY_CAST({text} AS DATE) BETWEEN DATE '0001-01-01' AND DATE '9999-12-31'")
+
+
+def _date_error(s: str) -> str:
+    """The Python engine's message (`reasoner.types.parse_date`, then `date.fromisoformat`) for
+    `s` (an SQL expression), a stripped text that is not a date. A control character other than
+    a tab or a line break counts as a non-ASCII one (in Python its repr would escape it)."""
+    invalid = f"concat('`', {s}, '` is not a valid date: ', "
+    return (f"CASE WHEN NOT (length({s}) = 10 AND substring({s}, 5, 1) = '-' AND substring({s}, 8, 1) = '-' "
+            f"AND regexp_full_match({s}, '[\\t\\n\\r -~]*')) "
+            f"THEN concat('`', {s}, '` is not a date (expected YYYY-MM-DD)') "
+            f"WHEN NOT regexp_full_match({s}, '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]') "
+            f"THEN {invalid}'Invalid isoformat string: ', {_sql_repr(s)}) "
+            f"WHEN substring({s}, 1, 4) = '0000' THEN {invalid}'year 0 is out of range') "
+            f"WHEN substring({s}, 6, 2) NOT BETWEEN '01' AND '12' THEN {invalid}'month must be in 1..12') "
+            f"ELSE {invalid}'day is out of range for month') END")
+
+
 def _sql_date(types: Sequence[str | None], result: str | None) -> str:
+    """`date(S)`: a text written as a date is read by one cast (the same expression in the test
+    and the value, which DuckDB computes once); any other is stripped as Python strips, then read
+    or failed with the Python engine's message."""
     if types[0] == "date":
         return "{0}"
-    return ("CASE WHEN regexp_full_match(trim({0}), '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]') THEN CAST(trim({0}) AS DATE) "
-            "ELSE ERROR(concat(trim({0}), ' is not a date (expected YYYY-MM-DD)')) END")
+    return (f"CASE WHEN {_date_checked('{0}')} THEN TRY_CAST({{0}} AS DATE) "
+            f"WHEN {_date_checked(_STRIPPED)} THEN TRY_CAST({_STRIPPED} AS DATE) "
+            f"ELSE ERROR({_date_error(_STRIPPED)}) END")
+
+
+# `substr(S, I, N)`: `I > 0 AND` is redundant (a length is never negative) but lets the database
+# fold the whole test away for the usual constant start 0, leaving `substring` alone.
+_SQL_SUBSTR = ("CASE WHEN {1} < 0 OR {2} < 0 OR ({1} > 0 AND {1} > length({0})) THEN ERROR(concat('substr(', "
+               + _sql_repr("{0}") + ", ', ', CAST({1} AS VARCHAR), ', ', CAST({2} AS VARCHAR), ') is out of range')) "
+               "ELSE substring({0}, {1} + 1, {2}) END")
 
 
 # Characters whose case mapping Python (full Unicode mappings) and SQL engines (one character
@@ -674,9 +746,7 @@ TABLE: tuple[Functor, ...] = (
     Functor("substr", (3, 3), _fixed(["symbol", _INTEGRAL, _INTEGRAL], "symbol", "substr"), _returns("symbol"),
             _call("substr", fails=True), ('substr("abcdef", 1, 3)', "bcd"), {"substr": substr},
             pure=_never, own_literals=True,
-            sql="CASE WHEN {1} < 0 OR {2} < 0 OR {1} > length({0}) THEN ERROR(concat('substr(', {0}, ', ', "
-                "CAST({1} AS VARCHAR), ', ', CAST({2} AS VARCHAR), ') is out of range')) "
-                "ELSE substring({0}, {1} + 1, {2}) END"),
+            sql=_SQL_SUBSTR),
     Functor("to_number", (1, 1), _fixed([_CONVERTIBLE], "number", "to_number"), _returns("number"),
             _call("to_number", fails=True), ('to_number("42")', 42), {"to_number": to_number},
             pure=_never, own_literals=True, sql=_sql_to_number(unsigned=False)),
