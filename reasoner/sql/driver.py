@@ -4,8 +4,9 @@
 its exit rules as one `INSERT INTO r SELECT ... UNION SELECT ...` per head relation (with
 `EXCEPT` the rows already there when the table holds base facts); in a recursive stratum then
 a semi-naive loop run by the driver: each round computes, for each relation of the stratum,
-`new = (delta variants) EXCEPT r` into a table, adds it to `r`, and makes it the next delta,
-until every `new` is empty; a linear recursive stratum (one relation, read once per rule) on a
+`new = (delta variants) EXCEPT r` into a table (on DuckDB, where `r` is many times larger
+than the delta, by probing `r` with the delta's rows instead: `Driver.unseen`), adds it to `r`,
+and makes it the next delta, until every `new` is empty; a linear recursive stratum (one relation, read once per rule) on a
 backend whose recursive CTEs have set semantics (DuckDB) is one `WITH RECURSIVE ... UNION`
 whose rows replace the table, unless its relation holds more than `CTE_ROWS` rows when the
 recursion starts: DuckDB keeps a recursive CTE in memory, while the loop's tables and joins
@@ -39,6 +40,12 @@ from sqlglot import exp
 from reasoner import ast
 from reasoner.sql.backend import Backend, column_names
 from reasoner.sql.strata import Naming, RuleSql, StratumSql
+
+# A relation holding at least this many rows, and this many times the rows of the tables a
+# statement reads its new rows from (a delta, the rows just added), is compared with the rows
+# it may gain by probing it with them rather than hashing it whole (`Driver.unseen`).
+PROBE_ROWS = 20_000
+PROBE_RATIO = 8
 
 # A linear recursive stratum whose relation holds more rows than this before its recursive
 # rules run is evaluated by the semi-naive loop over tables (which DuckDB can spill to disk)
@@ -163,6 +170,28 @@ class Driver:
             query = rules[0].distinct_sql
         self.run(f"INSERT INTO {self.name(head)} {query}", rules)
 
+    def unseen(self, query: str, head: str, feeding: Iterable[str]) -> str:
+        """The rows of `query` that `head` does not hold yet, `query` reading its new rows from
+        the tables `feeding`. `query EXCEPT head` hashes the whole relation; on a backend that
+        can probe it instead (`probes_unseen`: DuckDB), a relation many times larger than the
+        rows coming in is probed by the query's rows, and those found are taken out: `WITH n AS
+        MATERIALIZED (query) SELECT * FROM n EXCEPT SELECT n.* FROM n SEMI JOIN head`, the
+        database building its hash table on the smaller side. (One event added to the library
+        at 100,000 events: `within`'s 935,294 rows hashed for a few new ones took 0.12 s.
+        With as many rows coming in as the relation holds, probing costs twice the EXCEPT.)"""
+        table = self.name(head)
+        plain = f"({query}) EXCEPT SELECT * FROM {table}"
+        if not getattr(self.backend, "probes_unseen", False):
+            return plain
+        held = self.backend.count(head)
+        if held < PROBE_ROWS or held < PROBE_RATIO * sum(self.backend.count(name) for name in set(feeding)):
+            return plain
+        columns = column_names(len(self.types[head])) or ["c0"]
+        on = " AND ".join(f"n.{c} IS NOT DISTINCT FROM b.{c}" for c in columns)
+        rows = self.name(head, "new rows")
+        return (f"WITH {rows} AS MATERIALIZED ({query}) SELECT * FROM {rows} "
+                f"EXCEPT SELECT n.* FROM {rows} AS n SEMI JOIN {table} AS b ON {on}")
+
     def copy_into(self, relation: str, role: str, query: str, rules: Sequence[RuleSql] = ()) -> None:
         """A fresh helper table of `relation` holding the rows of `query`."""
         self.backend.drop_table(Naming.helper(relation, role))
@@ -183,7 +212,8 @@ class Driver:
             for head in members:
                 rules = [r for r in by_head.get(head, ()) if r.delta_relation in live]
                 if rules:
-                    self.copy_into(head, "new", f"({_union(rules)}) EXCEPT SELECT * FROM {self.name(head)}", rules)
+                    feeding = [Naming.helper(r.delta_relation, "delta") for r in rules if r.delta_relation]
+                    self.copy_into(head, "new", self.unseen(_union(rules), head, feeding), rules)
                     fresh.append(head)
             live = set()
             for head in fresh:
@@ -263,7 +293,8 @@ class Driver:
         for head in sorted(members):
             if head in by_head:
                 rules = by_head[head]
-                self.copy_into(head, "new", f"({_union(rules)}) EXCEPT SELECT * FROM {self.name(head)}", rules)
+                feeding = [Naming.helper(r.delta_relation, "added") for r in rules if r.delta_relation]
+                self.copy_into(head, "new", self.unseen(_union(rules), head, feeding), rules)
                 if self.backend.count(Naming.helper(head, "new")):
                     self.run(f"INSERT INTO {self.name(head)} SELECT * FROM {self.name(head, 'new')}")
                     self.run(f"INSERT INTO {self.name(head, 'added')} SELECT * FROM {self.name(head, 'new')}")
@@ -290,8 +321,8 @@ class Driver:
         step = _union(rules) if len(rules) == 1 else f"SELECT * FROM ({_union(rules)}) AS q"
         columns = ", ".join(column_names(len(self.types[name])) or ["c0"])
         table, delta, added = self.name(name), self.name(name, "delta"), self.name(name, "added")
-        self.copy_into(name, "new", f"WITH RECURSIVE {delta}({columns}) AS (SELECT * FROM {added} UNION {step}) "
-                                    f"SELECT * FROM {delta} EXCEPT SELECT * FROM {table}", rules)
+        reached = f"WITH RECURSIVE {delta}({columns}) AS (SELECT * FROM {added} UNION {step}) SELECT * FROM {delta}"
+        self.copy_into(name, "new", self.unseen(reached, name, [Naming.helper(name, "added")]), rules)
         if self.backend.count(Naming.helper(name, "new")):
             self.run(f"INSERT INTO {table} SELECT * FROM {self.name(name, 'new')}")
             self.run(f"INSERT INTO {added} SELECT * FROM {self.name(name, 'new')}")

@@ -49,6 +49,7 @@ class DuckDBBackend:
     name = "DuckDB"
     recursive_union = True
     cheap_counts = True  # count(*) of a table reads its row count, no scan
+    probes_unseen = True  # `Driver.unseen`: MATERIALIZED CTEs and SEMI JOIN
 
     def __init__(self, database: str | Path | None = None):
         import duckdb

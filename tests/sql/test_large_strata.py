@@ -52,10 +52,15 @@ def _statements(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return ran
 
 
+@pytest.mark.parametrize("probe", [False, True], ids=["except", "probing"])
 @pytest.mark.parametrize("cte_rows", [0, 1_000_000])
 def test_a_large_linear_stratum_runs_by_the_loop_with_the_same_answers(
-        cte_rows: int, monkeypatch: pytest.MonkeyPatch) -> None:
+        cte_rows: int, probe: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    """(`probe`: each round's new rows found by probing the relation, `Driver.unseen`, as on
+    large relations, or by EXCEPT.)"""
     monkeypatch.setattr(driver, "CTE_ROWS", cte_rows)
+    monkeypatch.setattr(driver, "PROBE_ROWS", 0 if probe else 10**12)
+    monkeypatch.setattr(driver, "PROBE_RATIO", 0)
     python, sql = Engine(), Engine(backend="duckdb")
     ran = _statements(sql, monkeypatch)
     for engine in (python, sql):
@@ -67,6 +72,7 @@ def test_a_large_linear_stratum_runs_by_the_loop_with_the_same_answers(
     recursive = [s for s in ran if "WITH RECURSIVE" in s]
     # above the threshold (0 rows) both strata go through the loop; below it, one CTE each
     assert len(recursive) == (0 if cte_rows == 0 else 2)
+    assert any("SEMI JOIN" in s for s in ran) == (probe and cte_rows == 0)
     # and facts added later continue either way to the same answers
     for engine in (python, sql):
         engine.add_facts("edge", [(40, 0), (39, 41)])

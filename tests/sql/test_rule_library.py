@@ -52,11 +52,26 @@ def test_rule_library_on_generated_events() -> None:
     assert sql.size("escalation_step") == python.size("escalation_step") > 0
 
 
-def test_an_added_event_continues_the_evaluation() -> None:
+@pytest.mark.parametrize("probe", [True, False], ids=["probing", "except"])
+def test_an_added_event_continues_the_evaluation(probe: bool, monkeypatch: pytest.MonkeyPatch) -> None:
     """A new event (and a new actor) after the library was evaluated on the corpus: the DuckDB
-    backend continues its evaluation (`Driver.update`) to the Python engine's relations."""
+    backend continues its evaluation (`Driver.update`) to the Python engine's relations, whether
+    the rows gained are found by probing each relation (`Driver.unseen`) or by `EXCEPT`."""
     import datetime
 
+    from reasoner.sql import driver
+
+    monkeypatch.setattr(driver, "PROBE_ROWS", 0 if probe else 10**12)
+    monkeypatch.setattr(driver, "PROBE_RATIO", 0)
+    probed = []
+    unseen = driver.Driver.unseen
+
+    def recording(self, query, head, feeding):
+        sql = unseen(self, query, head, feeding)
+        probed.append("SEMI JOIN" in sql)
+        return sql
+
+    monkeypatch.setattr(driver.Driver, "unseen", recording)
     engines = []
     for backend in ("python", "duckdb"):
         engine = Engine(backend=backend)
@@ -69,3 +84,4 @@ def test_an_added_event_continues_the_evaluation() -> None:
     found = differences(python, sql)
     assert not found, short(found)
     assert ("added1",) in {row[:1] for row in sql.relation("event")}
+    assert probed and all(probed) if probe else not any(probed)
