@@ -25,6 +25,7 @@ from reasoner.resources import grammar_text
 from reasoner.source import SourceText, Span
 from reasoner.syntax.aggregate_scopes import scope_aggregates
 from reasoner.syntax.components import expand_components
+from reasoner.syntax import parse_cache
 from reasoner.syntax.lark_errors import diagnostic_from_lark
 from reasoner.syntax.preprocess import Expansion, Macros, needs_preprocessing, preprocess
 from reasoner.syntax.records import lower_body
@@ -62,9 +63,12 @@ def parse_program(source: SourceText, macros: Macros | None = None,
     Its preprocessor lines (`#define`, `#ifdef`...) are applied first, with `macros` (the
     macros defined so far, updated by the file's `#define` and `#undef` lines). With
     `components` false its `.comp`, `.init` and `.override` statements are left for the caller
-    to expand (`expand_all_components`), once the files it includes are read too."""
-    if macros is None:
-        macros = {}
+    to expand (`expand_all_components`), once the files it includes are read too. A file
+    parsed before is read back from the on-disk cache (`parse_cache.py`)."""
+    return parse_cache.cached(_parse_program, source, {} if macros is None else macros, components)
+
+
+def _parse_program(source: SourceText, macros: Macros, components: bool) -> list[ast.Statement]:
     expansion = None
     text = source.text
     if needs_preprocessing(text, macros):
