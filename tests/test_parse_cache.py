@@ -333,6 +333,30 @@ def test_off_turns_the_cache_off(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     assert sorted(p.name for p in tmp_path.iterdir()) == ["closure.dl"]
 
 
+def test_the_folder_keeps_the_entries_used_last(cache: Path, lark_calls: list[int],
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parse_cache, "MAX_ENTRIES", 5)
+    monkeypatch.setattr(parse_cache, "KEEP_ENTRIES", 3)
+    sources = [SourceText(f"v{i}.dl", RULES) for i in range(6)]
+    for index, source in enumerate(sources[:5]):
+        parse_program(source)
+        os.utime(cache / f"{parse_cache._key(source, {}, True)}.pickle", (1000 + index, 1000 + index))
+    stale, writing = cache / ".stale.tmp", cache / ".writing.tmp"
+    stale.write_bytes(b"left by a writer that stopped")
+    writing.write_bytes(b"being written")
+    os.utime(stale, (1000, 1000))
+    parse_program(sources[0])  # a hit: the oldest entry is the newest now
+    assert len(lark_calls) == 5
+    parse_program(sources[5])
+    kept = {p.name for p in cache.glob("*.pickle")}
+    assert kept == {f"{parse_cache._key(sources[i], {}, True)}.pickle" for i in (0, 4, 5)}
+    assert not stale.exists() and writing.exists()
+    parse_program(sources[0])
+    assert len(lark_calls) == 6
+    parse_program(sources[1])
+    assert len(lark_calls) == 7
+
+
 def test_where_the_cache_lives(tmp_path: Path) -> None:
     assert parse_cache.cache_dir({"REASONER_CACHE_DIR": str(tmp_path)}) == tmp_path / "parse"
     assert parse_cache.cache_dir({"XDG_CACHE_HOME": str(tmp_path)}) == tmp_path / "reasoner" / "parse"
@@ -341,3 +365,14 @@ def test_where_the_cache_lives(tmp_path: Path) -> None:
     assert parse_cache.cache_dir({"HOME": str(tmp_path)}) == tmp_path / ".cache" / "reasoner" / "parse"
     assert parse_cache.cache_dir({"REASONER_CACHE_DIR": "off", "HOME": str(tmp_path)}) is None
     assert parse_cache.cache_dir({"REASONER_CACHE_DIR": "OFF"}) is None
+
+
+def test_a_relative_cache_folder_without_a_working_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                             lark_calls: list[int]) -> None:
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    monkeypatch.chdir(gone)
+    gone.rmdir()
+    monkeypatch.setenv("REASONER_CACHE_DIR", "relative/cache")
+    assert shape(parse_program(SourceText("a.dl", RULES))) == shape(parse_program(SourceText("a.dl", RULES)))
+    assert len(lark_calls) == 2

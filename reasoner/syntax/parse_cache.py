@@ -14,7 +14,8 @@ The cache lives in `$REASONER_CACHE_DIR/parse`, else `$XDG_CACHE_HOME/reasoner/p
 `~/.cache/reasoner/parse`; `REASONER_CACHE_DIR=off` turns it off. A cache that cannot be read
 or written, or an entry that is corrupt, truncated or from another version, is ignored (the
 file is parsed); an entry is written to a temporary file and renamed into place, so a reader
-sees a whole entry or none. Texts under `MIN_CHARS` characters (a REPL line) are parsed
+sees a whole entry or none. The folder keeps the `KEEP_ENTRIES` entries used last once it
+holds more than `MAX_ENTRIES`. Texts under `MIN_CHARS` characters (a REPL line) are parsed
 without the cache: parsing them costs less than looking them up.
 """
 
@@ -27,6 +28,7 @@ import os
 import pickle
 import sys
 import tempfile
+import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
@@ -45,6 +47,10 @@ OFF = "off"
 # process also hashes the package's code (about 10 ms). REPL lines, of a few hundred characters,
 # parse in well under a millisecond and would only fill the folder.
 MIN_CHARS = 2000
+# The folder keeps the entries used last: past MAX_ENTRIES (about 25 MB of rule files), a write
+# removes the least recently used down to KEEP_ENTRIES (a hit marks its entry as used).
+MAX_ENTRIES = 500
+KEEP_ENTRIES = 400
 _FORMAT = b"reasoner parse cache 1"
 
 
@@ -76,7 +82,12 @@ def cache_dir(environ: Mapping[str, str] | None = None) -> Path | None:
 def cached(parse: Callable[[SourceText, Macros, bool], list[ast.Statement]],
            source: SourceText, macros: Macros, components: bool) -> list[ast.Statement]:
     """`parse(source, macros, components)`, or what it gave before for the same input."""
-    folder = cache_dir() if len(source.text) >= MIN_CHARS else None
+    folder = None
+    if len(source.text) >= MIN_CHARS:
+        try:
+            folder = cache_dir()
+        except OSError:  # REASONER_CACHE_DIR relative, and the working directory gone
+            pass
     key = _key(source, macros, components) if folder is not None else None
     if folder is None or key is None:
         return parse(source, macros, components)
@@ -84,6 +95,10 @@ def cached(parse: Callable[[SourceText, Macros, bool], list[ast.Statement]],
     entry = _read(path, key, source)
     if entry is not None:
         statements, after = entry
+        try:
+            os.utime(path)  # used now: kept by `_prune`
+        except OSError:
+            pass
         macros.clear()
         macros.update(after)
         return statements
@@ -164,12 +179,36 @@ def _write(path: Path, key: str, source: SourceText, statements: list[ast.Statem
             file.write(buffer.getvalue())
         os.replace(temporary, path)
         temporary = None
+        _prune(path.parent)
     except Exception:  # noqa: BLE001 - a read-only or full disk, a tree too deep to pickle
         pass
     finally:
         if temporary is not None:
             try:
                 os.unlink(temporary)
+            except OSError:
+                pass
+
+
+def _prune(folder: Path) -> None:
+    """Remove the least recently used entries past `MAX_ENTRIES`, and temporary files left an
+    hour ago by a writer that stopped."""
+    entries: list[tuple[float, str]] = []
+    now = time.time()
+    try:
+        with os.scandir(folder) as found:
+            for item in found:
+                if item.name.endswith(".pickle"):
+                    entries.append((item.stat().st_mtime, item.path))
+                elif item.name.endswith(".tmp") and item.stat().st_mtime < now - 3600:
+                    os.unlink(item.path)
+    except OSError:
+        return
+    if len(entries) > MAX_ENTRIES:
+        entries.sort()
+        for _, path in entries[: len(entries) - KEEP_ENTRIES]:
+            try:
+                os.unlink(path)
             except OSError:
                 pass
 
