@@ -228,10 +228,12 @@ class _Unpickler(pickle.Unpickler):
     def find_class(self, module: str, name: str):
         if module == __name__ and name == _parsed_source.__name__:
             return lambda: self.source
-        if module.startswith("reasoner.") or module in ("datetime", "fractions", "decimal"):
+        if module in _TREE_MODULES or (module, name) in _TREE_CLASSES:
             found = super().find_class(module, name)
             if isinstance(found, type):
                 return found
-        if module == "builtins" and name in ("frozenset", "set", "complex", "slice", "range"):
-            return super().find_class(module, name)
         raise pickle.UnpicklingError(f"{module}.{name} is not part of a syntax tree")
+
+
+_TREE_MODULES = frozenset({"reasoner.ast", "reasoner.source", "reasoner.syntax.preprocess"})
+_TREE_CLASSES = frozenset({("datetime", "date"), ("builtins", "frozenset"), ("builtins", "set")})
