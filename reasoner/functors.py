@@ -617,6 +617,13 @@ def _sql_repr(text: str) -> str:
             f"ELSE concat('''', replace({text}, '''', '\\'''), '''') END)")
 
 
+def _cold(value: str, name: str, body: str) -> str:
+    """`body` with `name` standing for `value` (SQL expressions), `value` written once: for the
+    branches taken on failing rows only (errors, unusual forms), so that a statement does not hold
+    one copy of an argument per use there (the lambda costs nothing on the other rows)."""
+    return f"list_transform([{value}], lambda {name}: {body})[1]"
+
+
 def _sql_quote(text: str) -> str:
     """`_quote` of `text` (an SQL expression): its repr, or that of its first 60 characters and
     its length (written without thousands separators)."""
@@ -628,11 +635,13 @@ def _sql_quote(text: str) -> str:
 # `-7`) is read by a cast whose round trip gives it back (no regular expression; the cast is the
 # same expression in the test and the value, so DuckDB computes it once); any other (blanks, a
 # `+`, leading zeros, `0x1f`, `0b101`, an error) goes through `parse_number`'s checks.
-_UNSIGNED_PART = f"trim(substring({_STRIPPED}, 2))"  # after the sign (DuckDB's cast reads `0x1f`, not `-0x1f`)
-_NUMBER_SLOW = (f"CASE WHEN NOT regexp_full_match({_STRIPPED}, '{_NUMBER_TEXT}') "
-                f"THEN ERROR(concat('cannot convert ', {_sql_quote('{0}')}, ' to a number')) "
-                f"WHEN {_STRIPPED} LIKE '-%' THEN -CAST({_UNSIGNED_PART} AS BIGINT) "
-                f"WHEN {_STRIPPED} LIKE '+%' THEN CAST({_UNSIGNED_PART} AS BIGINT) ELSE CAST({_STRIPPED} AS BIGINT) END")
+_TEXT_STRIPPED = _STRIPPED.replace("{0}", "arg_text")
+_UNSIGNED_PART = f"trim(substring({_TEXT_STRIPPED}, 2))"  # after the sign (DuckDB's cast reads `0x1f`, not `-0x1f`)
+_NUMBER_SLOW = _cold("{0}", "arg_text", f"CASE WHEN NOT regexp_full_match({_TEXT_STRIPPED}, '{_NUMBER_TEXT}') "
+                     f"THEN ERROR(concat('cannot convert ', {_sql_quote('arg_text')}, ' to a number')) "
+                     f"WHEN {_TEXT_STRIPPED} LIKE '-%' THEN -CAST({_UNSIGNED_PART} AS BIGINT) "
+                     f"WHEN {_TEXT_STRIPPED} LIKE '+%' THEN CAST({_UNSIGNED_PART} AS BIGINT) "
+                     f"ELSE CAST({_TEXT_STRIPPED} AS BIGINT) END")
 _NUMBER = f"CASE WHEN CAST(TRY_CAST({{0}} AS BIGINT) AS VARCHAR) = {{0}} THEN TRY_CAST({{0}} AS BIGINT) ELSE {_NUMBER_SLOW} END"
 
 
@@ -691,15 +700,16 @@ def _sql_date(types: Sequence[str | None], result: str | None) -> str:
     or failed with the Python engine's message."""
     if types[0] == "date":
         return "{0}"
-    return (f"CASE WHEN {_date_checked('{0}')} THEN TRY_CAST({{0}} AS DATE) "
-            f"WHEN {_date_checked(_STRIPPED)} THEN TRY_CAST({_STRIPPED} AS DATE) "
-            f"ELSE ERROR({_date_error(_STRIPPED)}) END")
+    stripped = (f"CASE WHEN {_date_checked('arg_stripped')} THEN TRY_CAST(arg_stripped AS DATE) "
+                f"ELSE ERROR({_date_error('arg_stripped')}) END")
+    return f"CASE WHEN {_date_checked('{0}')} THEN TRY_CAST({{0}} AS DATE) ELSE {_cold(_STRIPPED, 'arg_stripped', stripped)} END"
 
 
 # `substr(S, I, N)`: `I > 0 AND` is redundant (a length is never negative) but lets the database
 # fold the whole test away for the usual constant start 0, leaving `substring` alone.
 _SQL_SUBSTR = ("CASE WHEN {1} < 0 OR {2} < 0 OR ({1} > 0 AND {1} > length({0})) THEN ERROR(concat('substr(', "
-               + _sql_repr("{0}") + ", ', ', CAST({1} AS VARCHAR), ', ', CAST({2} AS VARCHAR), ') is out of range')) "
+               + _cold("{0}", "arg_text", _sql_repr("arg_text")) + ", ', ', CAST({1} AS VARCHAR), ', ', CAST({2} AS VARCHAR), "
+               "') is out of range')) "
                "ELSE substring({0}, {1} + 1, {2}) END")
 
 

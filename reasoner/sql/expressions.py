@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import datetime
 import functools
+import itertools
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import sqlglot
 from sqlglot import exp
@@ -69,12 +71,130 @@ def _template(text: str, arity: int) -> exp.Expr:
 
 
 def _fill(template: exp.Expr, args: Sequence[exp.Expr]) -> exp.Expr:
+    """`template` with `args` written in place of its columns `__0`, `__1`... (each use a copy)."""
+    return _substitute(template.copy(), lambda name: args[int(name[2:])].copy())
+
+
+def _apply(template: exp.Expr, args: Sequence[exp.Expr]) -> exp.Expr:
+    """A functor's `template` applied to `args`, as an expression. A constant argument is put in first and the tests
+    it decides are folded away (`substr(S, 0, 7)`: no range test is left); then an argument the
+    template still uses more than once is computed once when it is costly (an application of a
+    functor that can fail, with its CASE and its error), bound to a lambda parameter:
+    `list_transform([arg], lambda p: ...)[1]`. A cheap one (a column, a cast, `concat`) is written
+    in each place: DuckDB's common-subexpression elimination computes it once, which it does not do
+    for an expression holding an `ERROR` call, and its copies keep the statement short."""
+    constants = {f"__{i}": arg for i, arg in enumerate(args) if _is_constant(arg)}
+    body = _fold(_substitute(template.copy(), lambda name: constants[name].copy() if name in constants else None))
+    uses: dict[str, int] = {}
+    for column in body.find_all(exp.Column):
+        if not column.table and column.name.startswith("__"):
+            uses[column.name] = uses.get(column.name, 0) + 1
+    bound = {name: _parameter() for name, count in uses.items() if count > 1 and _costly(args[int(name[2:])])}
+
+    def value(name: str) -> exp.Expr:
+        return exp.to_identifier(bound[name]) if name in bound else args[int(name[2:])].copy()
+
+    filled = _substitute(body, value)
+    for name, parameter in bound.items():
+        binding = _BINDING.copy()
+        listed, function = binding.find(exp.Array), binding.find(exp.Lambda)
+        assert listed is not None and function is not None
+        listed.set("expressions", [args[int(name[2:])].copy()])
+        function.set("this", filled)
+        function.set("expressions", [exp.to_identifier(parameter)])
+        filled = binding
+    return filled
+
+
+_BINDING = sqlglot.parse_one("list_transform([__0], lambda p: p)[1]", read="duckdb")
+_parameters = itertools.count()
+
+
+def _parameter() -> str:
+    """A lambda parameter name no other binding uses (so that none hides another)."""
+    return f"bound_{next(_parameters)}"
+
+
+def _substitute(template: exp.Expr, value: Callable[[str], exp.Expr | None]) -> exp.Expr:
     def replace(node: exp.Expr) -> exp.Expr:
         if isinstance(node, exp.Column) and not node.table and node.name.startswith("__"):
-            return args[int(node.name[2:])].copy()
+            found = value(node.name)
+            return node if found is None else found
         return node
 
-    return template.copy().transform(replace, copy=False)
+    return template.transform(replace, copy=False)
+
+
+def _is_constant(node: exp.Expr) -> bool:
+    return _number(node) is not None or (isinstance(node, exp.Literal) and node.is_string)
+
+
+def _number(node: exp.Expr) -> int | float | None:
+    """The value of an integer literal (as `constant` writes it: a cast to BIGINT), else None."""
+    while isinstance(node, (exp.Paren, exp.Cast)) and not isinstance(node, exp.TryCast):
+        if isinstance(node, exp.Cast) and not node.to.is_type("bigint", "int", "integer"):
+            return None
+        node = node.this
+    if isinstance(node, exp.Neg):
+        inner = _number(node.this)
+        return None if inner is None else -inner
+    if isinstance(node, exp.Literal) and not node.is_string:
+        try:
+            return int(node.this)
+        except ValueError:
+            return None
+    return None
+
+
+_DECIDED: dict[type, Callable[[Any, Any], bool]] = {exp.LT: lambda a, b: a < b, exp.LTE: lambda a, b: a <= b, exp.GT: lambda a, b: a > b,
+            exp.GTE: lambda a, b: a >= b, exp.EQ: lambda a, b: a == b, exp.NEQ: lambda a, b: a != b}
+
+
+def _truth(node: exp.Expr) -> bool | None:
+    while isinstance(node, exp.Paren):
+        node = node.this
+    return node.this if isinstance(node, exp.Boolean) else None
+
+
+def _fold(node: exp.Expr) -> exp.Expr:
+    """`node` with the comparisons of integer literals, and the AND, OR, NOT and CASE they decide,
+    replaced by their outcome (bottom-up)."""
+    for key, child in list(node.args.items()):
+        if isinstance(child, exp.Expr):
+            node.set(key, _fold(child))
+        elif isinstance(child, list):
+            node.set(key, [_fold(c) if isinstance(c, exp.Expr) else c for c in child])
+    if type(node) in _DECIDED:
+        a, b = _number(node.this), _number(node.expression)
+        if a is not None and b is not None:
+            return exp.Boolean(this=_DECIDED[type(node)](a, b))
+    elif isinstance(node, (exp.And, exp.Or)):
+        left, right = _truth(node.this), _truth(node.expression)
+        absorbing = isinstance(node, exp.Or)  # TRUE decides an OR, FALSE an AND
+        if left is absorbing or right is absorbing:
+            return exp.Boolean(this=absorbing)
+        if left is not None:
+            return node.expression
+        if right is not None:
+            return node.this
+    elif isinstance(node, exp.Not) and _truth(node.this) is not None:
+        return exp.Boolean(this=not _truth(node.this))
+    elif isinstance(node, exp.Paren) and _truth(node.this) is not None:
+        return node.this
+    elif isinstance(node, exp.Case) and not node.this:
+        branches = [branch for branch in node.args.get("ifs") or [] if _truth(branch.this) is not False]
+        if branches and _truth(branches[0].this) is True:
+            return branches[0].args["true"]
+        if not branches and node.args.get("default") is not None:
+            return node.args["default"]
+        node.set("ifs", branches)
+    return node
+
+
+def _costly(node: exp.Expr) -> bool:
+    """Whether `node` holds a functor application with branches (a CASE: a test and an error),
+    or a binding: worth a lambda rather than a second copy."""
+    return any(isinstance(n, (exp.Case, exp.Lambda)) for n in node.walk())
 
 
 class Scope:
@@ -117,7 +237,7 @@ class Scope:
             name = term.op if functor.named else f"`{term.op}`"
             raise Unexpressible(f"the functor {name}", reason, term.span)
         args = [self.term(a) for a in term.args]
-        return exp.paren(_fill(_template(form, len(args)), args), copy=False)
+        return exp.paren(_apply(_template(form, len(args)), args), copy=False)
 
     def condition(self, literal: ast.Comparison | ast.Test | ast.Truth) -> exp.Expr:
         if isinstance(literal, ast.Truth):

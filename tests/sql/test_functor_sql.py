@@ -131,3 +131,15 @@ def test_a_bad_number_fails_with_the_python_engines_message(text: str) -> None:
 def test_a_negative_unsigned_fails_on_both() -> None:
     assert _run("python", "symbol", ["-3"], "r(X, to_unsigned(X)) :- t(X).", "unsigned")[0] == "error"
     assert _run("duckdb", "symbol", ["-3"], "r(X, to_unsigned(X)) :- t(X).", "unsigned")[0] == "error"
+
+
+@pytest.mark.parametrize("rule", [
+    "r(X, to_string((date(X) + 1) - 2)) :- t(X).",
+    "r(X, substr(to_string(date(X) + 1), strlen(X) - 3, 2)) :- t(X).",
+    "r(X, substr(cat(to_string(date(X) - 1), X), strlen(X) + 9, 9)) :- t(X).",
+    "r(X, to_string(to_number(substr(to_string(date(X)), 0, 4)) + to_number(substr(X, 5, 2)))) :- t(X).",
+    "r(X, to_string(days(date(X), date(X) + 365))) :- t(X).",
+])
+@pytest.mark.parametrize("text", ["2024-02-28", " 2025-12-31", "9999-12-31", "0001-01-01", "2025-02-30", "soon"])
+def test_nested_applications_compute_an_argument_once_and_fail_alike(rule: str, text: str) -> None:
+    _agree("symbol", [text], rule, "symbol")
