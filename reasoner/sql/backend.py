@@ -53,6 +53,14 @@ COLUMN_TYPES = {
 }
 
 
+def column_type(base: str) -> str:
+    """The SQL type of a column of base type `base`. A column whose type nothing in the program
+    fixes (`?`: a relation used in rules but never declared, given no facts and read from no
+    event file, such as the event relations when the rule library is loaded alone) holds no
+    rows: text, as the rules' SQL takes such a value to be."""
+    return COLUMN_TYPES.get(base, "VARCHAR")
+
+
 def column_names(arity: int) -> list[str]:
     """The columns of a relation's table: `c0, c1, ...` (the declared names may be anything)."""
     return [f"c{i}" for i in range(arity)]

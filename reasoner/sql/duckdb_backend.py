@@ -20,7 +20,7 @@ from pathlib import Path
 from sqlglot import exp
 
 from reasoner.errors import LoadError, error
-from reasoner.sql.backend import COLUMN_TYPES, NULLARY_TYPE, PATTERN_CHECK, arrow_table, column_names
+from reasoner.sql.backend import NULLARY_TYPE, PATTERN_CHECK, arrow_table, column_names, column_type
 from reasoner.sql.opening import open_error
 
 # Up to this many values, rows go in as one INSERT with parameters; beyond, through Arrow.
@@ -151,7 +151,7 @@ class DuckDBBackend:
         return self.connection.execute(sql).fetchall()
 
     def create_table(self, name: str, types: Sequence[str]) -> None:
-        columns = ", ".join(f"{c} {COLUMN_TYPES[t]}" for c, t in zip(column_names(len(types)), types))
+        columns = ", ".join(f"{c} {column_type(t)}" for c, t in zip(column_names(len(types)), types))
         columns = columns or f"c0 {NULLARY_TYPE}"
         self.connection.execute(f"CREATE TABLE {_quoted(name)} ({columns})")
         self._sizes[name] = 0

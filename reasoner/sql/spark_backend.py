@@ -40,7 +40,7 @@ from sqlglot import exp
 
 from reasoner.errors import LoadError, error
 from reasoner.sql import spark_dialect, spark_files
-from reasoner.sql.backend import COLUMN_TYPES, NULLARY_TYPE, arrow_table, column_names
+from reasoner.sql.backend import NULLARY_TYPE, arrow_table, column_names, column_type
 from reasoner.sql.spark_session import SESSION_SETTINGS, first_line, spark_session
 
 _PARTS = 8  # a table of more parts is merged into one
@@ -72,7 +72,7 @@ def _unquoted(identifier: str) -> str:
 
 
 def _schema(types: Sequence[str]) -> str:
-    columns = [f"{c} {_SPARK_TYPES[COLUMN_TYPES[t]]}" for c, t in zip(column_names(len(types)), types)]
+    columns = [f"{c} {_SPARK_TYPES[column_type(t)]}" for c, t in zip(column_names(len(types)), types)]
     return ", ".join(columns) or f"c0 {NULLARY_TYPE}"
 
 

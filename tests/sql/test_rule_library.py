@@ -30,6 +30,17 @@ def test_rule_library_on_the_corpus() -> None:
     assert sql.size("event") == python.size("event") > 0
 
 
+def test_rule_library_alone() -> None:
+    """The library without events: the event relations are used but typed by nothing (no
+    declaration, no facts), and their tables are made all the same; the same warnings and
+    (mostly empty) relations as the Python engine."""
+    python, sql = Engine(), Engine(backend="duckdb")
+    warnings = [engine.load(ROOT / "rules") for engine in (python, sql)]
+    assert [w.message for w in warnings[0]] == [w.message for w in warnings[1]]
+    found = differences(python, sql)
+    assert not found, short(found)
+
+
 def test_rule_library_on_generated_events() -> None:
     sys.path.insert(0, str(ROOT / "benchmarks"))
     try:
