@@ -143,3 +143,37 @@ def test_a_negative_unsigned_fails_on_both() -> None:
 @pytest.mark.parametrize("text", ["2024-02-28", " 2025-12-31", "9999-12-31", "0001-01-01", "2025-02-30", "soon"])
 def test_nested_applications_compute_an_argument_once_and_fail_alike(rule: str, text: str) -> None:
     _agree("symbol", [text], rule, "symbol")
+
+
+SPARK_CASES = [
+    ("symbol", ["2025-10-22", "2024-02-29", " 2025-10-22 ", "\t2025-10-22\n", "\u30002025-10-22"],
+     "r(X, date(X)) :- t(X).", "date"),
+    ("symbol", ["2025-02-29"], "r(X, date(X)) :- t(X).", "date"),
+    ("symbol", ["soon"], "r(X, date(X)) :- t(X).", "date"),
+    ("symbol", ["0000-01-01"], "r(X, date(X)) :- t(X).", "date"),
+    ("symbol", ["2025-0a-01"], "r(X, date(X)) :- t(X).", "date"),
+    ("symbol", ["42", "-7", "+7", "007", " 12 ", "\t12\n", "0x1F", "-0X1f", "0b101"], "r(X, to_number(X)) :- t(X).",
+     "number"),
+    ("symbol", ["it's"], "r(X, to_number(X)) :- t(X).", "number"),
+    ("symbol", ["abc", "日本語"], "r(X, substr(X, 1, 2)) :- t(X).", "symbol"),
+    ("symbol", ["ab"], "r(X, substr(X, 5, 1)) :- t(X).", "symbol"),
+    ("symbol", ["2025-03", "2024-03"], 'r(M, substr(to_string(date(cat(M, "-01")) - 1), 0, 7)) :- t(M).', "symbol"),
+    ("symbol", ["0001-01"], 'r(M, substr(to_string(date(cat(M, "-01")) - 1), 0, 7)) :- t(M).', "symbol"),
+    ("symbol", ["2024-02-28", " 2025-12-31"], "r(X, substr(to_string(date(X) + 1), strlen(X) - 3, 2)) :- t(X).",
+     "symbol"),
+]
+
+
+def test_the_forms_transpiled_to_spark_give_the_same_values_and_errors() -> None:
+    """The same templates written in Spark's dialect (lambdas, casts and their round trips,
+    Python's blanks in `trim`): the Python engine's values and messages."""
+    pytest.importorskip("pyspark")
+    from reasoner.errors import LoadError
+    from reasoner.sql.spark_session import spark_session
+
+    try:
+        spark_session(None)
+    except LoadError as exc:
+        pytest.skip(f"Spark cannot start here: {str(exc).splitlines()[0]}")
+    for case in SPARK_CASES:
+        assert _run("spark", *case) == _run("python", *case), case
