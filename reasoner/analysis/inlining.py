@@ -22,7 +22,6 @@ import attrs
 
 from reasoner import ast
 from reasoner.program import Program
-from reasoner.syntax.records import lower_body
 
 # One clause whose inlined atoms have many rules becomes their product: beyond this many
 # clauses, nothing is inlined (the relations are computed instead).
@@ -105,6 +104,10 @@ def _expand(clause: ast.Clause, inline: set[str], definitions: dict[str, list[as
             return None
     if done == [clause.body]:
         return [clause]
+    # (imported here: reasoner.syntax.records reads reasoner.analysis.safety, so importing
+    # reasoner.syntax first would otherwise find this package half made)
+    from reasoner.syntax.records import lower_body
+
     written = clause.shown_body
     return [attrs.evolve(clause, body=lower_body(body, []), written=written) for body in reversed(done)]
 
