@@ -358,18 +358,28 @@ class Driver:
                 self.backend.insert_rows(name, self.types[name], rows)
                 nonempty.add(name)
         self.full(stratum, nonempty)
+        cheap = getattr(self.backend, "cheap_counts", False)
         for name in members:
             table, old = self.name(name), self.name(name, "old")
+            added = Naming.helper(name, "added")
             gained = f"SELECT * FROM {table} EXCEPT SELECT * FROM {old}"
             if name in changed:
+                before = self.backend.count(added) if cheap else 0
                 self.run(f"INSERT INTO {self.name(name, 'added')} {gained}")
+                new = self.backend.count(added) - before
             else:
                 self.copy_into(name, "added", gained)
-                if self.backend.count(Naming.helper(name, "added")):
+                new = self.backend.count(added)
+                if new:
                     changed.add(name)
                 else:
-                    self.backend.drop_table(Naming.helper(name, "added"))
-            gone = self.backend.fetch(f"SELECT count(*) FROM (SELECT * FROM {old} EXCEPT SELECT * FROM {table}) AS g")
-            if gone[0][0]:
+                    self.backend.drop_table(added)
+            if cheap:
+                # tables are sets: the table is its rows the old one held plus the `new` rows,
+                # so the old one held |old| - (|table| - new) rows the table no longer does
+                gone = self.backend.count(Naming.helper(name, "old")) - (self.backend.count(name) - new)
+            else:
+                gone = self.backend.fetch(f"SELECT count(*) FROM (SELECT * FROM {old} EXCEPT SELECT * FROM {table}) AS g")[0][0]
+            if gone:
                 lost.add(name)
             self.backend.drop_table(Naming.helper(name, "old"))

@@ -120,3 +120,43 @@ def test_two_engines_never_share_relations() -> None:
     second.load_text(PROGRAM + "edge(7, 8).")
     assert first.relation("edge") == {(1, 2)} and second.relation("edge") == {(7, 8)}
 
+
+
+LOSING = """
+.decl edge(x: number, y: number)
+.decl blocked(x: number)
+.decl open(x: number, y: number)
+open(X, Y) :- edge(X, Y), !blocked(Y).
+.decl degree(x: number, n: number)
+degree(X, N) :- edge(X, _), N = count : open(X, _).
+.decl hub(x: number)
+hub(X) :- degree(X, N), N >= 2.
+.decl reach(x: number, y: number)
+reach(X, Y) :- open(X, Y).
+reach(X, Z) :- reach(X, Y), open(Y, Z).
+"""
+
+
+@pytest.mark.parametrize(("added", "hubs"), [(("blocked", [(2,)]), set()),
+                                            (("edge", [(1, 5), (5, 6), (2, 7)]), {(1,), (2,)}),
+                                            (("blocked", [(9,)]), {(1,)})],
+                         ids=["loses rows", "gains rows", "changes nothing"])
+def test_added_facts_that_take_rows_out_downstream(added, hubs, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A fact added under a negation takes rows out of `open`, then out of the count in
+    `degree`, then out of `hub` and `reach`: the strata recomputed know what they lost from
+    the tables' sizes (`Driver.recompute`) and recompute what reads them."""
+    fetched: list[str] = []
+    engines = []
+    for backend in ("python", "duckdb"):
+        engine = Engine(backend=backend)
+        engine.add_facts("edge", [(1, 2), (1, 3), (2, 3), (3, 4)])
+        engine.load_text(LOSING)
+        if backend == "duckdb":
+            fetch = engine.backend.fetch  # type: ignore[attr-defined]
+            monkeypatch.setattr(engine.backend, "fetch", lambda sql, fetch=fetch: fetched.append(sql) or fetch(sql))
+        engine.add_facts(*added)
+        engines.append(engine)
+    python, sql = engines
+    assert not differences(python, sql)
+    assert set(sql.relation("hub")) == hubs
+    assert not [s for s in fetched if "EXCEPT" in s]  # what a table lost: from the counts
