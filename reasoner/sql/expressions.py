@@ -89,7 +89,12 @@ def _apply(template: exp.Expr, args: Sequence[exp.Expr]) -> exp.Expr:
     for column in body.find_all(exp.Column):
         if not column.table and column.name.startswith("__"):
             uses[column.name] = uses.get(column.name, 0) + 1
-    bound = {name: _parameter() for name, count in uses.items() if count > 1 and _costly(args[int(name[2:])])}
+    taken = {parameter.name for node in (body, *args) for function in node.find_all(exp.Lambda)
+             for parameter in function.expressions}
+    bound: dict[str, str] = {}
+    for name, count in uses.items():
+        if count > 1 and _costly(args[int(name[2:])]):
+            bound[name] = _parameter(taken)
 
     def value(name: str) -> exp.Expr:
         return exp.to_identifier(bound[name]) if name in bound else args[int(name[2:])].copy()
@@ -107,12 +112,14 @@ def _apply(template: exp.Expr, args: Sequence[exp.Expr]) -> exp.Expr:
 
 
 _BINDING = sqlglot.parse_one("list_transform([__0], lambda p: p)[1]", read="duckdb")
-_parameters = itertools.count()
 
 
-def _parameter() -> str:
-    """A lambda parameter name no other binding uses (so that none hides another)."""
-    return f"bound_{next(_parameters)}"
+def _parameter(taken: set[str]) -> str:
+    """A lambda parameter name that no lambda in the expression being built uses (so that
+    none hides another), added to `taken`: the same SQL for the same rule in every process."""
+    parameter = next(f"bound_{i}" for i in itertools.count() if f"bound_{i}" not in taken)
+    taken.add(parameter)
+    return parameter
 
 
 def _substitute(template: exp.Expr, value: Callable[[str], exp.Expr | None]) -> exp.Expr:
