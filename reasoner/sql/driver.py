@@ -364,7 +364,7 @@ class Driver:
             added = Naming.helper(name, "added")
             gained = f"SELECT * FROM {table} EXCEPT SELECT * FROM {old}"
             if name in changed:
-                before = self.backend.count(added) if cheap else 0
+                before = self.backend.count(added)
                 self.run(f"INSERT INTO {self.name(name, 'added')} {gained}")
                 new = self.backend.count(added) - before
             else:
