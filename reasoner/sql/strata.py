@@ -164,7 +164,7 @@ def compile_program(analysis: Analysis, backend: str, dialect: str) -> tuple[Str
     if problems:
         raise CheckError(problems)
     strata = []
-    schemas_key = frozenset(analysis.schemas.items())
+    schemas_key = _schemas_key(analysis)
     for stratum in analysis.strata:
         exit_rules: list[RuleSql] = []
         delta_rules: list[RuleSql] = []
@@ -273,8 +273,8 @@ def _compile(clauses: ast.Clause | tuple[ast.Clause, ...], analysis: Analysis, p
                 raise _Conflict(name)
     key = None
     if schemas_key is not None:
-        key = (clauses, position, role, dialect, frozenset(types.items()), schemas_key)
         try:
+            key = _Key((clauses, position, role, dialect, frozenset(types.items()), schemas_key))
             with _CACHE_LOCK:
                 cached = _CACHE.get(key)
                 if cached is not None:
@@ -308,6 +308,37 @@ def _compile(clauses: ast.Clause | tuple[ast.Clause, ...], analysis: Analysis, p
             if len(_CACHE) > _CACHE_SIZE:
                 _CACHE.popitem(last=False)
     return compiled
+
+
+class _Key:
+    """A cache key that hashes its parts once (a rule's syntax tree is deep): each lookup and
+    `move_to_end` would hash them again."""
+
+    __slots__ = ("parts", "hash")
+
+    def __init__(self, parts: tuple[object, ...]):
+        self.parts = parts
+        self.hash = hash(parts)
+
+    def __hash__(self) -> int:
+        return self.hash
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Key) and self.hash == other.hash and self.parts == other.parts
+
+
+_SCHEMAS: dict[frozenset, frozenset] = {}
+_SCHEMAS_SIZE = 64
+
+
+def _schemas_key(analysis: Analysis) -> frozenset:
+    """The program's schemas as a cache key, one object for equal schemas: a cached rule's key
+    then matches by identity, not by comparing every schema again."""
+    key = frozenset(analysis.schemas.items())
+    with _CACHE_LOCK:
+        if len(_SCHEMAS) >= _SCHEMAS_SIZE and key not in _SCHEMAS:
+            _SCHEMAS.clear()
+        return _SCHEMAS.setdefault(key, key)
 
 
 def _helper_table(name: str, role: str) -> exp.Table:
