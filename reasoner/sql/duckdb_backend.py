@@ -10,6 +10,7 @@ directory of its own in the system's temporary directory.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import tempfile
@@ -30,6 +31,13 @@ _SMALL = 2_000
 _WRITES = re.compile(r'(INSERT INTO|CREATE TABLE) ("(?:[^"]|"")*"|\w+)')
 
 
+def _columns(types: Sequence[str]) -> str:
+    """A table's column definitions (`c0 VARCHAR, c1 BIGINT`...)."""
+    columns = ", ".join(f"{c} {column_type(t)}" for c, t in zip(column_names(len(types)), types))
+    return columns or f"c0 {NULLARY_TYPE}"
+
+
+@functools.lru_cache(maxsize=4096)  # a load quotes each of its tables' names a few times
 def _quoted(name: str) -> str:
     return exp.to_identifier(name, quoted=True).sql(dialect="duckdb")
 
@@ -151,10 +159,17 @@ class DuckDBBackend:
         return self.connection.execute(sql).fetchall()
 
     def create_table(self, name: str, types: Sequence[str]) -> None:
-        columns = ", ".join(f"{c} {column_type(t)}" for c, t in zip(column_names(len(types)), types))
-        columns = columns or f"c0 {NULLARY_TYPE}"
-        self.connection.execute(f"CREATE TABLE {_quoted(name)} ({columns})")
+        self.connection.execute(f"CREATE TABLE {_quoted(name)} ({_columns(types)})")
         self._sizes[name] = 0
+
+    def replace_tables(self, tables: Sequence[tuple[str, Sequence[str]]]) -> None:
+        """One call for all (`CREATE OR REPLACE TABLE` each): a load replaces every derived
+        relation's table, 300 of them for the rule library, and a call per statement cost
+        twice as much."""
+        if tables:
+            self.connection.execute("; ".join(f"CREATE OR REPLACE TABLE {_quoted(name)} ({_columns(types)})"
+                                              for name, types in tables))
+        self._sizes.update((name, 0) for name, _ in tables)
 
     def drop_table(self, name: str) -> None:
         self.connection.execute(f"DROP TABLE IF EXISTS {_quoted(name)}")

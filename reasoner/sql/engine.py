@@ -153,15 +153,17 @@ class SqlEngine(Engine):
             self._tables.pop(name)
             self._kept.pop(name, None)
         nonempty = set()
+        kept = {name for name, schema in analysis.schemas.items()
+                if name not in derived and not text_facts.get(name) and self._tables.get(name) == schema.bases
+                and name in self._kept and self._kept[name] is state.base.get(name)}
+        backend.replace_tables([(name, schema.bases) for name, schema in analysis.schemas.items()
+                                if name not in kept])
         for name, schema in analysis.schemas.items():
             types = schema.bases
             rows = state.base.get(name)
             text = text_facts.get(name)
-            keep = (name not in derived and not text and self._tables.get(name) == types
-                    and name in self._kept and self._kept[name] is rows)
+            keep = name in kept
             if not keep:
-                backend.drop_table(name)
-                backend.create_table(name, types)
                 self._tables[name] = types
                 self._kept.pop(name, None)
                 every = list(rows or ())

@@ -233,6 +233,10 @@ class SparkBackend:
         if name in self._tables:
             self._set(name, None)
 
+    def replace_tables(self, tables: Sequence[tuple[str, Sequence[str]]]) -> None:
+        for name, types in tables:
+            self.create_table(name, types)
+
     def rename_table(self, old: str, new: str) -> None:
         table = self._tables[old]
         self._set(old, None)

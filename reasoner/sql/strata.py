@@ -79,7 +79,7 @@ class RuleSql:
 
     rule: ast.Clause
     head: str
-    select: exp.Select = attrs.field(repr=False)
+    select: exp.Select | None = attrs.field(repr=False)  # None when read from the on-disk cache
     sql: str  # the SELECT in the backend's dialect, written once
     delta_relation: str | None = None  # the relation its delta atom reads, for a delta variant
     distinct_sql: str = ""  # its rows made distinct: `sql` where they are already (`distinctness.py`)
@@ -156,45 +156,93 @@ class StratumSql:
 
 def compile_program(analysis: Analysis, backend: str, dialect: str) -> tuple[StratumSql, ...]:
     """Every stratum's SQL in `dialect`; raises `CheckError` listing each construct `backend`
-    (its name in messages) cannot run."""
+    (its name in messages) cannot run. A program compiled before (in any process) is read
+    back from the on-disk cache (`compile_cache`)."""
+    from reasoner.sql import compile_cache
     from reasoner.sql.eqrel import with_closure_rules
 
     analysis = with_closure_rules(analysis)  # an eqrel is computed as its closure here
     problems: list[Diagnostic] = _record_refusals(analysis, backend)
     if problems:
         raise CheckError(problems)
-    strata = []
     schemas_key = _schemas_key(analysis)
+    name = compile_cache.key(analysis, backend, dialect)
+    stored = compile_cache.read(name) if name is not None else None
+    if stored is not None:
+        rebuilt = _rebuilt(stored, analysis, dialect, schemas_key)
+        if rebuilt is not None:
+            return rebuilt
+    strata = []
+    kept: list[compile_cache.StoredStratum] = []
     for stratum in analysis.strata:
-        exit_rules: list[RuleSql] = []
-        delta_rules: list[RuleSql] = []
+        exit_rules: list[tuple[tuple[int, ...], RuleSql]] = []
+        delta_rules: list[tuple[tuple[int, ...], RuleSql]] = []
         together: list[tuple[int, ...]] = []
         for group in groups(stratum.rules):
             clauses = tuple(stratum.rules[i] for i in group)
             merged = _variants(clauses, stratum, analysis, dialect, schemas_key) if len(clauses) > 1 else None
             if merged is not None:
-                exit_rules += merged[0]
-                delta_rules += merged[1]
+                exit_rules += [(tuple(group), r) for r in merged[0]]
+                delta_rules += [(tuple(group), r) for r in merged[1]]
                 together.append(tuple(group))
                 continue
-            for rule in clauses:
+            for number, rule in zip(group, clauses):
                 try:
                     found = _variants((rule,), stratum, analysis, dialect, schemas_key)
                     assert found is not None
-                    exit_rules += found[0]
-                    delta_rules += found[1]
+                    exit_rules += [((number,), r) for r in found[0]]
+                    delta_rules += [((number,), r) for r in found[1]]
                 except Unexpressible as exc:
                     problems.append(error(f"the {backend} backend cannot run {exc.construct}: {exc.reason}",
                                           exc.span or rule.span,
                                           "run this program on the Python engine (backend=\"python\")"))
         problems += _refusals(stratum, analysis, backend)
-        edges = [e for e in dependency_edges(stratum.rules) if e.body not in stratum.relations]
-        strata.append(StratumSql(stratum, tuple(exit_rules), tuple(delta_rules),
-                                 frozenset(e.body for e in edges if not e.negative),
-                                 frozenset(e.body for e in edges if e.negative), analysis, dialect, schemas_key,
-                                 tuple(together)))
+        strata.append(_stratum_sql(stratum, [r for _, r in exit_rules], [r for _, r in delta_rules], together,
+                                   analysis, dialect, schemas_key))
+        kept.append(([_stored(numbers, r) for numbers, r in exit_rules],
+                     [_stored(numbers, r) for numbers, r in delta_rules], together))
     if problems:
         raise CheckError(problems)
+    if name is not None:
+        compile_cache.write(name, kept)
+    return tuple(strata)
+
+
+def _stratum_sql(stratum: Stratum, exit_rules: list[RuleSql], delta_rules: list[RuleSql],
+                 together: list[tuple[int, ...]], analysis: Analysis, dialect: str,
+                 schemas_key: Hashable) -> StratumSql:
+    edges = [e for e in dependency_edges(stratum.rules) if e.body not in stratum.relations]
+    return StratumSql(stratum, tuple(exit_rules), tuple(delta_rules),
+                      frozenset(e.body for e in edges if not e.negative),
+                      frozenset(e.body for e in edges if e.negative), analysis, dialect, schemas_key,
+                      tuple(together))
+
+
+def _stored(numbers: tuple[int, ...], rule: RuleSql) -> tuple[tuple[int, ...], str, str, str | None, str]:
+    return numbers, rule.head, rule.sql, rule.delta_relation, rule.distinct_sql
+
+
+def _stored_rules(stratum: Stratum, entries: list) -> list[RuleSql]:
+    made = []
+    for numbers, head, sql, delta_relation, distinct_sql in entries:
+        rule = stratum.rules[numbers[0]]
+        if rule.head.relation != head:
+            raise ValueError(head)
+        made.append(RuleSql(rule, head, None, sql, delta_relation, distinct_sql))
+    return made
+
+
+def _rebuilt(stored: list, analysis: Analysis, dialect: str, schemas_key: Hashable) -> tuple[StratumSql, ...] | None:
+    """The strata of a cache entry, with this program's rules; None if it does not fit them."""
+    if len(stored) != len(analysis.strata):
+        return None
+    strata = []
+    try:
+        for stratum, (exits, deltas, together) in zip(analysis.strata, stored):
+            strata.append(_stratum_sql(stratum, _stored_rules(stratum, exits), _stored_rules(stratum, deltas),
+                                       [tuple(g) for g in together], analysis, dialect, schemas_key))
+    except (ValueError, TypeError, IndexError):
+        return None
     return tuple(strata)
 
 

@@ -54,8 +54,9 @@ KEEP_ENTRIES = 400
 _FORMAT = b"reasoner parse cache 1"
 
 
-def cache_dir(environ: Mapping[str, str] | None = None) -> Path | None:
-    """The folder of the parse cache; None when it is turned off.
+def cache_dir(environ: Mapping[str, str] | None = None, kind: str = "parse") -> Path | None:
+    """The folder of the parse cache (or of another cache `kind`: `sql`, compiled programs);
+    None when caching is turned off.
 
     >>> cache_dir({"REASONER_CACHE_DIR": "/c", "XDG_CACHE_HOME": "/x"}).as_posix()
     '/c/parse'
@@ -69,14 +70,14 @@ def cache_dir(environ: Mapping[str, str] | None = None) -> Path | None:
     if chosen.strip().lower() == OFF:
         return None
     if chosen:
-        return Path(chosen).absolute() / "parse"
+        return Path(chosen).absolute() / kind
     base = environ.get("XDG_CACHE_HOME", "")
     if not os.path.isabs(base):  # the XDG spec says relative values are to be ignored
         try:
             base = str(Path(environ.get("HOME") or Path.home()) / ".cache")
         except RuntimeError:  # no home directory
             return None
-    return Path(base) / "reasoner" / "parse"
+    return Path(base) / "reasoner" / kind
 
 
 def cached(parse: Callable[[SourceText, Macros, bool], list[ast.Statement]],
@@ -108,6 +109,12 @@ def cached(parse: Callable[[SourceText, Macros, bool], list[ast.Statement]],
 
 
 # ---- keys ----------------------------------------------------------------------------
+def code_fingerprint() -> bytes | None:
+    """A hash of the package's code, the grammar, lark and Python (None: not available), for
+    the keys of this cache and of others (`reasoner.sql.compile_cache`)."""
+    return _code_fingerprint()
+
+
 @functools.cache
 def _code_fingerprint() -> bytes | None:
     """A hash of everything the parse does not take as arguments: the package's Python files,
@@ -165,7 +172,6 @@ def _read(path: Path, key: str, source: SourceText) -> tuple[list[ast.Statement]
 
 def _write(path: Path, key: str, source: SourceText, statements: list[ast.Statement], macros: Macros) -> None:
     """Store an entry; silently nothing if the folder cannot be written."""
-    temporary = None
     try:
         buffer = io.BytesIO()
         pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
@@ -173,14 +179,24 @@ def _write(path: Path, key: str, source: SourceText, statements: list[ast.Statem
         pickler.dispatch_table = {SourceText: lambda text: (_parsed_source, ()) if text is source
                                   else (SourceText, (text.name, text.text))}
         pickler.dump((_FORMAT, key, statements, list(macros.items())))
+    except Exception:  # noqa: BLE001 - a tree too deep to pickle
+        return
+    write_entry(path, buffer.getvalue())
+
+
+def write_entry(path: Path, data: bytes) -> None:
+    """Write a cache entry whole or not at all (a temporary file renamed into place), then
+    prune its folder; silently nothing if the folder cannot be written."""
+    temporary = None
+    try:
         path.parent.mkdir(parents=True, exist_ok=True)
         descriptor, temporary = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=path.parent)
         with os.fdopen(descriptor, "wb") as file:
-            file.write(buffer.getvalue())
+            file.write(data)
         os.replace(temporary, path)
         temporary = None
         _prune(path.parent)
-    except Exception:  # noqa: BLE001 - a read-only or full disk, a tree too deep to pickle
+    except Exception:  # noqa: BLE001 - a read-only or full disk
         pass
     finally:
         if temporary is not None:
