@@ -38,8 +38,9 @@ StoredRule = tuple[tuple[int, ...], str, str, "str | None", str]
 StoredStratum = tuple[list[StoredRule], list[StoredRule], list[tuple[int, ...]]]
 
 
-def key(analysis: Analysis, backend: str, dialect: str) -> str | None:
-    """The entry's name for this program, backend and dialect; None when not cached."""
+def entry(analysis: Analysis, backend: str, dialect: str) -> Path | None:
+    """The entry's file for this program, backend and dialect (named by its key); None when
+    not cached."""
     if sum(len(stratum.rules) for stratum in analysis.strata) < MIN_RULES:
         return None
     try:
@@ -59,7 +60,7 @@ def key(analysis: Analysis, backend: str, dialect: str) -> str | None:
             _update(digest, repr(sorted(analysis.variable_types[id(rule)].items())))
     for name in sorted(analysis.schemas):
         _update(digest, repr(analysis.schemas[name]))
-    return digest.hexdigest()
+    return folder / f"{digest.hexdigest()}.pickle"
 
 
 def _update(digest, text: str) -> None:
@@ -68,21 +69,13 @@ def _update(digest, text: str) -> None:
     digest.update(data)
 
 
-def _path(name: str) -> Path | None:
-    folder = parse_cache.cache_dir(kind="sql")
-    return None if folder is None else folder / f"{name}.pickle"
-
-
-def read(name: str) -> list[StoredStratum] | None:
-    """The strata stored under `name`; None if there is no usable entry."""
+def read(path: Path) -> list[StoredStratum] | None:
+    """The strata stored in `path`; None if there is no usable entry."""
     try:
-        path = _path(name)
-        if path is None:
-            return None
         with open(path, "rb") as file:
             data = file.read()
-        form, stored_name, strata = _Unpickler(io.BytesIO(data)).load()
-        if form != _FORMAT or stored_name != name or not isinstance(strata, list):
+        form, stored_key, strata = _Unpickler(io.BytesIO(data)).load()
+        if form != _FORMAT or stored_key != path.stem or not isinstance(strata, list):
             return None
         os.utime(path)  # used now: kept when the folder is pruned
         return strata
@@ -90,15 +83,13 @@ def read(name: str) -> list[StoredStratum] | None:
         return None
 
 
-def write(name: str, strata: list[StoredStratum]) -> None:
-    """Store the strata under `name`; silently nothing if the cache cannot be written."""
+def write(path: Path, strata: list[StoredStratum]) -> None:
+    """Store the strata in `path`; silently nothing if the cache cannot be written."""
     try:
-        path = _path(name)
-        data = pickle.dumps((_FORMAT, name, strata), protocol=pickle.HIGHEST_PROTOCOL)
+        data = pickle.dumps((_FORMAT, path.stem, strata), protocol=pickle.HIGHEST_PROTOCOL)
     except Exception:  # noqa: BLE001
         return
-    if path is not None:
-        parse_cache.write_entry(path, data)
+    parse_cache.write_entry(path, data)
 
 
 class _Unpickler(pickle.Unpickler):

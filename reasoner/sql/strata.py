@@ -79,7 +79,6 @@ class RuleSql:
 
     rule: ast.Clause
     head: str
-    select: exp.Select | None = attrs.field(repr=False)  # None when read from the on-disk cache
     sql: str  # the SELECT in the backend's dialect, written once
     delta_relation: str | None = None  # the relation its delta atom reads, for a delta variant
     distinct_sql: str = ""  # its rows made distinct: `sql` where they are already (`distinctness.py`)
@@ -166,8 +165,8 @@ def compile_program(analysis: Analysis, backend: str, dialect: str) -> tuple[Str
     if problems:
         raise CheckError(problems)
     schemas_key = _schemas_key(analysis)
-    name = compile_cache.key(analysis, backend, dialect)
-    stored = compile_cache.read(name) if name is not None else None
+    entry = compile_cache.entry(analysis, backend, dialect)
+    stored = compile_cache.read(entry) if entry is not None else None
     if stored is not None:
         rebuilt = _rebuilt(stored, analysis, dialect, schemas_key)
         if rebuilt is not None:
@@ -203,8 +202,8 @@ def compile_program(analysis: Analysis, backend: str, dialect: str) -> tuple[Str
                      [_stored(numbers, r) for numbers, r in delta_rules], together))
     if problems:
         raise CheckError(problems)
-    if name is not None:
-        compile_cache.write(name, kept)
+    if entry is not None:
+        compile_cache.write(entry, kept)
     return tuple(strata)
 
 
@@ -228,7 +227,7 @@ def _stored_rules(stratum: Stratum, entries: list) -> list[RuleSql]:
         rule = stratum.rules[numbers[0]]
         if rule.head.relation != head:
             raise ValueError(head)
-        made.append(RuleSql(rule, head, None, sql, delta_relation, distinct_sql))
+        made.append(RuleSql(rule, head, sql, delta_relation, distinct_sql))
     return made
 
 
@@ -349,7 +348,7 @@ def _compile(clauses: ast.Clause | tuple[ast.Clause, ...], analysis: Analysis, p
     if not distinct_rows(steps, types, schema.bases):
         parts = split(steps, types, schema.bases, select_with, table) if position is None else None
         distinct_sql = parts.sql(dialect=dialect, copy=False) if parts is not None else f"SELECT DISTINCT * FROM ({sql}) AS q"
-    compiled = RuleSql(rule, rule.head.relation, select, sql, delta_relation, distinct_sql)
+    compiled = RuleSql(rule, rule.head.relation, sql, delta_relation, distinct_sql)
     if key is not None:
         with _CACHE_LOCK:
             _CACHE[key] = compiled
